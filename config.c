@@ -1,0 +1,346 @@
+#include "config.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonutil.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/* Ordered as a join would go through them: the user namespace first. */
+const struct ns_kind ns_kinds[NS_COUNT] = {
+	[NS_USER] = { "user", "user", NULL, CLONE_NEWUSER },
+	[NS_MNT] = { "mnt", "mount", "mnt", CLONE_NEWNS },
+	[NS_PID] = { "pid", "pid", NULL, CLONE_NEWPID },
+	[NS_NET] = { "net", "network", "net", CLONE_NEWNET },
+	[NS_IPC] = { "ipc", "ipc", NULL, CLONE_NEWIPC },
+	[NS_UTS] = { "uts", "uts", NULL, CLONE_NEWUTS },
+	[NS_CGROUP] = { "cgroup", "cgroup", NULL, CLONE_NEWCGROUP },
+	[NS_TIME] = { "time", "time", NULL, CLONE_NEWTIME },
+};
+
+#define PID_MAX_LIMIT 4194304.0 /* the kernel's ceiling for /proc/sys/kernel/pid_max */
+#define ID_MAX 4294967294.0	/* (uid_t)-1 means "no change" to the kernel */
+#define GROUPS_MAX 65536	/* NGROUPS_MAX */
+
+
+int ns_type_from_name(const char *name)
+{
+	for (int i = 0; i < NS_COUNT; i++) {
+		const struct ns_kind *k = &ns_kinds[i];
+		if (strcmp(name, k->oci) == 0 || (k->alias && strcmp(name, k->alias) == 0))
+			return i;
+	}
+	return -1;
+}
+
+static const cJSON *member(const cJSON *obj, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+static int not_yet(const char *path, const char *key, struct rterr *e)
+{
+	char sub[512];
+	return rterr_set(e, 0, "%s: not supported yet", json_key_path(sub, sizeof(sub), path, key));
+}
+
+static int parse_target(const cJSON *t, const char *path, struct config *c, struct rterr *e)
+{
+	static const char *const keys[] = { "pid", "pidFile", "startTime", NULL };
+	const cJSON *pid = member(t, "pid"), *file = member(t, "pidFile"), *st = member(t, "startTime");
+	unsigned long long v;
+
+	if (json_object(t, path, e) < 0 || json_keys(t, path, keys, e) < 0)
+		return -1;
+	if (!pid == !file)
+		return rterr_set(e, 0, "%s: exactly one of \"pid\" and \"pidFile\" is required", path);
+	if (pid) {
+		if (json_uint(pid, "target.pid", PID_MAX_LIMIT, &v, e) < 0)
+			return -1;
+		if (v == 0)
+			return rterr_set(e, 0, "target.pid: must be a positive pid");
+		c->target_pid = (pid_t)v;
+	}
+	if (file && json_string(file, "target.pidFile", true, &c->target_pidfile, e) < 0)
+		return -1;
+	if (st) {
+		if (json_uint(st, "target.startTime", JSON_MAX_EXACT, &c->start_time, e) < 0)
+			return -1;
+		c->has_start_time = true;
+	}
+	return 0;
+}
+
+static int parse_ns_entry(const cJSON *it, const char *path, struct ns_request *r, struct rterr *e)
+{
+	static const char *const keys[] = { "type", "path", NULL };
+	char sub[512];
+	char *name = NULL;
+	const cJSON *type = it, *p = NULL;
+	int t;
+
+	r->path = NULL;
+	if (cJSON_IsObject(it)) {
+		if (json_keys(it, path, keys, e) < 0)
+			return -1;
+		type = member(it, "type");
+		p = member(it, "path");
+		if (!type)
+			return rterr_set(e, 0, "%s: \"type\" is required",
+					 json_key_path(sub, sizeof(sub), path, "type"));
+		json_key_path(sub, sizeof(sub), path, "type");
+	} else {
+		snprintf(sub, sizeof(sub), "%s", path);
+	}
+	if (json_string(type, sub, true, &name, e) < 0)
+		return -1;
+	t = ns_type_from_name(name);
+	if (t < 0)
+		return rterr_set(e, 0, "%s: unknown namespace type \"%s\"", sub, name);
+	r->type = (enum ns_type)t;
+	if (p) {
+		json_key_path(sub, sizeof(sub), path, "path");
+		if (json_string(p, sub, true, &r->path, e) < 0)
+			return -1;
+		if (r->path[0] != '/')
+			return rterr_set(e, 0, "%s: must be an absolute path", sub);
+	}
+	return 0;
+}
+
+static int parse_namespaces(const cJSON *arr, const char *path, struct config *c, struct rterr *e)
+{
+	char sub[512];
+	size_t i = 0;
+
+	if (!cJSON_IsArray(arr))
+		return rterr_set(e, 0, "%s: expected an array", path);
+	c->ns_given = true;
+	for (const cJSON *it = arr->child; it; it = it->next, i++) {
+		json_index_path(sub, sizeof(sub), path, i);
+		if (i >= NS_COUNT)
+			return rterr_set(e, 0, "%s: more entries than namespace types", sub);
+		if (parse_ns_entry(it, sub, &c->ns[i], e) < 0)
+			return -1;
+		for (size_t j = 0; j < i; j++)
+			if (c->ns[j].type == c->ns[i].type)
+				return rterr_set(e, 0, "%s: namespace type \"%s\" given twice", sub,
+						 ns_kinds[c->ns[i].type].oci);
+	}
+	c->n_ns = i;
+	return 0;
+}
+
+static int parse_env(const cJSON *arr, const char *path, struct proc_config *p, struct rterr *e)
+{
+	if (json_strings(arr, path, &p->env, &p->nenv, e) < 0)
+		return -1;
+	for (size_t i = 0; i < p->nenv; i++) {
+		const char *eq = strchr(p->env[i], '=');
+		if (eq == NULL || eq == p->env[i])
+			return rterr_set(e, 0, "%s[%zu]: expected \"NAME=value\"", path, i);
+	}
+	p->has_env = true;
+	return 0;
+}
+
+static int parse_groups(const cJSON *arr, const char *path, struct proc_config *p, struct rterr *e)
+{
+	char sub[512];
+	unsigned long long v;
+	size_t n = 0;
+
+	if (!cJSON_IsArray(arr))
+		return rterr_set(e, 0, "%s: expected an array of gids", path);
+	for (const cJSON *it = arr->child; it; it = it->next)
+		n++;
+	if (n > GROUPS_MAX)
+		return rterr_set(e, 0, "%s: more than %d groups", path, GROUPS_MAX);
+	p->groups = calloc(n + 1, sizeof(*p->groups));
+	if (p->groups == NULL)
+		return rterr_set(e, ENOMEM, "%s", path);
+	n = 0;
+	for (const cJSON *it = arr->child; it; it = it->next, n++) {
+		if (json_uint(it, json_index_path(sub, sizeof(sub), path, n), ID_MAX, &v, e) < 0)
+			return -1;
+		p->groups[n] = (gid_t)v;
+	}
+	p->ngroups = n;
+	return 0;
+}
+
+static int parse_user(const cJSON *u, const char *path, struct proc_config *p, struct rterr *e)
+{
+	static const char *const keys[] = { "uid", "gid", "umask", "additionalGids", NULL };
+	const cJSON *it;
+	unsigned long long v;
+
+	if (json_object(u, path, e) < 0 || json_keys(u, path, keys, e) < 0)
+		return -1;
+	if ((it = member(u, "uid"))) {
+		if (json_uint(it, "process.user.uid", ID_MAX, &v, e) < 0)
+			return -1;
+		p->uid = (uid_t)v;
+	}
+	if ((it = member(u, "gid"))) {
+		if (json_uint(it, "process.user.gid", ID_MAX, &v, e) < 0)
+			return -1;
+		p->gid = (gid_t)v;
+	}
+	if ((it = member(u, "umask"))) {
+		if (json_uint(it, "process.user.umask", 0777, &v, e) < 0)
+			return -1;
+		p->umask = (mode_t)v;
+		p->has_umask = true;
+	}
+	if ((it = member(u, "additionalGids")))
+		return parse_groups(it, "process.user.additionalGids", p, e);
+	return 0;
+}
+
+static int parse_console_size(const cJSON *cs, const char *path, struct rterr *e)
+{
+	static const char *const keys[] = { "height", "width", NULL };
+	unsigned long long v;
+	char sub[512];
+
+	if (json_object(cs, path, e) < 0 || json_keys(cs, path, keys, e) < 0)
+		return -1;
+	for (const char *const *k = keys; *k; k++) {
+		const cJSON *it = member(cs, *k);
+		json_key_path(sub, sizeof(sub), path, *k);
+		if (!it)
+			return rterr_set(e, 0, "%s: is required", sub);
+		if (json_uint(it, sub, 65535, &v, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Keys of the OCI process object that later work implements: refused, never ignored. */
+static const char *const later_keys[] = { "rlimits", "capabilities", "noNewPrivileges",
+	"oomScoreAdj", "scheduler", "ioPriority", "execCPUAffinity", "apparmorProfile",
+	"selinuxLabel", NULL };
+
+static int parse_process_rest(const cJSON *p, const char *path, struct config *c, struct rterr *e)
+{
+	const cJSON *it;
+	bool terminal = false;
+
+	for (const char *const *k = later_keys; *k; k++)
+		if (member(p, *k))
+			return not_yet(path, *k, e);
+	if ((it = member(p, "terminal")) && json_bool(it, "process.terminal", &terminal, e) < 0)
+		return -1;
+	if (terminal)
+		return rterr_set(e, 0, "process.terminal: a terminal is not supported yet");
+	if ((it = member(p, "consoleSize")) && parse_console_size(it, "process.consoleSize", e) < 0)
+		return -1;
+	if ((it = member(p, "user")) && parse_user(it, "process.user", &c->process, e) < 0)
+		return -1;
+	if ((it = member(p, "env")) && parse_env(it, "process.env", &c->process, e) < 0)
+		return -1;
+	return 0;
+}
+
+static int parse_process(const cJSON *p, const char *path, struct config *c, struct rterr *e)
+{
+	static const char *const keys[] = { "args", "env", "cwd", "user", "rlimits", "capabilities",
+		"noNewPrivileges", "oomScoreAdj", "scheduler", "ioPriority", "execCPUAffinity",
+		"apparmorProfile", "selinuxLabel", "terminal", "consoleSize", NULL };
+	struct proc_config *pc = &c->process;
+	const cJSON *it;
+
+	if (json_object(p, path, e) < 0 || json_keys(p, path, keys, e) < 0)
+		return -1;
+	if ((it = member(p, "args"))) {
+		if (json_strings(it, "process.args", &pc->args, &pc->nargs, e) < 0)
+			return -1;
+		if (pc->nargs > 0 && pc->args[0][0] == '\0')
+			return rterr_set(e, 0, "process.args[0]: must not be empty");
+	}
+	if ((it = member(p, "cwd"))) {
+		if (json_string(it, "process.cwd", true, &pc->cwd, e) < 0)
+			return -1;
+		if (pc->cwd[0] != '/')
+			return rterr_set(e, 0, "process.cwd: must be an absolute path");
+	}
+	return parse_process_rest(p, path, c, e);
+}
+
+static int parse_top_scalars(const cJSON *root, struct config *c, struct rterr *e)
+{
+	const cJSON *it;
+	unsigned long long v;
+
+	if ((it = member(root, "detach")) && json_bool(it, "detach", &c->detach, e) < 0)
+		return -1;
+	if ((it = member(root, "pidFile"))) {
+		char *file;
+		if (json_string(it, "pidFile", true, &file, e) < 0)
+			return -1;
+		c->pid_file = file;
+	}
+	if ((it = member(root, "preserveFds"))) {
+		if (json_uint(it, "preserveFds", 1 << 20, &v, e) < 0)
+			return -1;
+		c->preserve_fds = (unsigned)v;
+	}
+	return 0;
+}
+
+static int parse_root(const cJSON *root, bool args_given, struct config *c, struct rterr *e)
+{
+	static const char *const keys[] = { "target", "namespaces", "cgroup", "annotations",
+		"isolatedCpus", "detach", "pidFile", "preserveFds", "process", NULL };
+	static const char *const later[] = { "cgroup", "annotations", "isolatedCpus", NULL };
+	const cJSON *it;
+
+	if (json_object(root, "", e) < 0 || json_keys(root, "", keys, e) < 0)
+		return -1;
+	if (!(it = member(root, "target")))
+		return rterr_set(e, 0, "target: is required");
+	if (parse_target(it, "target", c, e) < 0)
+		return -1;
+	if ((it = member(root, "namespaces")) && parse_namespaces(it, "namespaces", c, e) < 0)
+		return -1;
+	for (const char *const *k = later; *k; k++)
+		if (member(root, *k))
+			return not_yet("", *k, e);
+	if (parse_top_scalars(root, c, e) < 0)
+		return -1;
+	it = member(root, "process");
+	if (it && parse_process(it, "process", c, e) < 0)
+		return -1;
+	if (!args_given && c->process.nargs == 0)
+		return rterr_set(e, 0, "process.args: at least one argument is required");
+	return 0;
+}
+
+int config_parse(const char *text, size_t len, bool args_given, struct config *c,
+		 struct rterr *e)
+{
+	memset(c, 0, sizeof(*c));
+	if (json_parse(text, len, &c->root, e) < 0)
+		return -1;
+	if (parse_root(c->root, args_given, c, e) < 0) {
+		config_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+void config_free(struct config *c)
+{
+	free(c->process.args);
+	free(c->process.env);
+	free(c->process.groups);
+	cJSON_Delete(c->root);
+	memset(c, 0, sizeof(*c));
+}

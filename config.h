@@ -1,0 +1,67 @@
+/* The validated config: what the JSON document on stdin asks rtexec to do. */
+#ifndef RTEXEC_CONFIG_H
+#define RTEXEC_CONFIG_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cJSON.h"
+#include "log.h"
+
+enum ns_type { NS_USER, NS_MNT, NS_PID, NS_NET, NS_IPC, NS_UTS, NS_CGROUP, NS_TIME, NS_COUNT };
+
+struct ns_kind {
+	const char *proc; /* name under /proc/PID/ns */
+	const char *oci;  /* OCI runtime-spec type name */
+	const char *alias;
+	int flag; /* CLONE_NEW* */
+};
+extern const struct ns_kind ns_kinds[NS_COUNT];
+
+struct ns_request {
+	enum ns_type type;
+	char *path; /* NULL: the target's namespace of this type */
+};
+
+struct proc_config {
+	char **args;
+	size_t nargs;
+	char **env;
+	size_t nenv;
+	bool has_env;
+	char *cwd;
+	uid_t uid;
+	gid_t gid;
+	bool has_umask;
+	mode_t umask;
+	gid_t *groups;
+	size_t ngroups;
+};
+
+struct config {
+	pid_t target_pid; /* 0 when target_pidfile is used */
+	char *target_pidfile;
+	bool has_start_time;
+	unsigned long long start_time;
+
+	bool ns_given; /* "namespaces" present: join exactly ns[] */
+	struct ns_request ns[NS_COUNT];
+	size_t n_ns;
+
+	bool detach;
+	const char *pid_file;
+	unsigned preserve_fds;
+	struct proc_config process;
+
+	cJSON *root; /* owns every string above */
+};
+
+/* Validates a whole document. args_given: the command line supplies process.args. */
+int config_parse(const char *text, size_t len, bool args_given, struct config *c,
+		 struct rterr *e);
+void config_free(struct config *c);
+/* Maps an OCI namespace type name ("network", "mnt", ...) to its type; -1 if unknown. */
+int ns_type_from_name(const char *name);
+
+#endif

@@ -1,0 +1,180 @@
+#include "nsexec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "syscalls.h"
+
+#define FOR_CHILDREN ((1 << NS_PID) | (1 << NS_TIME))
+
+static bool same_ns(int fd, enum ns_type type)
+{
+	char path[64];
+	struct stat a, b;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_kinds[type].proc);
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
+	       a.st_dev == b.st_dev;
+}
+
+static bool kernel_has(enum ns_type type)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_kinds[type].proc);
+	return access(path, F_OK) == 0;
+}
+
+/* Opens one namespace; 1 if it is ours already (nothing to join), 0 if added. */
+static int add_ns(struct ns_plan *p, enum ns_type type, const char *path, bool from_target,
+		  struct rterr *e)
+{
+	struct ns_join *j = &p->j[p->n];
+	int kind;
+
+	j->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (j->fd < 0)
+		return rterr_set(e, errno, "open %s namespace %s", ns_kinds[type].oci, path);
+	kind = ioctl(j->fd, NS_GET_NSTYPE);
+	if (kind >= 0 && kind != ns_kinds[type].flag) {
+		close(j->fd);
+		return rterr_set(e, 0, "open %s namespace %s: not a %s namespace", ns_kinds[type].oci,
+				 path, ns_kinds[type].oci);
+	}
+	if (same_ns(j->fd, type)) {
+		debug("namespace %s: %s is rtexec's own, not joining", ns_kinds[type].proc, path);
+		close(j->fd);
+		return 1;
+	}
+	j->type = type;
+	j->from_target = from_target;
+	snprintf(j->path, sizeof(j->path), "%s", path);
+	p->n++;
+	return 0;
+}
+
+static int add_request(struct ns_plan *p, const struct ns_request *r, pid_t pid, struct rterr *e)
+{
+	char path[64];
+
+	if (r->path)
+		return add_ns(p, r->type, r->path, false, e);
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, ns_kinds[r->type].proc);
+	if (!kernel_has(r->type))
+		return rterr_set(e, 0, "namespaces: this kernel has no %s namespace",
+				 ns_kinds[r->type].oci);
+	return add_ns(p, r->type, path, true, e);
+}
+
+int ns_plan_open(const struct config *c, const struct target *t, struct ns_plan *p,
+		 struct rterr *e)
+{
+	memset(p, 0, sizeof(*p));
+	p->pidfd = t->pidfd;
+	for (int i = 0; i < NS_COUNT; i++) {
+		struct ns_request def = { (enum ns_type)i, NULL };
+		const struct ns_request *r = c->ns_given ? &c->ns[i] : &def;
+
+		if (c->ns_given && (size_t)i >= c->n_ns)
+			break;
+		if (!c->ns_given && !kernel_has(r->type))
+			continue;
+		if (add_request(p, r, t->pid, e) < 0) {
+			ns_plan_close(p);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+bool ns_plan_has(const struct ns_plan *p, enum ns_type type)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->j[i].type == type)
+			return true;
+	return false;
+}
+
+static int join_fd(const struct ns_join *j, struct rterr *e)
+{
+	if (setns(j->fd, ns_kinds[j->type].flag) < 0)
+		return rterr_set(e, errno, "join %s namespace %s", ns_kinds[j->type].oci, j->path);
+	return 0;
+}
+
+/* setns(pidfd, flags) joins several namespaces at once, atomically, in the order the kernel
+ * needs (user first). Returns 1 when the kernel cannot do it, so the caller goes per file. */
+static int join_pidfd(struct ns_plan *p, unsigned mask, bool *done, struct rterr *e)
+{
+	int flags = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		if ((mask & (1u << p->j[i].type)) && p->j[i].from_target)
+			flags |= ns_kinds[p->j[i].type].flag;
+	if (flags == 0 || p->pidfd < 0)
+		return 1;
+	if (setns(p->pidfd, flags) < 0) {
+		if (errno == EINVAL || errno == ENOSYS || errno == EBADF)
+			return 1; /* before Linux 5.8 setns takes no pidfd */
+		return rterr_set(e, errno, "join namespaces of target through its pidfd");
+	}
+	for (size_t i = 0; i < p->n; i++)
+		if ((mask & (1u << p->j[i].type)) && p->j[i].from_target)
+			done[i] = true;
+	return 0;
+}
+
+/* Per file, as nsenter does: the others first (host root may enter them), then the user
+ * namespace, then what needed the capabilities that the user namespace grants. */
+static int join_files(struct ns_plan *p, unsigned mask, bool *done, struct rterr *e)
+{
+	for (int pass = 0; pass < 3; pass++) {
+		for (size_t i = 0; i < p->n; i++) {
+			const struct ns_join *j = &p->j[i];
+			bool user = j->type == NS_USER;
+
+			if (done[i] || !(mask & (1u << j->type)) || (pass == 1) != user)
+				continue;
+			int r = join_fd(j, e);
+
+			if (r == 0)
+				done[i] = true;
+			else if (!(pass == 0 && r == -EPERM))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int join_mask(struct ns_plan *p, unsigned mask, struct rterr *e)
+{
+	bool done[NS_COUNT] = { false };
+	int r = join_pidfd(p, mask, done, e);
+
+	if (r < 0)
+		return -1;
+	return join_files(p, mask, done, e);
+}
+
+int ns_join_for_children(struct ns_plan *p, struct rterr *e)
+{
+	return join_mask(p, FOR_CHILDREN, e);
+}
+
+int ns_join_rest(struct ns_plan *p, struct rterr *e)
+{
+	return join_mask(p, ~(unsigned)FOR_CHILDREN, e);
+}
+
+void ns_plan_close(struct ns_plan *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->j[i].fd >= 0)
+			close(p->j[i].fd);
+	p->n = 0;
+}

@@ -1,0 +1,120 @@
+#include "plan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "passwd.h"
+#include "process.h"
+
+static cJSON *plan_target(const struct target *t)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "pid", t->pid);
+	cJSON_AddNumberToObject(o, "startTime", (double)t->start_time);
+	return o;
+}
+
+static cJSON *plan_namespaces(const struct ns_plan *ns)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (size_t i = 0; i < ns->n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "type", ns_kinds[ns->j[i].type].proc);
+		cJSON_AddStringToObject(o, "path", ns->j[i].path);
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+/* HOME as the command would see it: looked up in the container's root through
+ * /proc/PID/root, resolved inside it (openat2 RESOLVE_IN_ROOT), without joining anything. */
+static void plan_home(const struct config *c, const struct target *t, const struct ns_plan *ns,
+		      char *var, size_t n)
+{
+	char root[64], home[PATH_MAX];
+	int fd;
+
+	snprintf(root, sizeof(root), "/proc/%d/root", t->pid);
+	fd = open(ns_plan_has(ns, NS_MNT) ? root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	home_lookup(fd, false, c->process.uid, home, sizeof(home));
+	close(fd);
+	snprintf(var, n, "HOME=%s", home);
+}
+
+static cJSON *plan_env(const struct config *c, const struct target *t, const struct ns_plan *ns)
+{
+	static char home[PATH_MAX + 8];
+	cJSON *a = cJSON_CreateArray();
+
+	if (!c->process.has_env)
+		cJSON_AddItemToArray(a, cJSON_CreateString(DEFAULT_PATH));
+	for (size_t i = 0; i < c->process.nenv; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(c->process.env[i]));
+	if (env_get(c->process.env, "HOME") == NULL) {
+		plan_home(c, t, ns, home, sizeof(home));
+		if (home[0])
+			cJSON_AddItemToArray(a, cJSON_CreateString(home));
+	}
+	return a;
+}
+
+static cJSON *plan_user(const struct proc_config *p)
+{
+	cJSON *o = cJSON_CreateObject(), *groups = cJSON_CreateArray();
+
+	cJSON_AddNumberToObject(o, "uid", p->uid);
+	cJSON_AddNumberToObject(o, "gid", p->gid);
+	cJSON_AddNumberToObject(o, "umask", p->has_umask ? p->umask : 022);
+	for (size_t i = 0; i < p->ngroups; i++)
+		cJSON_AddItemToArray(groups, cJSON_CreateNumber(p->groups[i]));
+	cJSON_AddItemToObject(o, "additionalGids", groups);
+	return o;
+}
+
+static cJSON *plan_process(const struct config *c, const struct target *t,
+			   const struct ns_plan *ns)
+{
+	cJSON *o = cJSON_CreateObject(), *args = cJSON_CreateArray();
+
+	for (size_t i = 0; i < c->process.nargs; i++)
+		cJSON_AddItemToArray(args, cJSON_CreateString(c->process.args[i]));
+	cJSON_AddItemToObject(o, "args", args);
+	cJSON_AddItemToObject(o, "env", plan_env(c, t, ns));
+	cJSON_AddStringToObject(o, "cwd", c->process.cwd ? c->process.cwd : "/");
+	cJSON_AddItemToObject(o, "user", plan_user(&c->process));
+	return o;
+}
+
+int plan_print(const struct config *c, const struct target *t, const struct ns_plan *ns)
+{
+	cJSON *plan = cJSON_CreateObject();
+	char *text;
+	int r = 0;
+
+	cJSON_AddItemToObject(plan, "target", plan_target(t));
+	cJSON_AddItemToObject(plan, "namespaces", plan_namespaces(ns));
+	cJSON_AddItemToObject(plan, "process", plan_process(c, t, ns));
+	cJSON_AddBoolToObject(plan, "detach", c->detach);
+	if (c->pid_file)
+		cJSON_AddStringToObject(plan, "pidFile", c->pid_file);
+	else
+		cJSON_AddNullToObject(plan, "pidFile");
+	cJSON_AddNumberToObject(plan, "preserveFds", c->preserve_fds);
+	text = cJSON_Print(plan);
+	cJSON_Delete(plan);
+	if (text == NULL)
+		return -ENOMEM;
+	if (printf("%s\n", text) < 0 || fflush(stdout) != 0)
+		r = -errno;
+	free(text);
+	return r;
+}

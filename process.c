@@ -1,0 +1,234 @@
+#include "process.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "passwd.h"
+#include "sync.h"
+#include "syscalls.h"
+
+#define PASSWD_MAX (1 << 20)
+
+static void fail(const struct child_args *a, int status, const struct rterr *e) NORETURN;
+static void fail(const struct child_args *a, int status, const struct rterr *e)
+{
+	sync_report(a->sync_fd, status, e->msg);
+	_exit(status);
+}
+
+static int open_passwd(int rootfd, bool in_root)
+{
+	struct open_how how = { .flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	int fd = sys_openat2(rootfd, "etc/passwd", &how);
+
+	if (fd < 0 && errno == ENOSYS && in_root)
+		fd = openat(rootfd, "etc/passwd", (int)how.flags);
+	return fd;
+}
+
+void home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n)
+{
+	int fd = open_passwd(rootfd, in_root);
+	struct stat st;
+	char *buf;
+	ssize_t r = -1;
+
+	snprintf(home, n, "/");
+	if (fd < 0)
+		return;
+	/* A hostile container may put a FIFO or a device there: read regular files only. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (buf = malloc(PASSWD_MAX + 1))) {
+		r = read(fd, buf, PASSWD_MAX);
+		if (r >= 0) {
+			buf[r] = '\0';
+			passwd_home(buf, uid, home, n);
+		}
+		free(buf);
+	}
+	close(fd);
+}
+
+/* rtexec's parent half lives outside the container's pid namespace, where getppid() says 0:
+ * its end of the sync channel hanging up is what tells that it died. */
+static void arm_parent_death(const struct child_args *a)
+{
+	struct pollfd p = { .fd = a->sync_fd, .events = POLLRDHUP };
+
+	/* Cleared whenever credentials change (setns user, setuid): armed again after those. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (poll(&p, 1, 0) != 0)
+		_exit(EXIT_RTEXEC);
+}
+
+static int close_range_fallback(unsigned first, unsigned last)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		rl.rlim_cur = 1 << 20;
+	for (unsigned long fd = first; fd <= last && fd < rl.rlim_cur; fd++)
+		close((int)fd);
+	return 0;
+}
+
+/* No fd of rtexec's or of its caller's but 0-2, the preserved ones and the sync channel
+ * (close-on-exec) stays open: a leaked directory fd is a way out (CVE-2024-21626). */
+static int close_fds(const struct child_args *a, struct rterr *e)
+{
+	unsigned keep_end = 3 + a->c->preserve_fds, s = (unsigned)a->sync_fd;
+
+	if (s > keep_end && sys_close_range(keep_end, s - 1, 0) < 0) {
+		if (errno != ENOSYS)
+			return rterr_set(e, errno, "close fds");
+		close_range_fallback(keep_end, s - 1);
+	}
+	if (sys_close_range(s + 1, ~0U, 0) < 0) {
+		if (errno != ENOSYS)
+			return rterr_set(e, errno, "close fds");
+		close_range_fallback(s + 1, ~0U);
+	}
+	return 0;
+}
+
+static char **build_env(const struct config *c, char *home_var)
+{
+	const struct proc_config *p = &c->process;
+	char **env = calloc(p->nenv + 3, sizeof(*env));
+	size_t n = 0;
+
+	if (env == NULL)
+		return NULL;
+	static char default_path[] = DEFAULT_PATH;
+
+	if (!p->has_env)
+		env[n++] = default_path;
+	for (size_t i = 0; i < p->nenv; i++)
+		env[n++] = p->env[i];
+	if (env_get(env, "HOME") == NULL) {
+		char home[PATH_MAX];
+		home_lookup(AT_FDCWD, true, p->uid, home, sizeof(home));
+		snprintf(home_var, PATH_MAX + 8, "HOME=%s", home);
+		env[n++] = home_var;
+	}
+	return env;
+}
+
+static int set_user(const struct proc_config *p, struct rterr *e)
+{
+	/* Without this the host's supplementary groups of root would reach the container. */
+	if (setgroups(p->ngroups, p->groups) < 0 && !(errno == EPERM && p->ngroups == 0))
+		return rterr_set(e, errno, "setgroups");
+	if (setresgid(p->gid, p->gid, p->gid) < 0)
+		return rterr_set(e, errno, "setgid %u", (unsigned)p->gid);
+	if (setresuid(p->uid, p->uid, p->uid) < 0)
+		return rterr_set(e, errno, "setuid %u", (unsigned)p->uid);
+	return 0;
+}
+
+/* The cwd must be inside the container: a path through a leaked fd or a directory outside
+ * the root shows up in getcwd as unreachable (CVE-2024-21626). */
+static int enter_cwd(const struct proc_config *p, struct rterr *e)
+{
+	const char *cwd = p->cwd ? p->cwd : "/";
+	char buf[PATH_MAX];
+
+	if (chdir(cwd) < 0)
+		return rterr_set(e, errno, "chdir %s", cwd);
+	if (getcwd(buf, sizeof(buf)) == NULL || buf[0] != '/')
+		return rterr_set(e, errno ? errno : ENOENT, "chdir %s: outside the container", cwd);
+	return 0;
+}
+
+/* Preserved fds came from the caller without close-on-exec (or they would not be open
+ * here); the placeholders rtexec put on unused numbers are close-on-exec. */
+static void prepare_exec(const struct child_args *a)
+{
+	prctl(PR_SET_PDEATHSIG, 0);
+	sigprocmask(SIG_SETMASK, a->mask, NULL);
+}
+
+/* As execvp: ENOENT and ENOTDIR try the next PATH entry, EACCES too but is remembered,
+ * anything else stops the search. Returns the errno that decides 126 or 127. */
+static int search_exec(const char *name, const char *path, char **argv, char **env)
+{
+	char file[PATH_MAX];
+	bool eacces = false;
+
+	for (const char *p = path, *end;; p = end + 1) {
+		end = strchrnul(p, ':');
+		if ((size_t)snprintf(file, sizeof(file), "%.*s%s%s", (int)(end - p), p,
+				     end == p ? "" : "/", name) < sizeof(file)) {
+			execve(file, argv, env);
+			if (errno == EACCES)
+				eacces = true;
+			else if (errno != ENOENT && errno != ENOTDIR)
+				return errno;
+		}
+		if (*end == '\0')
+			return eacces ? EACCES : ENOENT;
+	}
+}
+
+static void exec_command(const struct child_args *a, char **env) NORETURN;
+static void exec_command(const struct child_args *a, char **env)
+{
+	char **argv = a->c->process.args;
+	const char *path = env_get(env, "PATH"), *name = argv[0];
+	struct rterr e;
+	int err;
+
+	if (path == NULL)
+		path = DEFAULT_PATH + 5;
+	if (strchr(name, '/')) {
+		execve(name, argv, env);
+		err = errno;
+	} else {
+		err = search_exec(name, path, argv, env);
+	}
+	if (err == ENOENT && !strchr(name, '/')) {
+		rterr_set(&e, 0, "exec %s: command not found in PATH %s", name, path);
+		fail(a, EXIT_NOT_FOUND, &e);
+	}
+	rterr_set(&e, err, "exec %s", name);
+	fail(a, err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC, &e);
+}
+
+void child_main(const struct child_args *a)
+{
+	static char home_var[PATH_MAX + 8];
+	struct rterr e;
+	char **env;
+
+	arm_parent_death(a);
+	/* Not dumpable: no process of the container may ptrace us or open /proc/PID/exe,
+	 * fd/ or mem before exec (CVE-2016-9962, CVE-2019-5736). */
+	if (prctl(PR_SET_DUMPABLE, 0) < 0)
+		fail(a, EXIT_RTEXEC, &(struct rterr){ "prctl PR_SET_DUMPABLE" });
+	if (ns_join_rest(a->ns, &e) < 0)
+		fail(a, EXIT_RTEXEC, &e);
+	arm_parent_death(a);
+	if (close_fds(a, &e) < 0)
+		fail(a, EXIT_RTEXEC, &e);
+	env = build_env(a->c, home_var);
+	if (env == NULL)
+		fail(a, EXIT_RTEXEC, &(struct rterr){ "environment: Cannot allocate memory" });
+	if (set_user(&a->c->process, &e) < 0)
+		fail(a, EXIT_RTEXEC, &e);
+	arm_parent_death(a);
+	umask(a->c->process.has_umask ? a->c->process.umask : 022);
+	if (enter_cwd(&a->c->process, &e) < 0)
+		fail(a, EXIT_RTEXEC, &e);
+	prepare_exec(a);
+	exec_command(a, env);
+}

@@ -1,0 +1,231 @@
+/* rtexec: join a running container and execute one command in it. main() is the list of
+ * steps; every step that can fail dies with one line and exit status 125 before the fork,
+ * and the child reports its failures through the sync channel after it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "config.h"
+#include "log.h"
+#include "nsexec.h"
+#include "pidfile.h"
+#include "plan.h"
+#include "process.h"
+#include "supervise.h"
+#include "sync.h"
+#include "target.h"
+
+#ifndef RTEXEC_VERSION
+#define RTEXEC_VERSION "0.1.0"
+#endif
+#define CONFIG_MAX (16 << 20)
+
+/* If the caller closed 0, 1 or 2, the first fd rtexec opens would take its place and
+ * reach the command as its stdin or stdout. */
+static void sanitize_std_fds(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			die("open /dev/null: %s", strerror(errno));
+}
+
+/* Unused numbers among the preserved fds get a close-on-exec placeholder, so that no fd
+ * rtexec opens lands there and passes into the container. */
+static void reserve_preserved_fds(unsigned n)
+{
+	for (unsigned fd = 3; fd < 3 + n; fd++) {
+		if (fcntl((int)fd, F_GETFD) >= 0)
+			continue;
+		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (nul < 0 || (nul != (int)fd && dup3(nul, (int)fd, O_CLOEXEC) < 0))
+			die("reserve preserved fd %u: %s", fd, strerror(errno));
+		if (nul != (int)fd)
+			close(nul);
+	}
+}
+
+static char *read_all(int fd, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	ssize_t r;
+
+	while (buf) {
+		if (n + 1 >= cap) {
+			char *nb = cap >= CONFIG_MAX ? NULL : realloc(buf, cap *= 2);
+			if (nb == NULL) {
+				free(buf);
+				errno = n + 1 >= CONFIG_MAX ? EFBIG : ENOMEM;
+				return NULL;
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		if (r == 0)
+			break;
+		if (r < 0 && errno != EINTR) {
+			free(buf);
+			return NULL;
+		}
+		n += r > 0 ? (size_t)r : 0;
+	}
+	if (buf) {
+		buf[n] = '\0';
+		*len = n;
+	}
+	return buf;
+}
+
+static char *read_config(const char *file, size_t *len)
+{
+	bool is_stdin = file == NULL || strcmp(file, "-") == 0;
+	int fd = is_stdin ? STDIN_FILENO : open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	char *text;
+
+	if (fd < 0)
+		die("config: open %s: %s", file, strerror(errno));
+	if (is_stdin && isatty(fd))
+		die("config: stdin is a terminal: pipe the config in, or use -f FILE");
+	text = read_all(fd, len);
+	if (text == NULL)
+		die("config: read %s: %s", is_stdin ? "stdin" : file, strerror(errno));
+	if (!is_stdin)
+		close(fd);
+	return text;
+}
+
+static void load_config(const struct cli *cli, struct config *c)
+{
+	struct rterr e;
+	size_t len;
+	char *text = read_config(cli->config_file, &len);
+
+	if (config_parse(text, len, cli->cmd != NULL, c, &e) < 0)
+		die("config: %s", e.msg);
+	free(text);
+	if (cli->cmd) {
+		free(c->process.args);
+		c->process.args = cli->cmd;
+		c->process.nargs = (size_t)cli->ncmd;
+	}
+	c->detach = c->detach || cli->detach;
+	if (cli->pid_file)
+		c->pid_file = cli->pid_file;
+}
+
+static void parse_cli(int argc, char **argv, struct cli *cli)
+{
+	struct rterr e;
+
+	if (cli_parse(argc, argv, cli, &e) < 0)
+		die("%s", e.msg);
+	log_level = cli->level;
+	if (cli->help) {
+		fputs(cli_usage, stdout);
+		exit(0);
+	}
+	if (cli->version) {
+		printf("rtexec %s\n", RTEXEC_VERSION);
+		exit(0);
+	}
+}
+
+/* Blocks the forwarded signals (the child restores the caller's mask before exec). */
+static int signals_setup(sigset_t *orig)
+{
+	sigset_t set;
+	int fd;
+
+	forwarded_signals(&set);
+	if (sigprocmask(SIG_BLOCK, &set, orig) < 0)
+		die("sigprocmask: %s", strerror(errno));
+	fd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (fd < 0)
+		die("signalfd: %s", strerror(errno));
+	return fd;
+}
+
+static pid_t spawn(struct config *c, struct ns_plan *ns, const sigset_t *orig, int *sync_fd)
+{
+	int fds[2], child_fd;
+	struct rterr e;
+	pid_t pid;
+
+	if (sync_channel(fds) < 0)
+		die("socketpair: %s", strerror(errno));
+	/* The child's end sits above the preserved fds, which keep their numbers. */
+	child_fd = fcntl(fds[1], F_DUPFD_CLOEXEC, 3 + c->preserve_fds);
+	if (child_fd < 0)
+		die("fcntl: %s", strerror(errno));
+	close(fds[1]);
+	if (ns_join_for_children(ns, &e) < 0)
+		die("%s", e.msg);
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		struct child_args a = { c, ns, child_fd, orig };
+		close(fds[0]);
+		child_main(&a);
+	}
+	close(child_fd);
+	*sync_fd = fds[0];
+	return pid;
+}
+
+static struct pidfile pf = { .fd = -1 };
+
+/* die() exits through here: a failure leaves no temporary pid file behind. */
+static void cleanup(void)
+{
+	pidfile_abort(&pf);
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli;
+	struct config c;
+	struct target t;
+	struct ns_plan ns;
+	struct rterr e;
+	sigset_t orig;
+	int sigfd, sync_fd, status;
+	pid_t child;
+
+	sanitize_std_fds();
+	parse_cli(argc, argv, &cli);
+	load_config(&cli, &c);
+	reserve_preserved_fds(c.preserve_fds);
+	if (target_open(&c, &t, &e) < 0 || ns_plan_open(&c, &t, &ns, &e) < 0 ||
+	    target_check(&t, &e) < 0)
+		die("%s", e.msg);
+	if (cli.dry_run) {
+		if (plan_print(&c, &t, &ns) < 0)
+			die("write plan: %s", strerror(errno));
+		return 0;
+	}
+	atexit(cleanup);
+	if (pidfile_prepare(&pf, c.pid_file, &e) < 0)
+		die("%s", e.msg);
+	sigfd = signals_setup(&orig);
+	child = spawn(&c, &ns, &orig, &sync_fd);
+	ns_plan_close(&ns);
+	target_close(&t);
+	status = wait_exec(child, sync_fd, sigfd, &e);
+	if (status != 0)
+		die_status(status, "%s", e.msg);
+	if (pidfile_commit(&pf, child, &e) < 0) {
+		kill(child, SIGKILL); /* a caller relying on the pid file must not lose the command */
+		reap(child);
+		die("%s", e.msg);
+	}
+	if (c.detach)
+		return 0;
+	return supervise(child, sigfd);
+}

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Install the Debian packages that building and testing rtexec need, when missing.
+# Usage: scripts/deps.sh build|test|bench
+set -eu
+build="musl-tools dpkg-dev gcc make ca-certificates"
+test="$build runc busybox-static jq util-linux procps strace"
+bench="$test hyperfine"
+case "${1:-build}" in
+build) want=$build ;;
+test) want=$test ;;
+bench) want=$bench ;;
+*) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+esac
+missing=
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing Debian packages:$missing (run as root to install them)" >&2
+	exit 1
+fi
+echo "deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >&2

@@ -1,0 +1,121 @@
+#include "supervise.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sync.h"
+
+/* Signals that arrived before the exec: forwarded once the command runs. */
+static struct signalfd_siginfo deferred[64];
+static size_t ndeferred;
+
+void forwarded_signals(sigset_t *set)
+{
+	/* Not the synchronous faults (they are rtexec's own), not SIGKILL/SIGSTOP (cannot be
+	 * caught), and not SIGTSTP/SIGTTIN/SIGTTOU: rtexec must stop with its job. */
+	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM,
+		SIGTERM, SIGCHLD, SIGCONT, SIGURG, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH,
+		SIGIO, SIGPWR };
+
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(set, sigs[i]);
+	for (int s = SIGRTMIN; s <= SIGRTMAX; s++)
+		sigaddset(set, s);
+}
+
+int reap(pid_t child)
+{
+	int st;
+
+	while (waitpid(child, &st, 0) < 0)
+		if (errno != EINTR)
+			return EXIT_RTEXEC;
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return WEXITSTATUS(st);
+}
+
+static int read_signal(int sigfd, struct signalfd_siginfo *si)
+{
+	ssize_t r;
+
+	do
+		r = read(sigfd, si, sizeof(*si));
+	while (r < 0 && errno == EINTR);
+	return r == (ssize_t)sizeof(*si) ? 0 : -1;
+}
+
+/* A signal the terminal sent to the whole foreground process group reached the command
+ * already (it shares rtexec's group): forwarding it would deliver it twice. */
+static void forward(pid_t child, const struct signalfd_siginfo *si)
+{
+	if (si->ssi_code == SI_KERNEL && getpgid(child) == getpgrp())
+		return;
+	kill(child, (int)si->ssi_signo);
+}
+
+static bool terminating(unsigned sig)
+{
+	return sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT;
+}
+
+int wait_exec(pid_t child, int sync_fd, int sigfd, struct rterr *e)
+{
+	struct pollfd p[2] = { { .fd = sync_fd, .events = POLLIN }, { .fd = sigfd, .events = POLLIN } };
+	struct signalfd_siginfo si;
+	struct sync_msg m;
+	int r;
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return rterr_set(e, errno, "poll");
+		if (p[1].revents & POLLIN && read_signal(sigfd, &si) == 0) {
+			if (terminating(si.ssi_signo)) {
+				kill(child, SIGKILL);
+				reap(child);
+				return rterr_set(e, 0, "interrupted by %s before the command started",
+						 strsignal((int)si.ssi_signo));
+			}
+			if (ndeferred < sizeof(deferred) / sizeof(deferred[0]))
+				deferred[ndeferred++] = si;
+		}
+		if (!(p[0].revents & (POLLIN | POLLHUP)))
+			continue;
+		r = sync_read(sync_fd, &m);
+		if (r == 0)
+			return 0;
+		reap(child);
+		if (r < 0)
+			return rterr_set(e, -r, "read from child");
+		snprintf(e->msg, sizeof(e->msg), "%s", m.text);
+		return m.status;
+	}
+}
+
+int supervise(pid_t child, int sigfd)
+{
+	struct signalfd_siginfo si;
+	int st;
+
+	for (size_t i = 0; i < ndeferred; i++)
+		if (deferred[i].ssi_signo != SIGCHLD)
+			forward(child, &deferred[i]);
+	for (;;) {
+		pid_t r = waitpid(child, &st, WNOHANG);
+
+		if (r == child)
+			return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+		if (r < 0 && errno != EINTR)
+			return EXIT_RTEXEC;
+		if (read_signal(sigfd, &si) < 0 || si.ssi_signo == SIGCHLD)
+			continue;
+		forward(child, &si);
+	}
+}

@@ -1,0 +1,21 @@
+/* The channel between rtexec and its child: close-on-exec, so the parent reading EOF without
+ * a report means the exec succeeded (the trick of musl's posix_spawn). */
+#ifndef RTEXEC_SYNC_H
+#define RTEXEC_SYNC_H
+#include <stdint.h>
+
+#include "log.h"
+
+struct sync_msg {
+	int32_t status; /* the exit status rtexec reports: 125, 126 or 127 */
+	char text[1020];
+};
+
+int sync_channel(int fds[2]);
+/* Child side: reports one failure. Never fails loudly: the child _exits next anyway. */
+void sync_report(int fd, int status, const char *text);
+/* Parent side: 1 with *m filled on a report, 0 on EOF (exec succeeded or child died),
+ * -errno on error. */
+int sync_read(int fd, struct sync_msg *m);
+
+#endif
