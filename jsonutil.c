@@ -41,6 +41,7 @@ static void position(const char *text, const char *at, int *line, int *col)
 int json_parse(const char *text, size_t len, cJSON **out, struct rterr *e)
 {
 	const char *end = NULL;
+	size_t blank = 0;
 	int line, col;
 	long nul = json_find_nul(text, len);
 
@@ -48,6 +49,10 @@ int json_parse(const char *text, size_t len, cJSON **out, struct rterr *e)
 		position(text, text + nul, &line, &col);
 		return rterr_set(e, 0, "line %d column %d: NUL bytes are not allowed", line, col);
 	}
+	while (blank < len && strchr(" \t\r\n", text[blank]))
+		blank++;
+	if (blank == len)
+		return rterr_set(e, 0, "empty document: expected a JSON object");
 	*out = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (*out == NULL) {
 		if (end == NULL || end < text || end > text + len)
