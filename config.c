@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup.h"
 #include "jsonutil.h"
 
 #ifndef CLONE_NEWTIME
@@ -135,6 +136,34 @@ static int parse_namespaces(const cJSON *arr, const char *path, struct config *c
 	}
 	c->n_ns = i;
 	return 0;
+}
+
+static int parse_cgroup_key(const cJSON *cg, const char *key, bool relative, char **out,
+			    struct rterr *e)
+{
+	const cJSON *it = member(cg, key);
+	char path[64];
+	struct rterr why;
+
+	if (it == NULL)
+		return 0;
+	snprintf(path, sizeof(path), "cgroup.%s", key);
+	if (json_string(it, path, true, out, e) < 0)
+		return -1;
+	if (cg_path_check(*out, relative, &why) < 0)
+		return rterr_set(e, 0, "%s: %s", path, why.msg);
+	return 0;
+}
+
+static int parse_cgroup(const cJSON *cg, const char *path, struct config *c, struct rterr *e)
+{
+	static const char *const keys[] = { "path", "sub", NULL };
+
+	if (json_object(cg, path, e) < 0 || json_keys(cg, path, keys, e) < 0)
+		return -1;
+	if (parse_cgroup_key(cg, "path", false, &c->cgroup_path, e) < 0)
+		return -1;
+	return parse_cgroup_key(cg, "sub", true, &c->cgroup_sub, e);
 }
 
 static int parse_env(const cJSON *arr, const char *path, struct proc_config *p, struct rterr *e)
@@ -299,7 +328,7 @@ static int parse_root(const cJSON *root, bool args_given, struct config *c, stru
 {
 	static const char *const keys[] = { "target", "namespaces", "cgroup", "annotations",
 		"isolatedCpus", "detach", "pidFile", "preserveFds", "process", NULL };
-	static const char *const later[] = { "cgroup", "annotations", "isolatedCpus", NULL };
+	static const char *const later[] = { "annotations", "isolatedCpus", NULL };
 	const cJSON *it;
 
 	if (json_object(root, "", e) < 0 || json_keys(root, "", keys, e) < 0)
@@ -309,6 +338,8 @@ static int parse_root(const cJSON *root, bool args_given, struct config *c, stru
 	if (parse_target(it, "target", c, e) < 0)
 		return -1;
 	if ((it = member(root, "namespaces")) && parse_namespaces(it, "namespaces", c, e) < 0)
+		return -1;
+	if ((it = member(root, "cgroup")) && parse_cgroup(it, "cgroup", c, e) < 0)
 		return -1;
 	for (const char *const *k = later; *k; k++)
 		if (member(root, *k))

@@ -49,6 +49,9 @@ struct config {
 	struct ns_request ns[NS_COUNT];
 	size_t n_ns;
 
+	char *cgroup_path; /* v2, relative to the v2 root; NULL: the target's */
+	char *cgroup_sub;  /* below it; NULL: none (the EBUSY fallback applies) */
+
 	bool detach;
 	const char *pid_file;
 	unsigned preserve_fds;

@@ -33,6 +33,25 @@ static cJSON *plan_namespaces(const struct ns_plan *ns)
 	return a;
 }
 
+static cJSON *plan_cgroups(const struct cg_plan *cg)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (size_t i = 0; i < cg->n; i++) {
+		const struct cg_join *j = &cg->j[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "hierarchy", j->hierarchy);
+		cJSON_AddStringToObject(o, "path", j->path);
+		if (j->v2 && j->can_fallback && j->fallback[0] && strcmp(j->fallback, j->path) != 0)
+			cJSON_AddStringToObject(o, "fallback", j->fallback);
+		else
+			cJSON_AddNullToObject(o, "fallback");
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
 /* HOME as the command would see it: looked up in the container's root through
  * /proc/PID/root, resolved inside it (openat2 RESOLVE_IN_ROOT), without joining anything. */
 static void plan_home(const struct config *c, const struct target *t, const struct ns_plan *ns,
@@ -94,7 +113,8 @@ static cJSON *plan_process(const struct config *c, const struct target *t,
 	return o;
 }
 
-int plan_print(const struct config *c, const struct target *t, const struct ns_plan *ns)
+int plan_print(const struct config *c, const struct target *t, const struct ns_plan *ns,
+	       const struct cg_plan *cg)
 {
 	cJSON *plan = cJSON_CreateObject();
 	char *text;
@@ -102,13 +122,8 @@ int plan_print(const struct config *c, const struct target *t, const struct ns_p
 
 	cJSON_AddItemToObject(plan, "target", plan_target(t));
 	cJSON_AddItemToObject(plan, "namespaces", plan_namespaces(ns));
+	cJSON_AddItemToObject(plan, "cgroups", plan_cgroups(cg));
 	cJSON_AddItemToObject(plan, "process", plan_process(c, t, ns));
-	cJSON_AddBoolToObject(plan, "detach", c->detach);
-	if (c->pid_file)
-		cJSON_AddStringToObject(plan, "pidFile", c->pid_file);
-	else
-		cJSON_AddNullToObject(plan, "pidFile");
-	cJSON_AddNumberToObject(plan, "preserveFds", c->preserve_fds);
 	text = cJSON_Print(plan);
 	cJSON_Delete(plan);
 	if (text == NULL)

@@ -59,15 +59,19 @@ void home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n)
 	close(fd);
 }
 
-/* rtexec's parent half lives outside the container's pid namespace, where getppid() says 0:
- * its end of the sync channel hanging up is what tells that it died. */
-static void arm_parent_death(const struct child_args *a)
+/* Armed at birth and again after every credential change (setns into a user namespace,
+ * setuid), which resets both the parent-death signal and, where fs.suid_dumpable is not 0,
+ * dumpability.
+ * Non-dumpable: no process of the container may ptrace us or open /proc/PID/exe, fd/ or
+ * mem before exec (CVE-2016-9962, CVE-2019-5736).
+ * The parent half lives outside the container's pid namespace, where getppid() says 0: its
+ * end of the sync channel hanging up is what tells that it died. */
+static void harden(const struct child_args *a)
 {
 	struct pollfd p = { .fd = a->sync_fd, .events = POLLRDHUP };
 
-	/* Cleared whenever credentials change (setns user, setuid): armed again after those. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (poll(&p, 1, 0) != 0)
+	if (prctl(PR_SET_DUMPABLE, 0) < 0 || poll(&p, 1, 0) != 0)
 		_exit(EXIT_RTEXEC);
 }
 
@@ -210,14 +214,13 @@ void child_main(const struct child_args *a)
 	struct rterr e;
 	char **env;
 
-	arm_parent_death(a);
-	/* Not dumpable: no process of the container may ptrace us or open /proc/PID/exe,
-	 * fd/ or mem before exec (CVE-2016-9962, CVE-2019-5736). */
-	if (prctl(PR_SET_DUMPABLE, 0) < 0)
-		fail(a, EXIT_RTEXEC, &(struct rterr){ "prctl PR_SET_DUMPABLE" });
+	harden(a);
+	/* The parent moves us into the container's cgroups first. */
+	if (sync_wait_go(a->sync_fd) < 0)
+		_exit(EXIT_RTEXEC);
 	if (ns_join_rest(a->ns, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
-	arm_parent_death(a);
+	harden(a);
 	if (close_fds(a, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	env = build_env(a->c, home_var);
@@ -225,7 +228,7 @@ void child_main(const struct child_args *a)
 		fail(a, EXIT_RTEXEC, &(struct rterr){ "environment: Cannot allocate memory" });
 	if (set_user(&a->c->process, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
-	arm_parent_death(a);
+	harden(a);
 	umask(a->c->process.has_umask ? a->c->process.umask : 022);
 	if (enter_cwd(&a->c->process, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);

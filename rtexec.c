@@ -10,6 +10,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cli.h"
 #include "config.h"
 #include "log.h"
@@ -19,6 +20,7 @@
 #include "process.h"
 #include "supervise.h"
 #include "sync.h"
+#include "syscalls.h"
 #include "target.h"
 
 #ifndef RTEXEC_VERSION
@@ -151,9 +153,31 @@ static int signals_setup(sigset_t *orig)
 	return fd;
 }
 
-static pid_t spawn(struct config *c, struct ns_plan *ns, const sigset_t *orig, int *sync_fd)
+/* On cgroup v2 the child is born in the container's cgroup (clone3 CLONE_INTO_CGROUP);
+ * where the kernel cannot, or the cgroup refuses (EBUSY), it is forked and moved. */
+static pid_t fork_child(int cgroup_fd, bool *born_in_cgroup)
+{
+	struct rt_clone_args args = { .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+				      .cgroup = (uint64_t)cgroup_fd };
+	pid_t pid;
+
+	*born_in_cgroup = false;
+	if (cgroup_fd >= 0) {
+		pid = sys_clone3(&args);
+		if (pid >= 0) {
+			*born_in_cgroup = true;
+			return pid;
+		}
+		debug("clone3 into cgroup: %s; forking and moving instead", strerror(errno));
+	}
+	return fork();
+}
+
+static pid_t spawn(struct config *c, struct ns_plan *ns, struct cg_plan *cg, pid_t target,
+		   const sigset_t *orig, int *sync_fd)
 {
 	int fds[2], child_fd;
+	bool born_in_cgroup;
 	struct rterr e;
 	pid_t pid;
 
@@ -166,7 +190,7 @@ static pid_t spawn(struct config *c, struct ns_plan *ns, const sigset_t *orig, i
 	close(fds[1]);
 	if (ns_join_for_children(ns, &e) < 0)
 		die("%s", e.msg);
-	pid = fork();
+	pid = fork_child(cg_clone_fd(cg), &born_in_cgroup);
 	if (pid < 0)
 		die("fork: %s", strerror(errno));
 	if (pid == 0) {
@@ -175,6 +199,12 @@ static pid_t spawn(struct config *c, struct ns_plan *ns, const sigset_t *orig, i
 		child_main(&a);
 	}
 	close(child_fd);
+	if (cg_join(cg, target, pid, born_in_cgroup, &e) < 0 || sync_send_go(fds[0]) < 0) {
+		kill(pid, SIGKILL);
+		reap(pid);
+		die("%s", e.msg);
+	}
+	debug("joined cgroup %s%s", cg->joined, born_in_cgroup ? " (born there)" : "");
 	*sync_fd = fds[0];
 	return pid;
 }
@@ -193,6 +223,7 @@ int main(int argc, char **argv)
 	struct config c;
 	struct target t;
 	struct ns_plan ns;
+	struct cg_plan cg;
 	struct rterr e;
 	sigset_t orig;
 	int sigfd, sync_fd, status;
@@ -202,11 +233,11 @@ int main(int argc, char **argv)
 	parse_cli(argc, argv, &cli);
 	load_config(&cli, &c);
 	reserve_preserved_fds(c.preserve_fds);
-	if (target_open(&c, &t, &e) < 0 || ns_plan_open(&c, &t, &ns, &e) < 0 ||
-	    target_check(&t, &e) < 0)
+	if (target_open(&c, &t, &e) < 0 || cg_plan_open(&c, t.pid, &cg, &e) < 0 ||
+	    ns_plan_open(&c, &t, &ns, &e) < 0 || target_check(&t, &e) < 0)
 		die("%s", e.msg);
 	if (cli.dry_run) {
-		if (plan_print(&c, &t, &ns) < 0)
+		if (plan_print(&c, &t, &ns, &cg) < 0)
 			die("write plan: %s", strerror(errno));
 		return 0;
 	}
@@ -214,8 +245,9 @@ int main(int argc, char **argv)
 	if (pidfile_prepare(&pf, c.pid_file, &e) < 0)
 		die("%s", e.msg);
 	sigfd = signals_setup(&orig);
-	child = spawn(&c, &ns, &orig, &sync_fd);
+	child = spawn(&c, &ns, &cg, t.pid, &orig, &sync_fd);
 	ns_plan_close(&ns);
+	cg_plan_close(&cg);
 	target_close(&t);
 	status = wait_exec(child, sync_fd, sigfd, &e);
 	if (status != 0)

@@ -40,3 +40,25 @@ int sync_read(int fd, struct sync_msg *m)
 	m->text[sizeof(m->text) - 1] = '\0';
 	return 1;
 }
+
+#define GO 'G'
+
+int sync_send_go(int fd)
+{
+	char go = GO;
+
+	if (send(fd, &go, 1, MSG_NOSIGNAL) != 1)
+		return -errno;
+	return 0;
+}
+
+int sync_wait_go(int fd)
+{
+	char buf[8];
+	ssize_t r;
+
+	do
+		r = recv(fd, buf, sizeof(buf), 0);
+	while (r < 0 && errno == EINTR);
+	return r == 1 && buf[0] == GO ? 0 : -1;
+}

@@ -12,6 +12,10 @@ struct sync_msg {
 };
 
 int sync_channel(int fds[2]);
+/* Parent to child: the parent's part (cgroup join) is done, go on. */
+int sync_send_go(int fd);
+/* Child side: 0 once told to go on, -1 if the parent went away. */
+int sync_wait_go(int fd);
 /* Child side: reports one failure. Never fails loudly: the child _exits next anyway. */
 void sync_report(int fd, int status, const char *text);
 /* Parent side: 1 with *m filled on a report, 0 on EOF (exec succeeded or child died),

@@ -4,6 +4,7 @@
 #ifndef RTEXEC_SYSCALLS_H
 #define RTEXEC_SYSCALLS_H
 #include <fcntl.h>
+#include <stdint.h>
 #include <linux/openat2.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -21,6 +22,12 @@
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
 #ifndef NS_GET_NSTYPE
 #define NS_GET_NSTYPE _IO(0xb7, 0x3)
 #endif
@@ -28,6 +35,18 @@
 static inline int sys_pidfd_open(pid_t pid, unsigned flags)
 {
 	return (int)syscall(SYS_pidfd_open, pid, flags);
+}
+
+/* linux/sched.h's struct clone_args, declared here: that header clashes with musl's sched.h. */
+struct rt_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
+		set_tid, set_tid_size, cgroup;
+};
+
+/* Without a stack, clone3 returns twice like fork. */
+static inline pid_t sys_clone3(struct rt_clone_args *args)
+{
+	return (pid_t)syscall(SYS_clone3, args, sizeof(*args));
 }
 
 static inline int sys_close_range(unsigned first, unsigned last, unsigned flags)

@@ -1,0 +1,487 @@
+#include "cgroup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "syscalls.h"
+
+#define FALLBACK_TRIES 5 /* the init may move again while we follow it */
+
+int cg_parse_line(const char *line, struct cg_line *out)
+{
+	const char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	size_t clen, plen;
+	char *end;
+
+	if (c2 == NULL || line[0] < '0' || line[0] > '9')
+		return -1;
+	out->id = (unsigned)strtoul(line, &end, 10);
+	clen = (size_t)(c2 - c1 - 1);
+	plen = strcspn(c2 + 1, "\n");
+	if (end != c1 || clen >= sizeof(out->controllers) || plen >= sizeof(out->path) ||
+	    c2[1] != '/')
+		return -1;
+	memcpy(out->controllers, c1 + 1, clen);
+	out->controllers[clen] = '\0';
+	memcpy(out->path, c2 + 1, plen);
+	out->path[plen] = '\0';
+	return 0;
+}
+
+/* Copies one blank-separated mountinfo field, undoing the kernel's \ooo octal escapes. */
+static const char *mi_field(const char *p, char *out, size_t n)
+{
+	size_t i = 0;
+
+	while (*p == ' ')
+		p++;
+	if (*p == '\0' || *p == '\n')
+		return NULL;
+	for (; *p && *p != ' ' && *p != '\n'; p++) {
+		char ch = *p;
+		if (ch == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
+		    p[3] >= '0' && p[3] <= '7') {
+			ch = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+			p += 3;
+		}
+		if (i + 1 >= n)
+			return NULL;
+		out[i++] = ch;
+	}
+	out[i] = '\0';
+	return p;
+}
+
+int mountinfo_parse_line(const char *line, struct mount_line *out)
+{
+	char skip[PATH_MAX];
+	const char *p = line;
+
+	/* id parent major:minor root mountpoint options [optional...] - fstype source super */
+	for (int i = 0; i < 3 && p; i++)
+		p = mi_field(p, skip, sizeof(skip));
+	if (p)
+		p = mi_field(p, out->root, sizeof(out->root));
+	if (p)
+		p = mi_field(p, out->point, sizeof(out->point));
+	while (p && (p = mi_field(p, skip, sizeof(skip))) && strcmp(skip, "-") != 0)
+		;
+	if (p)
+		p = mi_field(p, out->fstype, sizeof(out->fstype));
+	if (p)
+		p = mi_field(p, skip, sizeof(skip));
+	if (p)
+		p = mi_field(p, out->options, sizeof(out->options));
+	return p ? 0 : -1;
+}
+
+static bool has_token(const char *list, const char *tok, size_t len)
+{
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+		if (n == len && strncmp(p, tok, len) == 0)
+			return true;
+		p += n + (p[n] == ',');
+	}
+	return false;
+}
+
+bool cg_options_match(const char *options, const char *controllers)
+{
+	if (*controllers == '\0')
+		return false;
+	for (const char *p = controllers; *p;) {
+		size_t n = strcspn(p, ",");
+		if (!has_token(options, p, n))
+			return false;
+		p += n + (p[n] == ',');
+	}
+	return true;
+}
+
+int cg_path_check(const char *path, bool relative, struct rterr *e)
+{
+	if (relative && path[0] == '/')
+		return rterr_set(e, 0, "must be a relative path");
+	for (const char *p = path; *p;) {
+		size_t n = strcspn(p, "/");
+		if ((n == 2 && strncmp(p, "..", 2) == 0))
+			return rterr_set(e, 0, "must not contain \"..\"");
+		if (n == 1 && *p == '.')
+			return rterr_set(e, 0, "must not contain \".\"");
+		p += n;
+		while (*p == '/')
+			p++;
+	}
+	return 0;
+}
+
+static int read_at(int dirfd, const char *name, char *buf, size_t n)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	ssize_t r;
+	int saved;
+
+	if (fd < 0)
+		return -errno;
+	r = read(fd, buf, n - 1);
+	saved = errno;
+	close(fd);
+	if (r < 0)
+		return -saved;
+	buf[r] = '\0';
+	return 0;
+}
+
+struct cg_sources {
+	struct cg_line lines[CG_MAX];
+	size_t nlines;
+	struct mount_line mounts[CG_MAX];
+	size_t nmounts;
+};
+
+static int read_lines(const char *path, char *buf, size_t n, struct rterr *e)
+{
+	int r = read_at(AT_FDCWD, path, buf, n);
+
+	if (r < 0)
+		return rterr_set(e, -r, "read %s", path);
+	return 0;
+}
+
+/* The target's cgroups (/proc/PID/cgroup) and the cgroup mounts in our mount namespace. */
+static int read_sources(pid_t target, struct cg_sources *s, struct rterr *e)
+{
+	static char buf[1 << 16];
+	char path[64];
+
+	s->nlines = s->nmounts = 0;
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", target);
+	if (read_lines(path, buf, sizeof(buf), e) < 0)
+		return -1;
+	for (char *l = strtok(buf, "\n"); l && s->nlines < CG_MAX; l = strtok(NULL, "\n"))
+		if (cg_parse_line(l, &s->lines[s->nlines]) == 0)
+			s->nlines++;
+	if (read_lines("/proc/self/mountinfo", buf, sizeof(buf), e) < 0)
+		return -1;
+	for (char *l = strtok(buf, "\n"); l && s->nmounts < CG_MAX; l = strtok(NULL, "\n")) {
+		struct mount_line *m = &s->mounts[s->nmounts];
+		if (mountinfo_parse_line(l, m) == 0 &&
+		    (strcmp(m->fstype, "cgroup") == 0 || strcmp(m->fstype, "cgroup2") == 0))
+			s->nmounts++;
+	}
+	return 0;
+}
+
+/* The host path of cgroup `path` of a hierarchy mounted at m (whose root need not be "/"). */
+static int host_path(const struct mount_line *m, const char *path, char *out, size_t n)
+{
+	size_t rl = strlen(m->root);
+
+	if (strcmp(m->root, "/") == 0)
+		rl = 0;
+	else if (strncmp(path, m->root, rl) != 0 || (path[rl] != '/' && path[rl] != '\0'))
+		return -1; /* not below this mount's root: out of sight */
+	return (size_t)snprintf(out, n, "%s%s", m->point, path + rl) < n ? 0 : -1;
+}
+
+static const struct mount_line *find_mount(const struct cg_sources *s, const struct cg_line *l)
+{
+	for (size_t i = 0; i < s->nmounts; i++) {
+		const struct mount_line *m = &s->mounts[i];
+		bool v2 = strcmp(m->fstype, "cgroup2") == 0;
+		if (l->id == 0 && l->controllers[0] == '\0' ? v2 : (!v2 && cg_options_match(m->options, l->controllers)))
+			return m;
+	}
+	return NULL;
+}
+
+static int open_dir(struct cg_join *j, struct rterr *e)
+{
+	j->dirfd = open(j->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	j->open_err = j->dirfd < 0 ? errno : 0;
+	if (j->dirfd < 0 && !(j->can_fallback && errno == ENOENT))
+		return rterr_set(e, errno, "join cgroup %s", j->path);
+	return 0;
+}
+
+static int open_sub(struct cg_join *j, const char *base, const char *sub, struct rterr *e)
+{
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV };
+	int basefd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (basefd < 0)
+		return rterr_set(e, errno, "join cgroup %s", base);
+	/* Beneath the container's cgroup: no "..", no absolute path, no symlink out of it. */
+	j->dirfd = sys_openat2(basefd, sub, &how);
+	if (j->dirfd < 0 && errno == ENOSYS)
+		j->dirfd = openat(basefd, sub, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	j->open_err = j->dirfd < 0 ? errno : 0;
+	close(basefd);
+	if (j->dirfd < 0)
+		return rterr_set(e, j->open_err, "join cgroup %s", j->path);
+	return 0;
+}
+
+static int add_v1(struct cg_plan *p, const struct mount_line *m, const struct cg_line *l,
+		  struct rterr *e)
+{
+	struct cg_join *j = &p->j[p->n];
+
+	memset(j, 0, sizeof(*j));
+	j->dirfd = -1;
+	snprintf(j->hierarchy, sizeof(j->hierarchy), "%s", l->controllers);
+	if (host_path(m, l->path, j->path, sizeof(j->path)) < 0) {
+		debug("cgroup %s:%s is not below the mount %s, not joining", l->controllers,
+		      l->path, m->point);
+		return 0;
+	}
+	if (open_dir(j, e) < 0)
+		return -1;
+	p->n++;
+	return 0;
+}
+
+static int add_v2(struct cg_plan *p, const struct config *c, const struct mount_line *m,
+		  const struct cg_line *l, struct rterr *e)
+{
+	struct cg_join *j = &p->j[p->n];
+	char base[PATH_MAX];
+	const char *rel = c->cgroup_path ? c->cgroup_path : l->path;
+
+	memset(j, 0, sizeof(*j));
+	j->dirfd = -1;
+	j->v2 = true;
+	j->can_fallback = c->cgroup_sub == NULL;
+	snprintf(j->hierarchy, sizeof(j->hierarchy), "unified");
+	if (host_path(m, l->path, j->fallback, sizeof(j->fallback)) < 0)
+		j->fallback[0] = '\0';
+	if ((size_t)snprintf(base, sizeof(base), "%s%s%s", m->point, rel[0] == '/' ? "" : "/",
+			     rel) >= sizeof(base))
+		return rterr_set(e, ENAMETOOLONG, "cgroup.path");
+	if (strlen(base) > 1 && base[strlen(base) - 1] == '/')
+		base[strlen(base) - 1] = '\0';
+	p->v2 = (int)p->n++;
+	if (c->cgroup_sub == NULL) {
+		snprintf(j->path, sizeof(j->path), "%s", base);
+		return open_dir(j, e);
+	}
+	if ((size_t)snprintf(j->path, sizeof(j->path), "%s/%s", base, c->cgroup_sub) >=
+	    sizeof(j->path))
+		return rterr_set(e, ENAMETOOLONG, "cgroup.sub");
+	return open_sub(j, base, c->cgroup_sub, e);
+}
+
+/* A command that joins a frozen cgroup freezes with it: refuse a paused container at once. */
+static int check_frozen(const struct cg_join *j, struct rterr *e)
+{
+	char buf[512];
+
+	if (j->dirfd < 0)
+		return 0;
+	if (j->v2) {
+		if ((read_at(j->dirfd, "cgroup.events", buf, sizeof(buf)) == 0 &&
+		     strstr(buf, "frozen 1")) ||
+		    (read_at(j->dirfd, "cgroup.freeze", buf, sizeof(buf)) == 0 && buf[0] == '1'))
+			return rterr_set(e, 0, "join cgroup %s: the container is paused (frozen)",
+					 j->path);
+		return 0;
+	}
+	if (has_token(j->hierarchy, "freezer", 7) &&
+	    read_at(j->dirfd, "freezer.state", buf, sizeof(buf)) == 0 &&
+	    strncmp(buf, "THAWED", 6) != 0)
+		return rterr_set(e, 0, "join cgroup %s: the container is paused (%.*s)", j->path,
+				 (int)strcspn(buf, "\n"), buf);
+	return 0;
+}
+
+static int plan_lines(struct cg_plan *p, const struct config *c, const struct cg_sources *s,
+		      struct rterr *e)
+{
+	for (size_t i = 0; i < s->nlines && p->n < CG_MAX; i++) {
+		const struct cg_line *l = &s->lines[i];
+		const struct mount_line *m = find_mount(s, l);
+		bool v2 = l->id == 0 && l->controllers[0] == '\0';
+
+		if (m == NULL) {
+			debug("cgroup hierarchy %s is not mounted here, not joining",
+			      v2 ? "unified" : l->controllers);
+			continue;
+		}
+		if ((v2 ? add_v2(p, c, m, l, e) : add_v1(p, m, l, e)) < 0 ||
+		    check_frozen(&p->j[p->n - 1], e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cg_plan_open(const struct config *c, pid_t target, struct cg_plan *p, struct rterr *e)
+{
+	static struct cg_sources s;
+
+	memset(p, 0, sizeof(*p));
+	p->v2 = -1;
+	if (read_sources(target, &s, e) < 0)
+		return -1;
+	if (plan_lines(p, c, &s, e) < 0) {
+		cg_plan_close(p);
+		return -1;
+	}
+	if (p->v2 < 0 && (c->cgroup_path || c->cgroup_sub)) {
+		cg_plan_close(p);
+		return rterr_set(e, 0, "cgroup.%s: this host has no cgroup v2 hierarchy",
+				 c->cgroup_path ? "path" : "sub");
+	}
+	return 0;
+}
+
+int cg_clone_fd(const struct cg_plan *p)
+{
+	return p->v2 >= 0 ? p->j[p->v2].dirfd : -1;
+}
+
+static int write_pid(int dirfd, pid_t pid)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid), saved;
+	int fd = openat(dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+	ssize_t r;
+
+	if (fd < 0)
+		return -errno;
+	r = write(fd, buf, (size_t)n);
+	saved = errno;
+	close(fd);
+	return r == n ? 0 : -(r < 0 ? saved : EIO);
+}
+
+static bool follow_errno(int err)
+{
+	/* EBUSY: v2 "no internal processes" (the init moved below and controllers were
+	 * enabled); ENOENT/ENODEV: the cgroup was removed after the init left it. */
+	return err == EBUSY || err == ENOENT || err == ENODEV;
+}
+
+static int current_v2(pid_t target, char *out, size_t n, struct rterr *e)
+{
+	static struct cg_sources s;
+
+	if (read_sources(target, &s, e) < 0)
+		return -1;
+	for (size_t i = 0; i < s.nlines; i++) {
+		const struct mount_line *m = find_mount(&s, &s.lines[i]);
+		if (m && strcmp(m->fstype, "cgroup2") == 0)
+			return host_path(m, s.lines[i].path, out, n) == 0
+				       ? 0
+				       : rterr_set(e, 0, "target %d: cgroup out of sight", target);
+	}
+	return rterr_set(e, 0, "target %d: no cgroup v2 line in /proc/%d/cgroup", target, target);
+}
+
+static int write_path(const char *path, pid_t pid)
+{
+	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return -errno;
+	r = write_pid(fd, pid);
+	close(fd);
+	return r;
+}
+
+/* The target's current cgroup, re-read now, and again (a bounded number of times) if the
+ * init moved on between reading and joining. */
+static int join_fallback(struct cg_plan *p, pid_t target, pid_t pid, int first, struct rterr *e)
+{
+	const struct cg_join *j = &p->j[p->v2];
+	char cur[PATH_MAX], prev[PATH_MAX] = "";
+	struct rterr sub;
+	int r = first;
+
+	for (int i = 0; i < FALLBACK_TRIES; i++) {
+		if (current_v2(target, cur, sizeof(cur), &sub) < 0)
+			return rterr_set(e, 0, "join cgroup %s: %s; fallback: %s", j->path,
+					 strerror(-first), sub.msg);
+		if (strcmp(cur, prev) == 0)
+			break;
+		r = write_path(cur, pid);
+		if (r == 0) {
+			info("joined the target's cgroup %s: %s answered %s", cur, j->path,
+			     strerror(-first));
+			snprintf(p->joined, sizeof(p->joined), "%s", cur);
+			return 0;
+		}
+		if (!follow_errno(-r))
+			break;
+		snprintf(prev, sizeof(prev), "%s", cur);
+	}
+	return rterr_set(e, 0, "join cgroup %s: %s; fallback %s: %s", j->path, strerror(-first),
+			 cur, strerror(-r));
+}
+
+static int join_v2(struct cg_plan *p, pid_t target, pid_t pid, struct rterr *e)
+{
+	const struct cg_join *j = &p->j[p->v2];
+	int r = j->dirfd >= 0 ? write_pid(j->dirfd, pid) : -j->open_err;
+
+	if (r == 0) {
+		snprintf(p->joined, sizeof(p->joined), "%s", j->path);
+		return 0;
+	}
+	if (!j->can_fallback || !follow_errno(-r))
+		return rterr_set(e, -r, "join cgroup %s", j->path);
+	return join_fallback(p, target, pid, r, e);
+}
+
+int cg_join(struct cg_plan *p, pid_t target, pid_t pid, bool v2_done, struct rterr *e)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const struct cg_join *j = &p->j[i];
+		int r;
+
+		if (j->v2)
+			continue;
+		r = write_pid(j->dirfd, pid);
+		if (r < 0)
+			return rterr_set(e, -r, "join cgroup %s", j->path);
+	}
+	if (p->v2 < 0)
+		return 0;
+	if (v2_done) {
+		snprintf(p->joined, sizeof(p->joined), "%s", p->j[p->v2].path);
+		return 0;
+	}
+	return join_v2(p, target, pid, e);
+}
+
+int cg_effective_cpus(const struct cg_plan *p, char *buf, size_t n)
+{
+	char path[PATH_MAX + 32];
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "%s/cpuset.cpus.effective",
+		 p->joined[0] ? p->joined : p->v2 >= 0 ? p->j[p->v2].path : "");
+	if (p->v2 >= 0 && read_at(AT_FDCWD, path, buf, n) == 0 && buf[0] && buf[0] != '\n')
+		goto out;
+	buf[0] = '\0';
+	for (size_t i = 0; i < p->n; i++)
+		if (!p->j[i].v2 && has_token(p->j[i].hierarchy, "cpuset", 6) &&
+		    read_at(p->j[i].dirfd, "cpuset.effective_cpus", buf, n) == 0)
+			break;
+out:
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+void cg_plan_close(struct cg_plan *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->j[i].dirfd >= 0)
+			close(p->j[i].dirfd);
+	p->n = 0;
+}

@@ -1,0 +1,61 @@
+/* Joining the container's cgroups: every mounted v1 hierarchy and the v2 (unified) one, with
+ * the v2 EBUSY fallback to the target's current cgroup. All fds are opened on the host,
+ * before any namespace is entered. */
+#ifndef RTEXEC_CGROUP_H
+#define RTEXEC_CGROUP_H
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "log.h"
+
+#define CG_MAX 32
+
+struct cg_join {
+	bool v2;
+	char hierarchy[128]; /* "cpuset", "cpu,cpuacct", "name=systemd", "unified" */
+	char path[PATH_MAX]; /* the cgroup's directory on the host */
+	int dirfd;	     /* O_PATH directory; -1 if it could not be opened (v2 fallback) */
+	int open_err;	     /* errno of opening it, for the fallback's message */
+	bool can_fallback;	 /* v2 without an explicit sub */
+	char fallback[PATH_MAX]; /* v2: the target's current cgroup at planning time */
+};
+
+struct cg_plan {
+	struct cg_join j[CG_MAX];
+	size_t n;
+	int v2;		     /* index of the v2 entry, -1 if none */
+	char joined[PATH_MAX]; /* v2: the cgroup actually joined */
+};
+
+/* Pure parsers, unit-tested. */
+struct cg_line {
+	unsigned id;
+	char controllers[128];
+	char path[PATH_MAX];
+};
+int cg_parse_line(const char *line, struct cg_line *out);
+struct mount_line {
+	char root[PATH_MAX];
+	char point[PATH_MAX];
+	char fstype[32];
+	char options[512]; /* super options */
+};
+int mountinfo_parse_line(const char *line, struct mount_line *out);
+/* Whether a v1 mount's super options name exactly the hierarchy's controllers. */
+bool cg_options_match(const char *options, const char *controllers);
+/* Checks a cgroup.sub or cgroup.path value: no "..", no empty or "." components. */
+int cg_path_check(const char *path, bool relative, struct rterr *e);
+
+int cg_plan_open(const struct config *c, pid_t target, struct cg_plan *p, struct rterr *e);
+/* The v2 directory to be born into with clone3(CLONE_INTO_CGROUP), or -1. */
+int cg_clone_fd(const struct cg_plan *p);
+/* Moves pid into every cgroup of the plan (the v2 one too unless born there). */
+int cg_join(struct cg_plan *p, pid_t target, pid_t pid, bool v2_done, struct rterr *e);
+/* The effective CPUs of the cgroup joined ("" where no cpuset applies). */
+int cg_effective_cpus(const struct cg_plan *p, char *buf, size_t n);
+void cg_plan_close(struct cg_plan *p);
+
+#endif
