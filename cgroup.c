@@ -406,13 +406,13 @@ static int join_fallback(struct cg_plan *p, pid_t target, pid_t pid, int first, 
 	for (int i = 0; i < FALLBACK_TRIES; i++) {
 		if (current_v2(target, cur, sizeof(cur), &sub) < 0)
 			return rterr_set(e, 0, "join cgroup %s: %s; fallback: %s", j->path,
-					 strerror(-first), sub.msg);
+					 rt_strerror(-first), sub.msg);
 		if (strcmp(cur, prev) == 0)
 			break;
 		r = write_path(cur, pid);
 		if (r == 0) {
 			info("joined the target's cgroup %s: %s answered %s", cur, j->path,
-			     strerror(-first));
+			     rt_strerror(-first));
 			snprintf(p->joined, sizeof(p->joined), "%s", cur);
 			return 0;
 		}
@@ -420,8 +420,8 @@ static int join_fallback(struct cg_plan *p, pid_t target, pid_t pid, int first, 
 			break;
 		snprintf(prev, sizeof(prev), "%s", cur);
 	}
-	return rterr_set(e, 0, "join cgroup %s: %s; fallback %s: %s", j->path, strerror(-first),
-			 cur, strerror(-r));
+	return rterr_set(e, 0, "join cgroup %s: %s; fallback %s: %s", j->path, rt_strerror(-first),
+			 cur, rt_strerror(-r));
 }
 
 static int join_v2(struct cg_plan *p, pid_t target, pid_t pid, struct rterr *e)

@@ -9,6 +9,32 @@
 
 enum log_level log_level = LOG_WARN;
 
+const char *rt_strerror(int errnum)
+{
+	static const struct {
+		int err;
+		const char *text;
+	} glibc[] = {
+		{ EBUSY, "Device or resource busy" },
+		{ ENOMEM, "Cannot allocate memory" },
+		{ ENOTTY, "Inappropriate ioctl for device" },
+		{ ELOOP, "Too many levels of symbolic links" },
+		{ ENAMETOOLONG, "File name too long" },
+		{ ECHILD, "No child processes" },
+		{ EMFILE, "Too many open files" },
+		{ ENFILE, "Too many open files in system" },
+		{ EOVERFLOW, "Value too large for defined data type" },
+		{ EUSERS, "Too many users" },
+		{ ESTALE, "Stale file handle" },
+		{ EPROTO, "Protocol error" },
+	};
+
+	for (size_t i = 0; i < sizeof(glibc) / sizeof(glibc[0]); i++)
+		if (glibc[i].err == errnum)
+			return glibc[i].text;
+	return strerror(errnum);
+}
+
 int rterr_set(struct rterr *e, int errnum, const char *fmt, ...)
 {
 	va_list ap;
@@ -18,7 +44,7 @@ int rterr_set(struct rterr *e, int errnum, const char *fmt, ...)
 	n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
 	if (errnum && n >= 0 && (size_t)n < sizeof(e->msg))
-		snprintf(e->msg + n, sizeof(e->msg) - (size_t)n, ": %s", strerror(errnum));
+		snprintf(e->msg + n, sizeof(e->msg) - (size_t)n, ": %s", rt_strerror(errnum));
 	return errnum ? -errnum : -1;
 }
 

@@ -21,6 +21,10 @@ struct rterr {
  * when errnum is 0, so a caller can `return rterr_set(...)`. */
 int rterr_set(struct rterr *e, int errnum, const char *fmt, ...) PRINTF(3, 4);
 
+/* strerror, with the kernel's and glibc's wording where musl's differs ("Device or resource
+ * busy", not "Resource busy"): users compare these lines with what other tools print. */
+const char *rt_strerror(int errnum);
+
 int log_level_parse(const char *name, enum log_level *out);
 void logmsg(enum log_level level, const char *fmt, ...) PRINTF(2, 3);
 void die(const char *fmt, ...) PRINTF(1, 2) NORETURN;

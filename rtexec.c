@@ -34,7 +34,7 @@ static void sanitize_std_fds(void)
 {
 	for (int fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
-			die("open /dev/null: %s", strerror(errno));
+			die("open /dev/null: %s", rt_strerror(errno));
 }
 
 /* Unused numbers among the preserved fds get a close-on-exec placeholder, so that no fd
@@ -46,7 +46,7 @@ static void reserve_preserved_fds(unsigned n)
 			continue;
 		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (nul < 0 || (nul != (int)fd && dup3(nul, (int)fd, O_CLOEXEC) < 0))
-			die("reserve preserved fd %u: %s", fd, strerror(errno));
+			die("reserve preserved fd %u: %s", fd, rt_strerror(errno));
 		if (nul != (int)fd)
 			close(nul);
 	}
@@ -91,12 +91,12 @@ static char *read_config(const char *file, size_t *len)
 	char *text;
 
 	if (fd < 0)
-		die("config: open %s: %s", file, strerror(errno));
+		die("config: open %s: %s", file, rt_strerror(errno));
 	if (is_stdin && isatty(fd))
 		die("config: stdin is a terminal: pipe the config in, or use -f FILE");
 	text = read_all(fd, len);
 	if (text == NULL)
-		die("config: read %s: %s", is_stdin ? "stdin" : file, strerror(errno));
+		die("config: read %s: %s", is_stdin ? "stdin" : file, rt_strerror(errno));
 	if (!is_stdin)
 		close(fd);
 	return text;
@@ -146,10 +146,10 @@ static int signals_setup(sigset_t *orig)
 
 	forwarded_signals(&set);
 	if (sigprocmask(SIG_BLOCK, &set, orig) < 0)
-		die("sigprocmask: %s", strerror(errno));
+		die("sigprocmask: %s", rt_strerror(errno));
 	fd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (fd < 0)
-		die("signalfd: %s", strerror(errno));
+		die("signalfd: %s", rt_strerror(errno));
 	return fd;
 }
 
@@ -168,7 +168,7 @@ static pid_t fork_child(int cgroup_fd, bool *born_in_cgroup)
 			*born_in_cgroup = true;
 			return pid;
 		}
-		debug("clone3 into cgroup: %s; forking and moving instead", strerror(errno));
+		debug("clone3 into cgroup: %s; forking and moving instead", rt_strerror(errno));
 	}
 	return fork();
 }
@@ -182,17 +182,17 @@ static pid_t spawn(struct config *c, struct ns_plan *ns, struct cg_plan *cg, pid
 	pid_t pid;
 
 	if (sync_channel(fds) < 0)
-		die("socketpair: %s", strerror(errno));
+		die("socketpair: %s", rt_strerror(errno));
 	/* The child's end sits above the preserved fds, which keep their numbers. */
 	child_fd = fcntl(fds[1], F_DUPFD_CLOEXEC, 3 + c->preserve_fds);
 	if (child_fd < 0)
-		die("fcntl: %s", strerror(errno));
+		die("fcntl: %s", rt_strerror(errno));
 	close(fds[1]);
 	if (ns_join_for_children(ns, &e) < 0)
 		die("%s", e.msg);
 	pid = fork_child(cg_clone_fd(cg), &born_in_cgroup);
 	if (pid < 0)
-		die("fork: %s", strerror(errno));
+		die("fork: %s", rt_strerror(errno));
 	if (pid == 0) {
 		struct child_args a = { c, ns, child_fd, orig };
 		close(fds[0]);
@@ -238,7 +238,7 @@ int main(int argc, char **argv)
 		die("%s", e.msg);
 	if (cli.dry_run) {
 		if (plan_print(&c, &t, &ns, &cg) < 0)
-			die("write plan: %s", strerror(errno));
+			die("write plan: %s", rt_strerror(errno));
 		return 0;
 	}
 	atexit(cleanup);
