@@ -1,0 +1,83 @@
+/* Unit tests of the pure cgroup parsers: /proc/PID/cgroup lines, mountinfo lines, v1 mount
+ * option matching and the cgroup.path/sub checks. */
+#include "cgroup.h"
+#include "tap.h"
+
+static void test_cg_lines(void)
+{
+	struct cg_line l;
+
+	ok(cg_parse_line("0::/t1", &l) == 0 && l.id == 0 && l.controllers[0] == '\0', "v2 line");
+	is_str(l.path, "/t1", "v2 path");
+	ok(cg_parse_line("4:memory:/a/b:c d\n", &l) == 0 && l.id == 4, "v1 line, ':' in path");
+	is_str(l.controllers, "memory", "v1 controllers");
+	is_str(l.path, "/a/b:c d", "path keeps ':' and blanks, drops the newline");
+	ok(cg_parse_line("9:name=systemd:/", &l) == 0, "named hierarchy");
+	is_str(l.controllers, "name=systemd", "named hierarchy's name");
+	ok(cg_parse_line("2:cpu,cpuacct:/x", &l) == 0, "co-mounted controllers");
+	is_str(l.controllers, "cpu,cpuacct", "both controllers");
+	ok(cg_parse_line("x::/", &l) < 0, "non-numeric id refused");
+	ok(cg_parse_line("0:/", &l) < 0, "one colon refused");
+	ok(cg_parse_line("0::relative", &l) < 0, "relative path refused");
+	ok(cg_parse_line("", &l) < 0, "empty line refused");
+}
+
+static void test_mountinfo(void)
+{
+	struct mount_line m;
+
+	ok(mountinfo_parse_line("34 31 0:31 / /sys/fs/cgroup/cpuset rw,relatime - cgroup cgroup "
+				"rw,cpuset",
+				&m) == 0,
+	   "v1 mount");
+	is_str(m.root, "/", "root");
+	is_str(m.point, "/sys/fs/cgroup/cpuset", "mount point");
+	is_str(m.fstype, "cgroup", "fstype");
+	is_str(m.options, "rw,cpuset", "super options");
+	ok(mountinfo_parse_line("41 31 0:38 /sub/dir /mnt/a\\040b rw shared:5 master:1 - cgroup2 "
+				"none rw,nsdelegate",
+				&m) == 0,
+	   "optional fields, escaped blank");
+	is_str(m.root, "/sub/dir", "mount root need not be /");
+	is_str(m.point, "/mnt/a b", "\\040 unescaped");
+	is_str(m.fstype, "cgroup2", "fstype after the separator");
+	ok(mountinfo_parse_line("41 31 0:38 / /x rw", &m) < 0, "no separator refused");
+	ok(mountinfo_parse_line("41 31", &m) < 0, "truncated refused");
+}
+
+static void test_options(void)
+{
+	ok(cg_options_match("rw,cpuset", "cpuset"), "single controller");
+	ok(cg_options_match("rw,cpu,cpuacct", "cpu,cpuacct"), "two controllers");
+	ok(!cg_options_match("rw,cpuacct", "cpu"), "prefix is no match");
+	ok(!cg_options_match("rw,cpu", "cpu,cpuacct"), "all must be there");
+	ok(cg_options_match("rw,xattr,name=systemd", "name=systemd"), "named");
+	ok(!cg_options_match("rw,name=systemd2", "name=systemd"), "other name");
+	ok(!cg_options_match("rw", ""), "empty controller list never matches");
+}
+
+static void test_paths(void)
+{
+	struct rterr e;
+
+	ok(cg_path_check("exec", true, &e) == 0, "plain sub");
+	ok(cg_path_check("a/b/c", true, &e) == 0, "nested sub");
+	ok(cg_path_check("/a", true, &e) < 0, "absolute sub refused");
+	is_str(e.msg, "must be a relative path", "message");
+	ok(cg_path_check("a/../b", true, &e) < 0, ".. refused");
+	is_str(e.msg, "must not contain \"..\"", "message");
+	ok(cg_path_check("..", true, &e) < 0, "bare .. refused");
+	ok(cg_path_check("a/..", false, &e) < 0, "trailing .. refused in path");
+	ok(cg_path_check("a/./b", true, &e) < 0, ". refused");
+	ok(cg_path_check("a..b/..c", true, &e) == 0, "dots inside names are fine");
+	ok(cg_path_check("/ctr1", false, &e) == 0, "absolute path allowed for cgroup.path");
+}
+
+int main(void)
+{
+	test_cg_lines();
+	test_mountinfo();
+	test_options();
+	test_paths();
+	return tap_done();
+}
