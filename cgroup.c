@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "syscalls.h"
 
 #define FALLBACK_TRIES 5 /* the init may move again while we follow it */
@@ -120,23 +121,6 @@ int cg_path_check(const char *path, bool relative, struct rterr *e)
 	return 0;
 }
 
-static int read_at(int dirfd, const char *name, char *buf, size_t n)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	ssize_t r;
-	int saved;
-
-	if (fd < 0)
-		return -errno;
-	r = read(fd, buf, n - 1);
-	saved = errno;
-	close(fd);
-	if (r < 0)
-		return -saved;
-	buf[r] = '\0';
-	return 0;
-}
-
 struct cg_sources {
 	struct cg_line lines[CG_MAX];
 	size_t nlines;
@@ -146,7 +130,7 @@ struct cg_sources {
 
 static int read_lines(const char *path, char *buf, size_t n, struct rterr *e)
 {
-	int r = read_at(AT_FDCWD, path, buf, n);
+	int r = read_file(AT_FDCWD, path, buf, n);
 
 	if (r < 0)
 		return rterr_set(e, -r, "read %s", path);
@@ -285,15 +269,15 @@ static int check_frozen(const struct cg_join *j, struct rterr *e)
 	if (j->dirfd < 0)
 		return 0;
 	if (j->v2) {
-		if ((read_at(j->dirfd, "cgroup.events", buf, sizeof(buf)) == 0 &&
+		if ((read_file(j->dirfd, "cgroup.events", buf, sizeof(buf)) == 0 &&
 		     strstr(buf, "frozen 1")) ||
-		    (read_at(j->dirfd, "cgroup.freeze", buf, sizeof(buf)) == 0 && buf[0] == '1'))
+		    (read_file(j->dirfd, "cgroup.freeze", buf, sizeof(buf)) == 0 && buf[0] == '1'))
 			return rterr_set(e, 0, "join cgroup %s: the container is paused (frozen)",
 					 j->path);
 		return 0;
 	}
 	if (has_token(j->hierarchy, "freezer", 7) &&
-	    read_at(j->dirfd, "freezer.state", buf, sizeof(buf)) == 0 &&
+	    read_file(j->dirfd, "freezer.state", buf, sizeof(buf)) == 0 &&
 	    strncmp(buf, "THAWED", 6) != 0)
 		return rterr_set(e, 0, "join cgroup %s: the container is paused (%.*s)", j->path,
 				 (int)strcspn(buf, "\n"), buf);
@@ -466,12 +450,12 @@ int cg_effective_cpus(const struct cg_plan *p, char *buf, size_t n)
 	buf[0] = '\0';
 	snprintf(path, sizeof(path), "%s/cpuset.cpus.effective",
 		 p->joined[0] ? p->joined : p->v2 >= 0 ? p->j[p->v2].path : "");
-	if (p->v2 >= 0 && read_at(AT_FDCWD, path, buf, n) == 0 && buf[0] && buf[0] != '\n')
+	if (p->v2 >= 0 && read_file(AT_FDCWD, path, buf, n) == 0 && buf[0] && buf[0] != '\n')
 		goto out;
 	buf[0] = '\0';
 	for (size_t i = 0; i < p->n; i++)
 		if (!p->j[i].v2 && has_token(p->j[i].hierarchy, "cpuset", 6) &&
-		    read_at(p->j[i].dirfd, "cpuset.effective_cpus", buf, n) == 0)
+		    read_file(p->j[i].dirfd, "cpuset.effective_cpus", buf, n) == 0)
 			break;
 out:
 	buf[strcspn(buf, "\n")] = '\0';

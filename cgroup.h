@@ -46,7 +46,7 @@ struct mount_line {
 int mountinfo_parse_line(const char *line, struct mount_line *out);
 /* Whether a v1 mount's super options name exactly the hierarchy's controllers. */
 bool cg_options_match(const char *options, const char *controllers);
-/* Checks a cgroup.sub or cgroup.path value: no "..", no empty or "." components. */
+/* Checks a cgroup.sub or cgroup.path value: no ".." or "." components. */
 int cg_path_check(const char *path, bool relative, struct rterr *e);
 
 int cg_plan_open(const struct config *c, pid_t target, struct cg_plan *p, struct rterr *e);

@@ -93,7 +93,7 @@ static int parse_ns_entry(const cJSON *it, const char *path, struct ns_request *
 		type = member(it, "type");
 		p = member(it, "path");
 		if (!type)
-			return rterr_set(e, 0, "%s: \"type\" is required",
+			return rterr_set(e, 0, "%s: is required",
 					 json_key_path(sub, sizeof(sub), path, "type"));
 		json_key_path(sub, sizeof(sub), path, "type");
 	} else {
@@ -164,6 +164,177 @@ static int parse_cgroup(const cJSON *cg, const char *path, struct config *c, str
 	if (parse_cgroup_key(cg, "path", false, &c->cgroup_path, e) < 0)
 		return -1;
 	return parse_cgroup_key(cg, "sub", true, &c->cgroup_sub, e);
+}
+
+static int parse_cpulist(const cJSON *it, const char *path, bool nonempty, char **out,
+			 struct rterr *e)
+{
+	struct cpumask m;
+	struct rterr why;
+	bool empty;
+
+	if (json_string(it, path, false, out, e) < 0)
+		return -1;
+	if (cpulist_parse(*out, CPULIST_SYNTAX_MAX, &m, &why) < 0)
+		return rterr_set(e, 0, "%s: %s", path, why.msg);
+	empty = cpumask_first(&m) < 0;
+	cpumask_free(&m);
+	if (nonempty && empty)
+		return rterr_set(e, 0, "%s: the CPU list is empty", path);
+	return 0;
+}
+
+static int parse_annotations(const cJSON *a, const char *path, struct config *c, struct rterr *e)
+{
+	char sub[512];
+	char *v;
+
+	if (json_object(a, path, e) < 0 || json_keys(a, path, NULL, e) < 0)
+		return -1;
+	for (const cJSON *it = a->child; it; it = it->next) {
+		json_key_path(sub, sizeof(sub), path, it->string);
+		if (json_string(it, sub, false, &v, e) < 0)
+			return -1;
+		if (strcmp(it->string, TRANSITION_ANNOTATION) != 0)
+			continue;
+		if (strcmp(v, "temporary") == 0)
+			c->transition = TRANSITION_TEMPORARY;
+		else if (strcmp(v, "definitive") == 0)
+			c->transition = TRANSITION_DEFINITIVE;
+		else
+			return rterr_set(e, 0, "%s: unknown value \"%s\" (expected \"temporary\" or "
+					 "\"definitive\")", sub, v);
+	}
+	return 0;
+}
+
+static int parse_exec_cpu(const cJSON *o, const char *path, struct proc_config *p,
+			  struct rterr *e)
+{
+	static const char *const keys[] = { "initial", "final", NULL };
+	const cJSON *it;
+
+	if (json_object(o, path, e) < 0 || json_keys(o, path, keys, e) < 0)
+		return -1;
+	if ((it = member(o, "initial")) &&
+	    parse_cpulist(it, "process.execCPUAffinity.initial", true, &p->cpu_initial, e) < 0)
+		return -1;
+	if ((it = member(o, "final")) &&
+	    parse_cpulist(it, "process.execCPUAffinity.final", true, &p->cpu_final, e) < 0)
+		return -1;
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int value;
+} sched_policies[] = { { "SCHED_OTHER", 0 }, { "SCHED_FIFO", 1 }, { "SCHED_RR", 2 },
+	{ "SCHED_BATCH", 3 }, { "SCHED_IDLE", 5 }, { "SCHED_DEADLINE", 6 } },
+  sched_flags[] = { { "SCHED_FLAG_RESET_ON_FORK", 0x01 }, { "SCHED_FLAG_RECLAIM", 0x02 },
+	{ "SCHED_FLAG_DL_OVERRUN", 0x04 }, { "SCHED_FLAG_KEEP_POLICY", 0x08 },
+	{ "SCHED_FLAG_KEEP_PARAMS", 0x10 }, { "SCHED_FLAG_UTIL_CLAMP_MIN", 0x20 },
+	{ "SCHED_FLAG_UTIL_CLAMP_MAX", 0x40 } };
+#define NAMES(t) (sizeof(t) / sizeof(t[0]))
+
+static int sched_policy(const cJSON *it, struct sched_config *s, struct rterr *e)
+{
+	char *name;
+
+	if (it == NULL)
+		return rterr_set(e, 0, "process.scheduler.policy: is required");
+	if (json_string(it, "process.scheduler.policy", true, &name, e) < 0)
+		return -1;
+	for (size_t i = 0; i < NAMES(sched_policies); i++) {
+		if (strcmp(name, sched_policies[i].name) == 0) {
+			s->policy = sched_policies[i].value;
+			return 0;
+		}
+	}
+	if (strcmp(name, "SCHED_ISO") == 0)
+		return rterr_set(e, 0, "process.scheduler.policy: SCHED_ISO does not exist in Linux");
+	return rterr_set(e, 0, "process.scheduler.policy: unknown policy \"%s\"", name);
+}
+
+static int sched_flag_list(const cJSON *arr, struct sched_config *s, struct rterr *e)
+{
+	char **names;
+	size_t n, i, k;
+	int r = 0;
+
+	if (json_strings(arr, "process.scheduler.flags", &names, &n, e) < 0)
+		return -1;
+	for (i = 0; i < n && r == 0; i++) {
+		for (k = 0; k < NAMES(sched_flags) && strcmp(names[i], sched_flags[k].name); k++)
+			;
+		if (k == NAMES(sched_flags))
+			r = rterr_set(e, 0, "process.scheduler.flags[%zu]: unknown flag \"%s\"", i,
+				      names[i]);
+		else
+			s->flags |= (unsigned long long)sched_flags[k].value;
+	}
+	free(names);
+	return r;
+}
+
+static int sched_numbers(const cJSON *o, struct sched_config *s, struct rterr *e)
+{
+	const cJSON *it;
+	unsigned long long v;
+	long long nice;
+
+	if ((it = member(o, "nice"))) {
+		if (json_int(it, "process.scheduler.nice", -20, 19, &nice, e) < 0)
+			return -1;
+		s->nice = (int)nice;
+	}
+	if ((it = member(o, "priority"))) {
+		if (json_uint(it, "process.scheduler.priority", 99, &v, e) < 0)
+			return -1;
+		s->priority = (unsigned)v;
+	}
+	if ((it = member(o, "runtime")) && json_uint(it, "process.scheduler.runtime", JSON_MAX_EXACT, &s->runtime, e) < 0)
+		return -1;
+	if ((it = member(o, "deadline")) && json_uint(it, "process.scheduler.deadline", JSON_MAX_EXACT, &s->deadline, e) < 0)
+		return -1;
+	if ((it = member(o, "period")) && json_uint(it, "process.scheduler.period", JSON_MAX_EXACT, &s->period, e) < 0)
+		return -1;
+	return 0;
+}
+
+/* The rules sched_setattr(2) would apply, checked up front to name the JSON path. */
+static int sched_check(const struct sched_config *s, struct rterr *e)
+{
+	bool rt = s->policy == 1 || s->policy == 2, dl = s->policy == 6;
+
+	if (rt && s->priority < 1)
+		return rterr_set(e, 0, "process.scheduler.priority: must be 1..99 for SCHED_FIFO and SCHED_RR");
+	if (!rt && s->priority != 0)
+		return rterr_set(e, 0, "process.scheduler.priority: must be 0 for this policy");
+	if (!dl && (s->runtime || s->deadline || s->period))
+		return rterr_set(e, 0, "process.scheduler: runtime, deadline and period are for SCHED_DEADLINE only");
+	if (dl && s->runtime == 0)
+		return rterr_set(e, 0, "process.scheduler.runtime: is required for SCHED_DEADLINE");
+	if (dl && s->deadline && s->runtime > s->deadline)
+		return rterr_set(e, 0, "process.scheduler: runtime must not exceed deadline");
+	if (dl && s->period && (s->deadline ? s->deadline : s->runtime) > s->period)
+		return rterr_set(e, 0, "process.scheduler: deadline must not exceed period");
+	return 0;
+}
+
+static int parse_scheduler(const cJSON *o, const char *path, struct sched_config *s,
+			   struct rterr *e)
+{
+	static const char *const keys[] = { "policy", "nice", "priority", "flags", "runtime",
+		"deadline", "period", NULL };
+	const cJSON *it;
+
+	if (json_object(o, path, e) < 0 || json_keys(o, path, keys, e) < 0 ||
+	    sched_policy(member(o, "policy"), s, e) < 0 || sched_numbers(o, s, e) < 0)
+		return -1;
+	if ((it = member(o, "flags")) && sched_flag_list(it, s, e) < 0)
+		return -1;
+	s->set = true;
+	return sched_check(s, e);
 }
 
 static int parse_env(const cJSON *arr, const char *path, struct proc_config *p, struct rterr *e)
@@ -254,8 +425,7 @@ static int parse_console_size(const cJSON *cs, const char *path, struct rterr *e
 
 /* Keys of the OCI process object that later work implements: refused, never ignored. */
 static const char *const later_keys[] = { "rlimits", "capabilities", "noNewPrivileges",
-	"oomScoreAdj", "scheduler", "ioPriority", "execCPUAffinity", "apparmorProfile",
-	"selinuxLabel", NULL };
+	"oomScoreAdj", "ioPriority", "apparmorProfile", "selinuxLabel", NULL };
 
 static int parse_process_rest(const cJSON *p, const char *path, struct config *c, struct rterr *e)
 {
@@ -274,6 +444,12 @@ static int parse_process_rest(const cJSON *p, const char *path, struct config *c
 	if ((it = member(p, "user")) && parse_user(it, "process.user", &c->process, e) < 0)
 		return -1;
 	if ((it = member(p, "env")) && parse_env(it, "process.env", &c->process, e) < 0)
+		return -1;
+	if ((it = member(p, "execCPUAffinity")) &&
+	    parse_exec_cpu(it, "process.execCPUAffinity", &c->process, e) < 0)
+		return -1;
+	if ((it = member(p, "scheduler")) &&
+	    parse_scheduler(it, "process.scheduler", &c->process.sched, e) < 0)
 		return -1;
 	return 0;
 }
@@ -328,7 +504,6 @@ static int parse_root(const cJSON *root, bool args_given, struct config *c, stru
 {
 	static const char *const keys[] = { "target", "namespaces", "cgroup", "annotations",
 		"isolatedCpus", "detach", "pidFile", "preserveFds", "process", NULL };
-	static const char *const later[] = { "annotations", "isolatedCpus", NULL };
 	const cJSON *it;
 
 	if (json_object(root, "", e) < 0 || json_keys(root, "", keys, e) < 0)
@@ -341,9 +516,11 @@ static int parse_root(const cJSON *root, bool args_given, struct config *c, stru
 		return -1;
 	if ((it = member(root, "cgroup")) && parse_cgroup(it, "cgroup", c, e) < 0)
 		return -1;
-	for (const char *const *k = later; *k; k++)
-		if (member(root, *k))
-			return not_yet("", *k, e);
+	if ((it = member(root, "annotations")) && parse_annotations(it, "annotations", c, e) < 0)
+		return -1;
+	if ((it = member(root, "isolatedCpus")) &&
+	    parse_cpulist(it, "isolatedCpus", false, &c->isolated_cpus, e) < 0)
+		return -1;
 	if (parse_top_scalars(root, c, e) < 0)
 		return -1;
 	it = member(root, "process");

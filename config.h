@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "affinity.h"
 #include "cJSON.h"
 #include "log.h"
 
@@ -24,6 +25,14 @@ struct ns_request {
 	char *path; /* NULL: the target's namespace of this type */
 };
 
+struct sched_config {
+	bool set;
+	int policy;
+	int nice;
+	unsigned priority;
+	unsigned long long flags, runtime, deadline, period;
+};
+
 struct proc_config {
 	char **args;
 	size_t nargs;
@@ -37,6 +46,8 @@ struct proc_config {
 	mode_t umask;
 	gid_t *groups;
 	size_t ngroups;
+	char *cpu_initial, *cpu_final; /* execCPUAffinity; NULL if absent */
+	struct sched_config sched;
 };
 
 struct config {
@@ -52,6 +63,9 @@ struct config {
 	char *cgroup_path; /* v2, relative to the v2 root; NULL: the target's */
 	char *cgroup_sub;  /* below it; NULL: none (the EBUSY fallback applies) */
 
+	enum transition transition; /* the isolated-cpu-affinity-transition annotation */
+	char *isolated_cpus;	    /* NULL: detect */
+
 	bool detach;
 	const char *pid_file;
 	unsigned preserve_fds;
@@ -59,6 +73,11 @@ struct config {
 
 	cJSON *root; /* owns every string above */
 };
+
+#define TRANSITION_ANNOTATION "org.opencontainers.runc.exec.isolated-cpu-affinity-transition"
+/* CPU lists are checked against the running kernel's limit later; this bounds the syntax
+ * check (and its allocation) before that. */
+#define CPULIST_SYNTAX_MAX 65536
 
 /* Validates a whole document. args_given: the command line supplies process.args. */
 int config_parse(const char *text, size_t len, bool args_given, struct config *c,

@@ -105,7 +105,7 @@ int json_keys(const cJSON *obj, const char *path, const char *const *allowed, st
 
 	for (const cJSON *it = obj->child; it; it = it->next) {
 		json_key_path(sub, sizeof(sub), path, it->string);
-		if (!allowed_key(it->string, allowed))
+		if (allowed && !allowed_key(it->string, allowed))
 			return rterr_set(e, 0, "%s: unknown key", sub);
 		for (const cJSON *other = obj->child; other != it; other = other->next)
 			if (strcmp(other->string, it->string) == 0)

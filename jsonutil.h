@@ -7,8 +7,9 @@
 #include "cJSON.h"
 #include "log.h"
 
-/* Largest integer a double holds exactly: cJSON keeps every number as a double. */
-#define JSON_MAX_EXACT 9007199254740992.0
+/* cJSON keeps every number as a double: above 2^53 - 1 two integers share one double, so a
+ * larger value could be silently rounded. */
+#define JSON_MAX_EXACT 9007199254740991.0
 
 /* Parses a whole document: refuses NUL bytes (raw or \u0000, which cJSON would silently
  * truncate at), trailing garbage and invalid JSON, naming line and column. */
@@ -21,7 +22,7 @@ const char *json_key_path(char *buf, size_t n, const char *parent, const char *k
 const char *json_index_path(char *buf, size_t n, const char *parent, size_t i);
 
 int json_object(const cJSON *it, const char *path, struct rterr *e);
-/* Refuses a key not in allowed (NULL-terminated) and a key given twice. */
+/* Refuses a key not in allowed (NULL-terminated; NULL: any key) and a key given twice. */
 int json_keys(const cJSON *obj, const char *path, const char *const *allowed, struct rterr *e);
 int json_uint(const cJSON *it, const char *path, double max, unsigned long long *out,
 	      struct rterr *e);

@@ -35,16 +35,20 @@ const char *rt_strerror(int errnum)
 	return strerror(errnum);
 }
 
+static size_t escape_controls(const char *in, char *out, size_t n);
+
 int rterr_set(struct rterr *e, int errnum, const char *fmt, ...)
 {
+	char raw[sizeof(e->msg)];
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	n = vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
-	if (errnum && n >= 0 && (size_t)n < sizeof(e->msg))
-		snprintf(e->msg + n, sizeof(e->msg) - (size_t)n, ": %s", rt_strerror(errnum));
+	if (errnum && n >= 0 && (size_t)n < sizeof(raw))
+		snprintf(raw + n, sizeof(raw) - (size_t)n, ": %s", rt_strerror(errnum));
+	escape_controls(raw, e->msg, sizeof(e->msg));
 	return errnum ? -errnum : -1;
 }
 
@@ -61,18 +65,36 @@ int log_level_parse(const char *name, enum log_level *out)
 	return -1;
 }
 
+/* Text from a config or a container (a key, a path) must not break the one-line promise
+ * nor send terminal escapes: control bytes are shown as \n, \xNN. */
+static size_t escape_controls(const char *in, char *out, size_t n)
+{
+	size_t len = 0;
+
+	for (; *in && len + 5 < n; in++) {
+		unsigned char ch = (unsigned char)*in;
+		if (ch == '\n')
+			len += (size_t)snprintf(out + len, n - len, "\\n");
+		else if (ch < 0x20 || ch == 0x7f)
+			len += (size_t)snprintf(out + len, n - len, "\\x%02x", ch);
+		else
+			out[len++] = (char)ch;
+	}
+	out[len] = '\0';
+	return len;
+}
+
 /* One write() per line, so lines from parent and child never interleave. */
 static void vlog(const char *prefix, const char *fmt, va_list ap)
 {
-	char buf[1200];
-	int n = snprintf(buf, sizeof(buf), "rtexec: %s", prefix);
+	char raw[1200], buf[1400];
+	size_t n;
 
-	if (n < 0)
-		return;
-	vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
-	n = (int)strlen(buf);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	n = (size_t)snprintf(buf, sizeof(buf), "rtexec: %s", prefix);
+	n += escape_controls(raw, buf + n, sizeof(buf) - n - 1);
 	buf[n++] = '\n';
-	while (write(STDERR_FILENO, buf, (size_t)n) < 0 && errno == EINTR)
+	while (write(STDERR_FILENO, buf, n) < 0 && errno == EINTR)
 		;
 }
 

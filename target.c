@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "syscalls.h"
 
 int proc_stat_parse(const char *text, char *state, unsigned long long *start_time)
@@ -49,30 +50,13 @@ int pid_text_parse(const char *text, pid_t *pid)
 	return 0;
 }
 
-static int read_small(const char *path, char *buf, size_t n)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	ssize_t r;
-	int saved;
-
-	if (fd < 0)
-		return -errno;
-	r = read(fd, buf, n - 1);
-	saved = errno;
-	close(fd);
-	if (r < 0)
-		return -saved;
-	buf[r] = '\0';
-	return 0;
-}
-
 static int read_stat(pid_t pid, char *state, unsigned long long *start, struct rterr *e)
 {
 	char path[64], buf[1024];
 	int r;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	r = read_small(path, buf, sizeof(buf));
+	r = read_file(AT_FDCWD, path, buf, sizeof(buf));
 	if (r == -ENOENT)
 		return rterr_set(e, ESRCH, "target %d", pid);
 	if (r < 0)
@@ -98,7 +82,7 @@ static int resolve_pid(const struct config *c, pid_t *pid, struct rterr *e)
 		*pid = c->target_pid;
 		return 0;
 	}
-	r = read_small(c->target_pidfile, buf, sizeof(buf));
+	r = read_file(AT_FDCWD, c->target_pidfile, buf, sizeof(buf));
 	if (r < 0)
 		return rterr_set(e, -r, "target: read pid file %s", c->target_pidfile);
 	if (pid_text_parse(buf, pid) < 0)

@@ -1,0 +1,28 @@
+#include "fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+int read_file(int dirfd, const char *path, char *buf, size_t n)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	size_t len = 0;
+	ssize_t r = 0;
+	int saved = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (len + 1 < n && (r = read(fd, buf + len, n - 1 - len)) != 0) {
+		if (r < 0 && errno != EINTR) {
+			saved = errno;
+			break;
+		}
+		len += r > 0 ? (size_t)r : 0;
+	}
+	close(fd);
+	if (saved)
+		return -saved;
+	buf[len] = '\0';
+	return 0;
+}
