@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "fsutil.h"
+#include "syscalls.h"
 
 #define LONG_BITS (sizeof(unsigned long) * CHAR_BIT)
 #define NCPUS_FALLBACK 8192 /* x86-64's largest NR_CPUS, where kernel_max cannot be read */
@@ -359,16 +361,17 @@ int placement_resolve(const struct placement_request *r, struct placement *p, st
 	return 0;
 }
 
-static int set_affinity(const struct cpumask *m)
+static int set_affinity(pid_t pid, const struct cpumask *m)
 {
 	size_t bytes = (m->nbits + LONG_BITS - 1) / LONG_BITS * sizeof(unsigned long);
 
-	return sched_setaffinity(0, bytes, (const cpu_set_t *)(const void *)m->bits) < 0 ? -errno : 0;
+	return sched_setaffinity(pid, bytes, (const cpu_set_t *)(const void *)m->bits) < 0 ? -errno
+											  : 0;
 }
 
-static int apply(const struct cpumask *m, const char *what, struct rterr *e)
+static int apply(pid_t pid, const struct cpumask *m, const char *what, struct rterr *e)
 {
-	int r = set_affinity(m);
+	int r = set_affinity(pid, m);
 	char *list;
 
 	if (r == 0)
@@ -381,12 +384,37 @@ static int apply(const struct cpumask *m, const char *what, struct rterr *e)
 
 int placement_pin_initial(const struct placement *p, struct rterr *e)
 {
-	return p->initial_kind == INITIAL_NONE ? 0 : apply(&p->initial, "initial", e);
+	return p->initial_kind == INITIAL_NONE ? 0 : apply(0, &p->initial, "initial", e);
 }
 
-int placement_apply_final(const struct placement *p, struct rterr *e)
+int placement_apply_final(const struct placement *p, pid_t pid, struct rterr *e)
 {
-	return p->final_kind == FINAL_UNCHANGED ? 0 : apply(&p->final, "final", e);
+	return p->final_kind == FINAL_UNCHANGED ? 0 : apply(pid, &p->final, "final", e);
+}
+
+int sched_apply(const struct sched_config *s, pid_t pid, struct rterr *e)
+{
+	struct rt_sched_attr attr = { .size = sizeof(attr),
+				      .sched_policy = (uint32_t)s->policy,
+				      .sched_flags = s->flags,
+				      .sched_nice = s->nice,
+				      .sched_priority = s->priority,
+				      .sched_runtime = s->runtime,
+				      .sched_deadline = s->deadline,
+				      .sched_period = s->period };
+
+	if (!s->set)
+		return 0;
+	if (sys_sched_setattr(pid, &attr, 0) < 0) {
+		int err = errno;
+		rterr_set(e, err, "set scheduler %s priority %u", s->name, s->priority);
+		/* With RT group scheduling a cgroup without RT runtime refuses every RT task. */
+		if (err == EPERM && (s->policy == SCHED_FIFO || s->policy == SCHED_RR))
+			snprintf(e->msg + strlen(e->msg), sizeof(e->msg) - strlen(e->msg),
+				 " (cpu.rt_runtime_us of the cgroup may be 0)");
+		return -err;
+	}
+	return 0;
 }
 
 void placement_free(struct placement *p)

@@ -64,10 +64,13 @@ struct placement_request {
 };
 
 int placement_resolve(const struct placement_request *r, struct placement *p, struct rterr *e);
-/* Parent, before forking the child that joins the cgroup. */
+/* Parent, before forking the child that joins the cgroup (the child inherits it). */
 int placement_pin_initial(const struct placement *p, struct rterr *e);
-/* The child, last before exec. */
-int placement_apply_final(const struct placement *p, struct rterr *e);
+/* Last before exec, on pid (0: the caller). */
+int placement_apply_final(const struct placement *p, pid_t pid, struct rterr *e);
+/* process.scheduler, after the final affinity: SCHED_DEADLINE needs the full mask. */
+struct sched_config;
+int sched_apply(const struct sched_config *s, pid_t pid, struct rterr *e);
 void placement_free(struct placement *p);
 /* The calling thread's affinity, for debug messages; malloc'd. */
 char *affinity_current(void);

@@ -241,6 +241,7 @@ static int add_v2(struct cg_plan *p, const struct config *c, const struct mount_
 	memset(j, 0, sizeof(*j));
 	j->dirfd = -1;
 	j->v2 = true;
+	snprintf(p->v2_root, sizeof(p->v2_root), "%s", m->point);
 	j->can_fallback = c->cgroup_sub == NULL;
 	snprintf(j->hierarchy, sizeof(j->hierarchy), "unified");
 	if (host_path(m, l->path, j->fallback, sizeof(j->fallback)) < 0)

@@ -28,6 +28,7 @@ struct cg_plan {
 	size_t n;
 	int v2;		     /* index of the v2 entry, -1 if none */
 	char joined[PATH_MAX]; /* v2: the cgroup actually joined */
+	char v2_root[PATH_MAX]; /* the cgroup v2 mount point, "" if none */
 };
 
 /* Pure parsers, unit-tested. */

@@ -247,6 +247,7 @@ static int sched_policy(const cJSON *it, struct sched_config *s, struct rterr *e
 	for (size_t i = 0; i < NAMES(sched_policies); i++) {
 		if (strcmp(name, sched_policies[i].name) == 0) {
 			s->policy = sched_policies[i].value;
+			s->name = sched_policies[i].name;
 			return 0;
 		}
 	}

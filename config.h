@@ -27,6 +27,7 @@ struct ns_request {
 
 struct sched_config {
 	bool set;
+	const char *name; /* of the policy, for messages */
 	int policy;
 	int nice;
 	unsigned priority;

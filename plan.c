@@ -113,8 +113,38 @@ static cJSON *plan_process(const struct config *c, const struct target *t,
 	return o;
 }
 
+static void add_list(cJSON *o, const char *key, const struct cpumask *m)
+{
+	char *list = m ? cpulist_format(m) : NULL;
+
+	if (list)
+		cJSON_AddStringToObject(o, key, list);
+	else
+		cJSON_AddNullToObject(o, key);
+	free(list);
+}
+
+static cJSON *plan_cpus(const struct placement *pl)
+{
+	static const char *const transitions[] = { NULL, "temporary", "definitive" };
+	cJSON *o = cJSON_CreateObject();
+
+	add_list(o, "cgroup", &pl->cgroup);
+	add_list(o, "isolated", &pl->isolated);
+	if (transitions[pl->transition])
+		cJSON_AddStringToObject(o, "transition", transitions[pl->transition]);
+	else
+		cJSON_AddNullToObject(o, "transition");
+	add_list(o, "initial", pl->initial_kind == INITIAL_NONE ? NULL : &pl->initial);
+	/* A reset is shown as what the process ends up with: the cgroup's CPUs. */
+	add_list(o, "final", pl->final_kind == FINAL_UNCHANGED ? NULL
+			     : pl->final_kind == FINAL_RESET ? &pl->cgroup
+							     : &pl->final);
+	return o;
+}
+
 int plan_print(const struct config *c, const struct target *t, const struct ns_plan *ns,
-	       const struct cg_plan *cg)
+	       const struct cg_plan *cg, const struct placement *pl)
 {
 	cJSON *plan = cJSON_CreateObject();
 	char *text;
@@ -123,6 +153,7 @@ int plan_print(const struct config *c, const struct target *t, const struct ns_p
 	cJSON_AddItemToObject(plan, "target", plan_target(t));
 	cJSON_AddItemToObject(plan, "namespaces", plan_namespaces(ns));
 	cJSON_AddItemToObject(plan, "cgroups", plan_cgroups(cg));
+	cJSON_AddItemToObject(plan, "cpus", plan_cpus(pl));
 	cJSON_AddItemToObject(plan, "process", plan_process(c, t, ns));
 	text = cJSON_Print(plan);
 	cJSON_Delete(plan);

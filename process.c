@@ -59,6 +59,14 @@ void home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n)
 	close(fd);
 }
 
+static void log_affinity(const char *when)
+{
+	char *list = affinity_current();
+
+	debug("CPU affinity %s: %s", when, list ? list : "?");
+	free(list);
+}
+
 /* Armed at birth and again after every credential change (setns into a user namespace,
  * setuid), which resets both the parent-death signal and, where fs.suid_dumpable is not 0,
  * dumpability.
@@ -208,6 +216,21 @@ static void exec_command(const struct child_args *a, char **env)
 	fail(a, err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC, &e);
 }
 
+/* The final affinity and the scheduler, last: the parent does both where a scheduler is set
+ * (an RT policy needs the host's privileges, which a joined user namespace took away). */
+static void final_placement(const struct child_args *a)
+{
+	struct rterr e;
+
+	if (a->assisted) {
+		if (sync_ready(a->sync_fd) < 0)
+			_exit(EXIT_RTEXEC);
+		return;
+	}
+	if (placement_apply_final(a->placement, 0, &e) < 0)
+		fail(a, EXIT_RTEXEC, &e);
+}
+
 void child_main(const struct child_args *a)
 {
 	static char home_var[PATH_MAX + 8];
@@ -218,6 +241,8 @@ void child_main(const struct child_args *a)
 	/* The parent moves us into the container's cgroups first. */
 	if (sync_wait_go(a->sync_fd) < 0)
 		_exit(EXIT_RTEXEC);
+	if (log_level >= LOG_DEBUG)
+		log_affinity("after joining the cgroup");
 	if (ns_join_rest(a->ns, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	harden(a);
@@ -232,6 +257,9 @@ void child_main(const struct child_args *a)
 	umask(a->c->process.has_umask ? a->c->process.umask : 022);
 	if (enter_cwd(&a->c->process, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
+	/* Until here the child stayed on the CPU pinned before the join: a saturated isolated
+	 * core can only catch it after the exec. */
+	final_placement(a);
 	prepare_exec(a);
 	exec_command(a, env);
 }

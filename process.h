@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "affinity.h"
 #include "config.h"
 #include "log.h"
 #include "nsexec.h"
@@ -15,6 +16,8 @@ struct child_args {
 	struct ns_plan *ns;
 	int sync_fd; /* placed above the preserved fds */
 	const sigset_t *mask; /* the caller's signal mask, restored for the command */
+	const struct placement *placement;
+	bool assisted; /* the parent applies the final affinity and scheduler */
 };
 
 void child_main(const struct child_args *a) NORETURN;

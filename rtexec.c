@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "affinity.h"
 #include "cli.h"
 #include "config.h"
 #include "log.h"
@@ -173,40 +174,96 @@ static pid_t fork_child(int cgroup_fd, bool *born_in_cgroup)
 	return fork();
 }
 
-static pid_t spawn(struct config *c, struct ns_plan *ns, struct cg_plan *cg, pid_t target,
-		   const sigset_t *orig, int *sync_fd)
+/* Everything resolved before the fork: shared by the parent and the child it forks. */
+struct run {
+	struct config c;
+	struct target t;
+	struct ns_plan ns;
+	struct cg_plan cg;
+	struct placement pl;
+	sigset_t orig_mask;
+	int sigfd, sync_fd;
+	pid_t child;
+};
+
+static void resolve(struct run *r)
+{
+	char cpus[4096];
+	struct rterr e;
+
+	if (target_open(&r->c, &r->t, &e) < 0 || cg_plan_open(&r->c, r->t.pid, &r->cg, &e) < 0 ||
+	    ns_plan_open(&r->c, &r->t, &r->ns, &e) < 0 || target_check(&r->t, &e) < 0)
+		die("%s", e.msg);
+	cg_effective_cpus(&r->cg, cpus, sizeof(cpus));
+	struct placement_request req = { r->c.transition, r->c.isolated_cpus,
+					 r->c.process.cpu_initial, r->c.process.cpu_final, cpus,
+					 r->cg.v2_root[0] ? r->cg.v2_root : NULL };
+	if (placement_resolve(&req, &r->pl, &e) < 0)
+		die("%s", e.msg);
+}
+
+/* The last steps, on the child, with the host's privileges (see final_placement()). */
+static int finish_child(pid_t child, void *ctx, struct rterr *e)
+{
+	const struct run *r = ctx;
+
+	if (placement_apply_final(&r->pl, child, e) < 0)
+		return -1;
+	return sched_apply(&r->c.process.sched, child, e);
+}
+
+static void join_cgroups(struct run *r, int fd, bool born_in_cgroup)
+{
+	struct rterr e;
+	int err;
+
+	if (cg_join(&r->cg, r->t.pid, r->child, born_in_cgroup, &e) < 0) {
+		kill(r->child, SIGKILL);
+		reap(r->child);
+		die("%s", e.msg);
+	}
+	if ((err = sync_send_go(fd)) < 0) {
+		kill(r->child, SIGKILL);
+		reap(r->child);
+		die("write to child: %s", rt_strerror(-err));
+	}
+	debug("joined cgroup %s%s", r->cg.joined, born_in_cgroup ? " (born there)" : "");
+}
+
+static void spawn(struct run *r)
 {
 	int fds[2], child_fd;
-	bool born_in_cgroup;
+	bool born_in_cgroup, pinned = r->pl.initial_kind != INITIAL_NONE;
 	struct rterr e;
-	pid_t pid;
 
 	if (sync_channel(fds) < 0)
 		die("socketpair: %s", rt_strerror(errno));
 	/* The child's end sits above the preserved fds, which keep their numbers. */
-	child_fd = fcntl(fds[1], F_DUPFD_CLOEXEC, 3 + c->preserve_fds);
+	child_fd = fcntl(fds[1], F_DUPFD_CLOEXEC, 3 + r->c.preserve_fds);
 	if (child_fd < 0)
 		die("fcntl: %s", rt_strerror(errno));
 	close(fds[1]);
-	if (ns_join_for_children(ns, &e) < 0)
+	/* Pinned before the fork, the child never runs on another CPU until its final affinity. */
+	if (placement_pin_initial(&r->pl, &e) < 0 || ns_join_for_children(&r->ns, &e) < 0)
 		die("%s", e.msg);
-	pid = fork_child(cg_clone_fd(cg), &born_in_cgroup);
-	if (pid < 0)
+	if (log_level >= LOG_DEBUG) {
+		char *list = affinity_current();
+		debug("CPU affinity before joining the cgroup: %s", list ? list : "?");
+		free(list);
+	}
+	/* Born into the cgroup only without a pin: the cpuset transition must see the pin. */
+	r->child = fork_child(pinned ? -1 : cg_clone_fd(&r->cg), &born_in_cgroup);
+	if (r->child < 0)
 		die("fork: %s", rt_strerror(errno));
-	if (pid == 0) {
-		struct child_args a = { c, ns, child_fd, orig };
+	if (r->child == 0) {
+		struct child_args a = { &r->c, &r->ns, child_fd, &r->orig_mask, &r->pl,
+					r->c.process.sched.set };
 		close(fds[0]);
 		child_main(&a);
 	}
 	close(child_fd);
-	if (cg_join(cg, target, pid, born_in_cgroup, &e) < 0 || sync_send_go(fds[0]) < 0) {
-		kill(pid, SIGKILL);
-		reap(pid);
-		die("%s", e.msg);
-	}
-	debug("joined cgroup %s%s", cg->joined, born_in_cgroup ? " (born there)" : "");
-	*sync_fd = fds[0];
-	return pid;
+	join_cgroups(r, fds[0], born_in_cgroup);
+	r->sync_fd = fds[0];
 }
 
 static struct pidfile pf = { .fd = -1 };
@@ -219,45 +276,38 @@ static void cleanup(void)
 
 int main(int argc, char **argv)
 {
+	static struct run r;
 	struct cli cli;
-	struct config c;
-	struct target t;
-	struct ns_plan ns;
-	struct cg_plan cg;
 	struct rterr e;
-	sigset_t orig;
-	int sigfd, sync_fd, status;
-	pid_t child;
+	int status;
 
 	sanitize_std_fds();
 	parse_cli(argc, argv, &cli);
-	load_config(&cli, &c);
-	reserve_preserved_fds(c.preserve_fds);
-	if (target_open(&c, &t, &e) < 0 || cg_plan_open(&c, t.pid, &cg, &e) < 0 ||
-	    ns_plan_open(&c, &t, &ns, &e) < 0 || target_check(&t, &e) < 0)
-		die("%s", e.msg);
+	load_config(&cli, &r.c);
+	reserve_preserved_fds(r.c.preserve_fds);
+	resolve(&r);
 	if (cli.dry_run) {
-		if (plan_print(&c, &t, &ns, &cg) < 0)
+		if (plan_print(&r.c, &r.t, &r.ns, &r.cg, &r.pl) < 0)
 			die("write plan: %s", rt_strerror(errno));
 		return 0;
 	}
 	atexit(cleanup);
-	if (pidfile_prepare(&pf, c.pid_file, &e) < 0)
+	if (pidfile_prepare(&pf, r.c.pid_file, &e) < 0)
 		die("%s", e.msg);
-	sigfd = signals_setup(&orig);
-	child = spawn(&c, &ns, &cg, t.pid, &orig, &sync_fd);
-	ns_plan_close(&ns);
-	cg_plan_close(&cg);
-	target_close(&t);
-	status = wait_exec(child, sync_fd, sigfd, &e);
+	r.sigfd = signals_setup(&r.orig_mask);
+	spawn(&r);
+	ns_plan_close(&r.ns);
+	cg_plan_close(&r.cg);
+	target_close(&r.t);
+	status = wait_exec(r.child, r.sync_fd, r.sigfd, finish_child, &r, &e);
 	if (status != 0)
 		die_status(status, "%s", e.msg);
-	if (pidfile_commit(&pf, child, &e) < 0) {
-		kill(child, SIGKILL); /* a caller relying on the pid file must not lose the command */
-		reap(child);
+	if (pidfile_commit(&pf, r.child, &e) < 0) {
+		kill(r.child, SIGKILL); /* a caller relying on the pid file must not lose the command */
+		reap(r.child);
 		die("%s", e.msg);
 	}
-	if (c.detach)
+	if (r.c.detach)
 		return 0;
-	return supervise(child, sigfd);
+	return supervise(r.child, r.sigfd);
 }

@@ -66,7 +66,15 @@ static bool terminating(unsigned sig)
 	return sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT;
 }
 
-int wait_exec(pid_t child, int sync_fd, int sigfd, struct rterr *e)
+static int kill_child(pid_t child)
+{
+	kill(child, SIGKILL);
+	reap(child);
+	return EXIT_RTEXEC;
+}
+
+int wait_exec(pid_t child, int sync_fd, int sigfd, ready_fn on_ready, void *ctx,
+	      struct rterr *e)
 {
 	struct pollfd p[2] = { { .fd = sync_fd, .events = POLLIN }, { .fd = sigfd, .events = POLLIN } };
 	struct signalfd_siginfo si;
@@ -91,9 +99,20 @@ int wait_exec(pid_t child, int sync_fd, int sigfd, struct rterr *e)
 		r = sync_read(sync_fd, &m);
 		if (r == 0)
 			return 0;
+		if (r < 0) {
+			rterr_set(e, -r, "read from child");
+			return kill_child(child);
+		}
+		if (m.type == SYNC_READY) {
+			if (on_ready(child, ctx, e) < 0)
+				return kill_child(child);
+			if ((r = sync_send_go(sync_fd)) < 0) {
+				rterr_set(e, -r, "write to child");
+				return kill_child(child);
+			}
+			continue;
+		}
 		reap(child);
-		if (r < 0)
-			return rterr_set(e, -r, "read from child");
 		snprintf(e->msg, sizeof(e->msg), "%s", m.text);
 		return m.status;
 	}

@@ -10,8 +10,11 @@
 void forwarded_signals(sigset_t *set);
 
 /* Waits until the child has exec'd (0) or reported a failure (its status, message in e).
+ * When the child says it is ready, on_ready does the last steps on it and it is told to go.
  * A terminating signal before the exec kills the child: EXIT_RTEXEC with a message. */
-int wait_exec(pid_t child, int sync_fd, int sigfd, struct rterr *e);
+typedef int (*ready_fn)(pid_t child, void *ctx, struct rterr *e);
+int wait_exec(pid_t child, int sync_fd, int sigfd, ready_fn on_ready, void *ctx,
+	      struct rterr *e);
 /* Forwards signals until the child exits; its status as rtexec's exit status. */
 int supervise(pid_t child, int sigfd);
 /* Reaps the child, turning its wait status into an exit status. */

@@ -18,6 +18,7 @@ void sync_report(int fd, int status, const char *text)
 	struct sync_msg m;
 
 	memset(&m, 0, sizeof(m));
+	m.type = SYNC_FAILED;
 	m.status = status;
 	strncpy(m.text, text, sizeof(m.text) - 1);
 	while (send(fd, &m, sizeof(m), MSG_NOSIGNAL) < 0 && errno == EINTR)
@@ -61,4 +62,15 @@ int sync_wait_go(int fd)
 		r = recv(fd, buf, sizeof(buf), 0);
 	while (r < 0 && errno == EINTR);
 	return r == 1 && buf[0] == GO ? 0 : -1;
+}
+
+int sync_ready(int fd)
+{
+	struct sync_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = SYNC_READY;
+	if (send(fd, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
+		return -1;
+	return sync_wait_go(fd);
 }

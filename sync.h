@@ -6,8 +6,11 @@
 
 #include "log.h"
 
+enum sync_type { SYNC_FAILED = 1, SYNC_READY = 2 };
+
 struct sync_msg {
-	int32_t status; /* the exit status rtexec reports: 125, 126 or 127 */
+	int32_t type;
+	int32_t status; /* SYNC_FAILED: the exit status rtexec reports, 125, 126 or 127 */
 	char text[1020];
 };
 
@@ -18,7 +21,10 @@ int sync_send_go(int fd);
 int sync_wait_go(int fd);
 /* Child side: reports one failure. Never fails loudly: the child _exits next anyway. */
 void sync_report(int fd, int status, const char *text);
-/* Parent side: 1 with *m filled on a report, 0 on EOF (exec succeeded or child died),
+/* Child side: everything but the last steps is done; the parent applies those (with the
+ * host's privileges) and says go. 0, or -1 if the parent went away. */
+int sync_ready(int fd);
+/* Parent side: 1 with *m filled on a message, 0 on EOF (exec succeeded or child died),
  * -errno on error. */
 int sync_read(int fd, struct sync_msg *m);
 

@@ -49,6 +49,20 @@ static inline pid_t sys_clone3(struct rt_clone_args *args)
 	return (pid_t)syscall(SYS_clone3, args, sizeof(*args));
 }
 
+/* linux/sched/types.h's struct sched_attr (that header clashes with musl's sched_param). */
+struct rt_sched_attr {
+	uint32_t size, sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime, sched_deadline, sched_period;
+};
+
+static inline int sys_sched_setattr(pid_t pid, struct rt_sched_attr *attr, unsigned flags)
+{
+	return (int)syscall(SYS_sched_setattr, pid, attr, flags);
+}
+
 static inline int sys_close_range(unsigned first, unsigned last, unsigned flags)
 {
 	return (int)syscall(SYS_close_range, first, last, flags);
