@@ -155,6 +155,19 @@ char *cpulist_format(const struct cpumask *m)
 	return s;
 }
 
+/* The kernel compares parameter names with '-' and '_' as the same character. */
+static bool is_key(const char *tok, size_t n, const char *key, size_t klen)
+{
+	if (n < klen)
+		return false;
+	for (size_t i = 0; i < klen; i++) {
+		char a = tok[i] == '-' ? '_' : tok[i], b = key[i] == '-' ? '_' : key[i];
+		if (a != b)
+			return false;
+	}
+	return true;
+}
+
 static bool separator(char c)
 {
 	return (unsigned char)c < '!' || (unsigned char)c > '~';
@@ -177,7 +190,7 @@ int cmdline_nohz_full(const char *cmdline, size_t len, char **value)
 		n = i - start;
 		if (n == 2 && strncmp(cmdline + start, "--", 2) == 0)
 			return 0; /* the rest belongs to init */
-		if (n >= sizeof(key) - 1 && strncmp(cmdline + start, key, sizeof(key) - 1) == 0) {
+		if (is_key(cmdline + start, n, key, sizeof(key) - 1)) {
 			n -= sizeof(key) - 1;
 			if (n == 0)
 				return 0; /* an empty value counts as absent */
