@@ -28,6 +28,9 @@ int json_uint(const cJSON *it, const char *path, double max, unsigned long long 
 	      struct rterr *e);
 int json_int(const cJSON *it, const char *path, double min, double max, long long *out,
 	     struct rterr *e);
+/* Any unsigned 64-bit integer a JSON double holds exactly, read from the source text, and
+ * 18446744073709551615 (the OCI spelling of "unlimited"). */
+int json_u64(const cJSON *it, const char *path, unsigned long long *out, struct rterr *e);
 int json_bool(const cJSON *it, const char *path, bool *out, struct rterr *e);
 int json_string(const cJSON *it, const char *path, bool nonempty, char **out, struct rterr *e);
 /* A NULL-terminated, malloc'd vector of the array's strings (pointing into the tree). */
