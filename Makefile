@@ -17,10 +17,10 @@ CFLAGS ?= $(OPT)
 LDFLAGS ?= -static -Wl,--gc-sections -Wl,-z,relro,-z,now
 DEPCFLAGS := -Os -w -std=c99
 
-SRCS := rtexec.c cli.c config.c jsonutil.c target.c nsexec.c process.c passwd.c pidfile.c supervise.c sync.c plan.c log.c cgroup.c fsutil.c affinity.c
+SRCS := rtexec.c cli.c config.c jsonutil.c target.c nsexec.c process.c passwd.c pidfile.c supervise.c sync.c plan.c log.c cgroup.c fsutil.c affinity.c attrs.c
 OBJS := $(SRCS:%.c=$(B)/%.o)
 CJSON := $(B)/cjson
-UNIT_SRCS := cli.c config.c jsonutil.c log.c passwd.c target.c cgroup.c fsutil.c affinity.c
+UNIT_SRCS := cli.c config.c jsonutil.c log.c passwd.c target.c cgroup.c fsutil.c affinity.c attrs.c
 UNIT_TESTS := test/unit/test_config.c test/unit/test_cli.c test/unit/test_jsonutil.c test/unit/test_cgroup.c test/unit/test_affinity.c
 
 .PHONY: all deps install uninstall clean check unit integration demo bench

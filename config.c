@@ -45,12 +45,6 @@ static const cJSON *member(const cJSON *obj, const char *key)
 	return cJSON_GetObjectItemCaseSensitive(obj, key);
 }
 
-static int not_yet(const char *path, const char *key, struct rterr *e)
-{
-	char sub[512];
-	return rterr_set(e, 0, "%s: not supported yet", json_key_path(sub, sizeof(sub), path, key));
-}
-
 static int parse_target(const cJSON *t, const char *path, struct config *c, struct rterr *e)
 {
 	static const char *const keys[] = { "pid", "pidFile", "startTime", NULL };
@@ -424,18 +418,155 @@ static int parse_console_size(const cJSON *cs, const char *path, struct rterr *e
 	return 0;
 }
 
-/* Keys of the OCI process object that later work implements: refused, never ignored. */
-static const char *const later_keys[] = { "rlimits", "capabilities", "noNewPrivileges",
-	"oomScoreAdj", "ioPriority", "apparmorProfile", "selinuxLabel", NULL };
+static int parse_rlimit(const cJSON *it, const char *path, struct attrs_config *a,
+			struct rterr *e)
+{
+	static const char *const keys[] = { "type", "soft", "hard", NULL };
+	struct rlimit_config *r = &a->rlimits[a->nrlimits];
+	char sub[512], *name;
+	const cJSON *f;
 
-static int parse_process_rest(const cJSON *p, const char *path, struct config *c, struct rterr *e)
+	if (json_object(it, path, e) < 0 || json_keys(it, path, keys, e) < 0)
+		return -1;
+	for (const char *const *k = keys; *k; k++)
+		if (!member(it, *k))
+			return rterr_set(e, 0, "%s: is required", json_key_path(sub, sizeof(sub), path, *k));
+	if (json_string(member(it, "type"), json_key_path(sub, sizeof(sub), path, "type"), true,
+			&name, e) < 0)
+		return -1;
+	if ((r->resource = rlimit_from_name(name)) < 0)
+		return rterr_set(e, 0, "%s: unknown rlimit \"%s\"", sub, name);
+	r->name = name;
+	for (unsigned i = 0; i < a->nrlimits; i++)
+		if (a->rlimits[i].resource == r->resource)
+			return rterr_set(e, 0, "%s: %s given twice", sub, name);
+	f = member(it, "soft");
+	if (json_u64(f, json_key_path(sub, sizeof(sub), path, "soft"), &r->soft, e) < 0)
+		return -1;
+	f = member(it, "hard");
+	if (json_u64(f, json_key_path(sub, sizeof(sub), path, "hard"), &r->hard, e) < 0)
+		return -1;
+	if (r->soft > r->hard)
+		return rterr_set(e, 0, "%s: soft limit %llu exceeds hard limit %llu", path, r->soft,
+				 r->hard);
+	a->nrlimits++;
+	return 0;
+}
+
+static int parse_rlimits(const cJSON *arr, const char *path, struct attrs_config *a,
+			 struct rterr *e)
+{
+	char sub[512];
+	size_t i = 0;
+
+	if (!cJSON_IsArray(arr))
+		return rterr_set(e, 0, "%s: expected an array", path);
+	for (const cJSON *it = arr->child; it; it = it->next, i++) {
+		json_index_path(sub, sizeof(sub), path, i);
+		if (i >= RLIMITS_MAX)
+			return rterr_set(e, 0, "%s: more entries than rlimit types", sub);
+		if (parse_rlimit(it, sub, a, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Unknown capability names are warned about and skipped, as the OCI spec asks. */
+static int parse_cap_set(const cJSON *arr, const char *path, uint64_t *set, struct rterr *e)
+{
+	char **names;
+	size_t n;
+
+	if (json_strings(arr, path, &names, &n, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int cap = cap_from_name(names[i]);
+		if (cap < 0)
+			warn("%s[%zu]: unknown capability \"%s\", ignored", path, i, names[i]);
+		else
+			*set |= 1ULL << cap;
+	}
+	free(names);
+	return 0;
+}
+
+static int parse_caps(const cJSON *o, const char *path, struct attrs_config *a, struct rterr *e)
+{
+	const char *const *names = cap_set_names();
+	const char *keys[CAP_SETS + 1] = { NULL };
+	char sub[512];
+	const cJSON *it;
+
+	for (int i = 0; i < CAP_SETS; i++)
+		keys[i] = names[i];
+	if (json_object(o, path, e) < 0 || json_keys(o, path, keys, e) < 0)
+		return -1;
+	for (int i = 0; i < CAP_SETS; i++)
+		if ((it = member(o, names[i])) &&
+		    parse_cap_set(it, json_key_path(sub, sizeof(sub), path, names[i]), &a->caps[i], e) < 0)
+			return -1;
+	a->caps_set = true;
+	return 0;
+}
+
+static int parse_ioprio(const cJSON *o, const char *path, struct attrs_config *a, struct rterr *e)
+{
+	static const char *const keys[] = { "class", "priority", NULL };
+	const cJSON *cls = member(o, "class"), *prio;
+	unsigned long long v = 0;
+	char *name;
+
+	if (json_object(o, path, e) < 0 || json_keys(o, path, keys, e) < 0)
+		return -1;
+	if (cls == NULL)
+		return rterr_set(e, 0, "process.ioPriority.class: is required");
+	if (json_string(cls, "process.ioPriority.class", true, &name, e) < 0)
+		return -1;
+	if ((a->ioprio_class = ioprio_class_from_name(name)) < 0)
+		return rterr_set(e, 0, "process.ioPriority.class: unknown class \"%s\"", name);
+	if ((prio = member(o, "priority")) && json_uint(prio, "process.ioPriority.priority", 7, &v, e) < 0)
+		return -1;
+	a->ioprio_level = (int)v;
+	a->has_ioprio = true;
+	return 0;
+}
+
+static int parse_attrs(const cJSON *p, struct attrs_config *a, struct rterr *e)
+{
+	const cJSON *it;
+	long long v;
+
+	if ((it = member(p, "rlimits")) && parse_rlimits(it, "process.rlimits", a, e) < 0)
+		return -1;
+	if ((it = member(p, "capabilities")) && parse_caps(it, "process.capabilities", a, e) < 0)
+		return -1;
+	if ((it = member(p, "noNewPrivileges")) &&
+	    json_bool(it, "process.noNewPrivileges", &a->no_new_privs, e) < 0)
+		return -1;
+	if ((it = member(p, "oomScoreAdj"))) {
+		if (json_int(it, "process.oomScoreAdj", -1000, 1000, &v, e) < 0)
+			return -1;
+		a->oom_score_adj = (int)v;
+		a->has_oom_score_adj = true;
+	}
+	if ((it = member(p, "ioPriority")) && parse_ioprio(it, "process.ioPriority", a, e) < 0)
+		return -1;
+	if ((it = member(p, "apparmorProfile")) &&
+	    json_string(it, "process.apparmorProfile", true, &a->apparmor_profile, e) < 0)
+		return -1;
+	if ((it = member(p, "selinuxLabel")) &&
+	    json_string(it, "process.selinuxLabel", true, &a->selinux_label, e) < 0)
+		return -1;
+	return 0;
+}
+
+static int parse_process_rest(const cJSON *p, struct config *c, struct rterr *e)
 {
 	const cJSON *it;
 	bool terminal = false;
 
-	for (const char *const *k = later_keys; *k; k++)
-		if (member(p, *k))
-			return not_yet(path, *k, e);
+	if (parse_attrs(p, &c->process.attrs, e) < 0)
+		return -1;
 	if ((it = member(p, "terminal")) && json_bool(it, "process.terminal", &terminal, e) < 0)
 		return -1;
 	if (terminal)
@@ -477,7 +608,7 @@ static int parse_process(const cJSON *p, const char *path, struct config *c, str
 		if (pc->cwd[0] != '/')
 			return rterr_set(e, 0, "process.cwd: must be an absolute path");
 	}
-	return parse_process_rest(p, path, c, e);
+	return parse_process_rest(p, c, e);
 }
 
 static int parse_top_scalars(const cJSON *root, struct config *c, struct rterr *e)

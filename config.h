@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "affinity.h"
+#include "attrs.h"
 #include "cJSON.h"
 #include "log.h"
 
@@ -49,6 +50,7 @@ struct proc_config {
 	size_t ngroups;
 	char *cpu_initial, *cpu_final; /* execCPUAffinity; NULL if absent */
 	struct sched_config sched;
+	struct attrs_config attrs;
 };
 
 struct config {

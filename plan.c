@@ -99,6 +99,72 @@ static cJSON *plan_user(const struct proc_config *p)
 	return o;
 }
 
+static cJSON *limit_value(unsigned long long v)
+{
+	char buf[24];
+
+	/* Exact, beyond what a double holds: 18446744073709551615 is "unlimited". */
+	snprintf(buf, sizeof(buf), "%llu", v);
+	return cJSON_CreateRaw(buf);
+}
+
+static cJSON *plan_rlimits(const struct attrs_config *a)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	for (unsigned i = 0; i < a->nrlimits; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "type", a->rlimits[i].name);
+		cJSON_AddItemToObject(o, "soft", limit_value(a->rlimits[i].soft));
+		cJSON_AddItemToObject(o, "hard", limit_value(a->rlimits[i].hard));
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
+static cJSON *plan_caps(const struct attrs_config *a)
+{
+	const char *const *sets = cap_set_names();
+	cJSON *o = cJSON_CreateObject();
+
+	for (int s = 0; s < CAP_SETS; s++) {
+		cJSON *arr = cJSON_CreateArray();
+		for (int cap = 0; cap < 64; cap++)
+			if (a->caps[s] >> cap & 1)
+				cJSON_AddItemToArray(arr, cJSON_CreateString(cap_name(cap)));
+		cJSON_AddItemToObject(o, sets[s], arr);
+	}
+	return o;
+}
+
+static void plan_attrs(cJSON *o, const struct proc_config *p)
+{
+	static const char *const ioclass[] = { NULL, "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
+		"IOPRIO_CLASS_IDLE" };
+	const struct attrs_config *a = &p->attrs;
+
+	if (a->caps_set)
+		cJSON_AddItemToObject(o, "capabilities", plan_caps(a));
+	cJSON_AddBoolToObject(o, "noNewPrivileges", a->no_new_privs);
+	if (a->has_oom_score_adj)
+		cJSON_AddNumberToObject(o, "oomScoreAdj", a->oom_score_adj);
+	if (a->has_ioprio) {
+		cJSON *io = cJSON_AddObjectToObject(o, "ioPriority");
+		cJSON_AddStringToObject(io, "class", ioclass[a->ioprio_class]);
+		cJSON_AddNumberToObject(io, "priority", a->ioprio_level);
+	}
+	if (p->sched.set) {
+		cJSON *s = cJSON_AddObjectToObject(o, "scheduler");
+		cJSON_AddStringToObject(s, "policy", p->sched.name);
+		cJSON_AddNumberToObject(s, "nice", p->sched.nice);
+		cJSON_AddNumberToObject(s, "priority", p->sched.priority);
+	}
+	if (a->apparmor_profile)
+		cJSON_AddStringToObject(o, "apparmorProfile", a->apparmor_profile);
+	if (a->selinux_label)
+		cJSON_AddStringToObject(o, "selinuxLabel", a->selinux_label);
+}
+
 static cJSON *plan_process(const struct config *c, const struct target *t,
 			   const struct ns_plan *ns)
 {
@@ -110,6 +176,7 @@ static cJSON *plan_process(const struct config *c, const struct target *t,
 	cJSON_AddItemToObject(o, "env", plan_env(c, t, ns));
 	cJSON_AddStringToObject(o, "cwd", c->process.cwd ? c->process.cwd : "/");
 	cJSON_AddItemToObject(o, "user", plan_user(&c->process));
+	plan_attrs(o, &c->process);
 	return o;
 }
 
@@ -154,6 +221,7 @@ int plan_print(const struct config *c, const struct target *t, const struct ns_p
 	cJSON_AddItemToObject(plan, "namespaces", plan_namespaces(ns));
 	cJSON_AddItemToObject(plan, "cgroups", plan_cgroups(cg));
 	cJSON_AddItemToObject(plan, "cpus", plan_cpus(pl));
+	cJSON_AddItemToObject(plan, "rlimits", plan_rlimits(&c->process.attrs));
 	cJSON_AddItemToObject(plan, "process", plan_process(c, t, ns));
 	text = cJSON_Print(plan);
 	cJSON_Delete(plan);

@@ -243,6 +243,9 @@ void child_main(const struct child_args *a)
 		_exit(EXIT_RTEXEC);
 	if (log_level >= LOG_DEBUG)
 		log_affinity("after joining the cgroup");
+	if (attrs_apply_privileged(&a->c->process.attrs, &e) < 0)
+		fail(a, EXIT_RTEXEC, &e);
+	harden(a);
 	if (ns_join_rest(a->ns, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	harden(a);
@@ -251,7 +254,8 @@ void child_main(const struct child_args *a)
 	env = build_env(a->c, home_var);
 	if (env == NULL)
 		fail(a, EXIT_RTEXEC, &(struct rterr){ "environment: Cannot allocate memory" });
-	if (set_user(&a->c->process, &e) < 0)
+	if (attrs_caps_before_uid(&a->c->process.attrs, &e) < 0 || set_user(&a->c->process, &e) < 0 ||
+	    attrs_caps_after_uid(&a->c->process.attrs, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	harden(a);
 	umask(a->c->process.has_umask ? a->c->process.umask : 022);
@@ -260,6 +264,8 @@ void child_main(const struct child_args *a)
 	/* Until here the child stayed on the CPU pinned before the join: a saturated isolated
 	 * core can only catch it after the exec. */
 	final_placement(a);
+	if (attrs_apply_last(&a->c->process.attrs, &e) < 0)
+		fail(a, EXIT_RTEXEC, &e);
 	prepare_exec(a);
 	exec_command(a, env);
 }

@@ -170,11 +170,6 @@ static const struct bad bad[] = {
 	{ NS("[{'type':'net','type':'ipc'}]"), false, "namespaces[0].type: key given twice" },
 
 	/* Keys later work implements: refused, never ignored. */
-	{ PROC("'rlimits':[]"), false, "process.rlimits: not supported yet" },
-	{ PROC("'capabilities':{}"), false, "process.capabilities: not supported yet" },
-	{ PROC("'noNewPrivileges':false"), false, "process.noNewPrivileges: not supported yet" },
-	{ PROC("'oomScoreAdj':0"), false, "process.oomScoreAdj: not supported yet" },
-	{ PROC("'ioPriority':{}"), false, "process.ioPriority: not supported yet" },
 
 	/* CPU placement: annotations, isolatedCpus, execCPUAffinity */
 	{ TOP("'annotations':[]"), false, "annotations: expected an object" },
@@ -232,8 +227,6 @@ static const struct bad bad[] = {
 	  "process.scheduler.flags: expected an array of strings" },
 	{ PROC("'scheduler':{'policy':'SCHED_FIFO','priority':1,'foo':1}"), false,
 	  "process.scheduler.foo: unknown key" },
-	{ PROC("'apparmorProfile':'x'"), false, "process.apparmorProfile: not supported yet" },
-	{ PROC("'selinuxLabel':'x'"), false, "process.selinuxLabel: not supported yet" },
 
 	/* cgroup */
 	{ TOP("'cgroup':1"), false, "cgroup: expected an object" },

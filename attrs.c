@@ -1,0 +1,254 @@
+#include "attrs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+
+#define NAMES(t) (sizeof(t) / sizeof(t[0]))
+
+static const char *const rlimit_names[RLIMITS_MAX] = {
+	[RLIMIT_CPU] = "RLIMIT_CPU",	       [RLIMIT_FSIZE] = "RLIMIT_FSIZE",
+	[RLIMIT_DATA] = "RLIMIT_DATA",	       [RLIMIT_STACK] = "RLIMIT_STACK",
+	[RLIMIT_CORE] = "RLIMIT_CORE",	       [RLIMIT_RSS] = "RLIMIT_RSS",
+	[RLIMIT_NPROC] = "RLIMIT_NPROC",       [RLIMIT_NOFILE] = "RLIMIT_NOFILE",
+	[RLIMIT_MEMLOCK] = "RLIMIT_MEMLOCK",   [RLIMIT_AS] = "RLIMIT_AS",
+	[RLIMIT_LOCKS] = "RLIMIT_LOCKS",       [RLIMIT_SIGPENDING] = "RLIMIT_SIGPENDING",
+	[RLIMIT_MSGQUEUE] = "RLIMIT_MSGQUEUE", [RLIMIT_NICE] = "RLIMIT_NICE",
+	[RLIMIT_RTPRIO] = "RLIMIT_RTPRIO",     [RLIMIT_RTTIME] = "RLIMIT_RTTIME",
+};
+
+/* capability(7), by number. */
+static const char *const cap_names[] = { "CAP_CHOWN", "CAP_DAC_OVERRIDE",
+	"CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID",
+	"CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+	"CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE",
+	"CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN",
+	"CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG",
+	"CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
+	"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND",
+	"CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE" };
+
+static const char *const set_names[CAP_SETS] = { "bounding", "effective", "inheritable",
+	"permitted", "ambient" };
+
+int rlimit_from_name(const char *name)
+{
+	for (int i = 0; i < RLIMITS_MAX; i++)
+		if (rlimit_names[i] && strcmp(name, rlimit_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int cap_from_name(const char *name)
+{
+	for (size_t i = 0; i < NAMES(cap_names); i++)
+		if (strcmp(name, cap_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *cap_name(int cap)
+{
+	return cap >= 0 && (size_t)cap < NAMES(cap_names) ? cap_names[cap] : NULL;
+}
+
+const char *const *cap_set_names(void)
+{
+	return set_names;
+}
+
+int ioprio_class_from_name(const char *name)
+{
+	static const char *const classes[] = { "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
+		"IOPRIO_CLASS_IDLE" };
+
+	for (size_t i = 0; i < NAMES(classes); i++)
+		if (strcmp(name, classes[i]) == 0)
+			return (int)i + 1;
+	return -1;
+}
+
+static bool apparmor_enabled(void)
+{
+	char buf[8];
+
+	return read_file(AT_FDCWD, "/sys/module/apparmor/parameters/enabled", buf, sizeof(buf)) ==
+		       0 &&
+	       buf[0] == 'Y';
+}
+
+static bool selinux_enabled(void)
+{
+	return access("/sys/fs/selinux/enforce", F_OK) == 0;
+}
+
+/* Capabilities this kernel does not know: the OCI spec asks for a warning, not a failure. */
+static void drop_unknown_caps(struct attrs_config *a)
+{
+	for (int cap = 0; cap < 64; cap++) {
+		uint64_t bit = 1ULL << cap;
+		bool wanted = false;
+
+		for (int s = 0; s < CAP_SETS; s++)
+			wanted = wanted || (a->caps[s] & bit);
+		if (!wanted || prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0)
+			continue;
+		warn("process.capabilities: %s is not known to this kernel, ignored",
+		     cap_name(cap) ? cap_name(cap) : "a capability");
+		for (int s = 0; s < CAP_SETS; s++)
+			a->caps[s] &= ~bit;
+	}
+}
+
+int attrs_check_host(struct attrs_config *a, struct rterr *e)
+{
+	if (a->caps_set)
+		drop_unknown_caps(a);
+	if (a->apparmor_profile && !apparmor_enabled())
+		return rterr_set(e, 0, "process.apparmorProfile: AppArmor is not enabled on this host");
+	if (a->selinux_label && !selinux_enabled())
+		return rterr_set(e, 0, "process.selinuxLabel: SELinux is not enabled on this host");
+	return 0;
+}
+
+static int write_proc(const char *path, const char *text, struct rterr *e, const char *what)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), saved;
+	ssize_t n = (ssize_t)strlen(text);
+
+	if (fd < 0)
+		return rterr_set(e, errno, "%s: open %s", what, path);
+	if (write(fd, text, (size_t)n) != n) {
+		saved = errno;
+		close(fd);
+		return rterr_set(e, saved, "%s: write %s", what, path);
+	}
+	close(fd);
+	return 0;
+}
+
+static int apply_rlimits(const struct attrs_config *a, struct rterr *e)
+{
+	for (unsigned i = 0; i < a->nrlimits; i++) {
+		const struct rlimit_config *r = &a->rlimits[i];
+		struct rlimit rl = { r->soft == ~0ULL ? RLIM_INFINITY : r->soft,
+				     r->hard == ~0ULL ? RLIM_INFINITY : r->hard };
+
+		char soft[24] = "unlimited", hard[24] = "unlimited";
+
+		if (r->soft != ~0ULL)
+			snprintf(soft, sizeof(soft), "%llu", r->soft);
+		if (r->hard != ~0ULL)
+			snprintf(hard, sizeof(hard), "%llu", r->hard);
+		if (setrlimit(r->resource, &rl) < 0)
+			return rterr_set(e, errno, "set %s soft %s hard %s", r->name, soft, hard);
+	}
+	return 0;
+}
+
+static int apply_lsm(const struct attrs_config *a, struct rterr *e)
+{
+	char buf[4200];
+
+	if (a->apparmor_profile) {
+		const char *path = access("/proc/self/attr/apparmor/exec", F_OK) == 0
+					   ? "/proc/self/attr/apparmor/exec"
+					   : "/proc/self/attr/exec";
+		snprintf(buf, sizeof(buf), "exec %s", a->apparmor_profile);
+		if (write_proc(path, buf, e, "AppArmor profile") < 0)
+			return -1;
+	}
+	if (a->selinux_label &&
+	    write_proc("/proc/self/attr/exec", a->selinux_label, e, "SELinux label") < 0)
+		return -1;
+	return 0;
+}
+
+int attrs_apply_privileged(const struct attrs_config *a, struct rterr *e)
+{
+	char buf[16];
+
+	if (apply_rlimits(a, e) < 0)
+		return -1;
+	if (a->has_oom_score_adj) {
+		snprintf(buf, sizeof(buf), "%d", a->oom_score_adj);
+		if (write_proc("/proc/self/oom_score_adj", buf, e, "oom_score_adj") < 0)
+			return -1;
+	}
+	/* ioprio_set(IOPRIO_WHO_PROCESS, self, class << 13 | level) */
+	if (a->has_ioprio && syscall(SYS_ioprio_set, 1, 0, a->ioprio_class << 13 | a->ioprio_level) < 0)
+		return rterr_set(e, errno, "set I/O priority class %d level %d", a->ioprio_class,
+				 a->ioprio_level);
+	return apply_lsm(a, e);
+}
+
+/* Before the uid switch: the bounding set needs CAP_SETPCAP, and keep-caps lets the
+ * permitted set survive a switch away from uid 0. */
+int attrs_caps_before_uid(const struct attrs_config *a, struct rterr *e)
+{
+	if (!a->caps_set)
+		return 0;
+	for (int cap = 0; cap < 64; cap++) {
+		if (a->caps[CAPS_BOUNDING] >> cap & 1)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			return rterr_set(e, errno, "drop %s from the bounding set",
+					 cap_name(cap) ? cap_name(cap) : "capability");
+	}
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return rterr_set(e, errno, "prctl PR_SET_KEEPCAPS");
+	return 0;
+}
+
+struct cap_header {
+	uint32_t version;
+	int pid;
+};
+struct cap_data {
+	uint32_t effective, permitted, inheritable;
+};
+#define CAP_VERSION_3 0x20080522
+
+int attrs_caps_after_uid(const struct attrs_config *a, struct rterr *e)
+{
+	struct cap_header h = { CAP_VERSION_3, 0 };
+	struct cap_data d[2];
+
+	if (!a->caps_set)
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		d[i].effective = (uint32_t)(a->caps[CAPS_EFFECTIVE] >> (32 * i));
+		d[i].permitted = (uint32_t)(a->caps[CAPS_PERMITTED] >> (32 * i));
+		d[i].inheritable = (uint32_t)(a->caps[CAPS_INHERITABLE] >> (32 * i));
+	}
+	if (syscall(SYS_capset, &h, d) < 0)
+		return rterr_set(e, errno, "capset");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return rterr_set(e, errno, "clear the ambient set");
+	for (int cap = 0; cap < 64; cap++) {
+		if (!(a->caps[CAPS_AMBIENT] >> cap & 1))
+			continue;
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+			return rterr_set(e, errno, "raise %s in the ambient set (it must be permitted "
+						   "and inheritable)",
+					 cap_name(cap) ? cap_name(cap) : "capability");
+	}
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return rterr_set(e, errno, "prctl PR_SET_KEEPCAPS");
+	return 0;
+}
+
+int attrs_apply_last(const struct attrs_config *a, struct rterr *e)
+{
+	if (a->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return rterr_set(e, errno, "prctl PR_SET_NO_NEW_PRIVS");
+	return 0;
+}

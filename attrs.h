@@ -1,0 +1,55 @@
+/* The OCI process attributes beyond user and cwd: rlimits, capabilities, no_new_privs,
+ * oom_score_adj, I/O priority and LSM labels. Tables are pure; apply_* run in the child. */
+#ifndef RTEXEC_ATTRS_H
+#define RTEXEC_ATTRS_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "log.h"
+
+#define RLIMITS_MAX 16 /* RLIM_NLIMITS */
+#define CAP_SETS 5
+
+enum cap_set { CAPS_BOUNDING, CAPS_EFFECTIVE, CAPS_INHERITABLE, CAPS_PERMITTED, CAPS_AMBIENT };
+
+struct rlimit_config {
+	int resource;
+	const char *name;
+	unsigned long long soft, hard; /* ~0ULL: unlimited */
+};
+
+struct attrs_config {
+	struct rlimit_config rlimits[RLIMITS_MAX];
+	unsigned nrlimits;
+	bool caps_set;
+	uint64_t caps[CAP_SETS];
+	bool no_new_privs;
+	bool has_oom_score_adj;
+	int oom_score_adj;
+	bool has_ioprio;
+	int ioprio_class; /* IOPRIO_CLASS_RT 1, BE 2, IDLE 3 */
+	int ioprio_level;
+	char *apparmor_profile;
+	char *selinux_label;
+};
+
+/* Pure lookups: -1 when unknown. */
+int rlimit_from_name(const char *name);
+int cap_from_name(const char *name);
+const char *cap_name(int cap);
+const char *const *cap_set_names(void); /* "bounding", ... indexed by enum cap_set */
+int ioprio_class_from_name(const char *name);
+
+/* Parent, before anything runs: an LSM field needs that LSM enabled on this host;
+ * capabilities the kernel lacks are dropped with a warning. */
+int attrs_check_host(struct attrs_config *a, struct rterr *e);
+/* Child, with the host's privileges, before entering the user namespace: rlimits (raising a
+ * hard limit), oom_score_adj (lowering it), the RT I/O class, the LSM label of the exec. */
+int attrs_apply_privileged(const struct attrs_config *a, struct rterr *e);
+/* Child, around the uid switch: bounding set and keep-caps before, the rest after. */
+int attrs_caps_before_uid(const struct attrs_config *a, struct rterr *e);
+int attrs_caps_after_uid(const struct attrs_config *a, struct rterr *e);
+/* Child, last before exec. */
+int attrs_apply_last(const struct attrs_config *a, struct rterr *e);
+
+#endif
