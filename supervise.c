@@ -61,6 +61,16 @@ static void forward(pid_t child, const struct signalfd_siginfo *si)
 	kill(child, (int)si->ssi_signo);
 }
 
+static const char *sigabbrev(int sig)
+{
+	switch (sig) {
+	case SIGINT: return "INT";
+	case SIGTERM: return "TERM";
+	case SIGHUP: return "HUP";
+	default: return "QUIT";
+	}
+}
+
 static bool terminating(unsigned sig)
 {
 	return sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT;
@@ -73,48 +83,60 @@ static int kill_child(pid_t child)
 	return EXIT_RTEXEC;
 }
 
+#define KEEP_WAITING (-1)
+
+/* One message from the child: 0 once it exec'd (EOF on the close-on-exec channel),
+ * KEEP_WAITING after a ready/go exchange, else the exit status of its failure. */
+static int on_sync(pid_t child, int sync_fd, ready_fn on_ready, void *ctx, struct rterr *e)
+{
+	struct sync_msg m;
+	int r = sync_read(sync_fd, &m);
+
+	if (r == 0)
+		return 0;
+	if (r < 0) {
+		rterr_set(e, -r, "read from child");
+		return kill_child(child);
+	}
+	if (m.type != SYNC_READY) {
+		reap(child);
+		snprintf(e->msg, sizeof(e->msg), "%s", m.text);
+		return m.status;
+	}
+	if (on_ready(child, ctx, e) < 0)
+		return kill_child(child);
+	if ((r = sync_send_go(sync_fd)) < 0) {
+		rterr_set(e, -r, "write to child");
+		return kill_child(child);
+	}
+	return KEEP_WAITING;
+}
+
 int wait_exec(pid_t child, int sync_fd, int sigfd, ready_fn on_ready, void *ctx,
 	      struct rterr *e)
 {
 	struct pollfd p[2] = { { .fd = sync_fd, .events = POLLIN }, { .fd = sigfd, .events = POLLIN } };
 	struct signalfd_siginfo si;
-	struct sync_msg m;
 	int r;
 
 	for (;;) {
 		if (poll(p, 2, -1) < 0 && errno != EINTR)
 			return rterr_set(e, errno, "poll");
-		if (p[1].revents & POLLIN && read_signal(sigfd, &si) == 0) {
-			if (terminating(si.ssi_signo)) {
-				kill(child, SIGKILL);
-				reap(child);
-				return rterr_set(e, 0, "interrupted by %s before the command started",
-						 strsignal((int)si.ssi_signo));
-			}
-			if (ndeferred < sizeof(deferred) / sizeof(deferred[0]))
-				deferred[ndeferred++] = si;
-		}
-		if (!(p[0].revents & (POLLIN | POLLHUP)))
+		/* The child's word first: a signal that came while it exec'd is the command's. */
+		if (p[0].revents & (POLLIN | POLLHUP)) {
+			if ((r = on_sync(child, sync_fd, on_ready, ctx, e)) != KEEP_WAITING)
+				return r;
 			continue;
-		r = sync_read(sync_fd, &m);
-		if (r == 0)
-			return 0;
-		if (r < 0) {
-			rterr_set(e, -r, "read from child");
+		}
+		if (!(p[1].revents & POLLIN) || read_signal(sigfd, &si) < 0)
+			continue;
+		if (terminating(si.ssi_signo)) {
+			rterr_set(e, 0, "interrupted by SIG%s before the command started",
+				  sigabbrev((int)si.ssi_signo));
 			return kill_child(child);
 		}
-		if (m.type == SYNC_READY) {
-			if (on_ready(child, ctx, e) < 0)
-				return kill_child(child);
-			if ((r = sync_send_go(sync_fd)) < 0) {
-				rterr_set(e, -r, "write to child");
-				return kill_child(child);
-			}
-			continue;
-		}
-		reap(child);
-		snprintf(e->msg, sizeof(e->msg), "%s", m.text);
-		return m.status;
+		if (ndeferred < sizeof(deferred) / sizeof(deferred[0]))
+			deferred[ndeferred++] = si;
 	}
 }
 
