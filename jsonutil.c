@@ -202,20 +202,64 @@ int json_keys(const cJSON *obj, const char *path, const char *const *allowed, st
 	return 0;
 }
 
-/* The exact value of an integer written as plain digits; -1 for other forms, -2 on overflow. */
+/* An item built without source text (not by json_parse): its double is all there is. */
+static int double_integer(double d, bool *negative, unsigned long long *v)
+{
+	if (!isfinite(d) || floor(d) != d)
+		return -1;
+	*negative = d < 0;
+	d = fabs(d);
+	if (d >= 18446744073709551616.0)
+		return -2;
+	*v = (unsigned long long)d;
+	return 0;
+}
+
+/* The exact value of a JSON number's source text, in any form ("12", "1.2e1", "1e19"):
+ * 0 if it is an integer that fits in 64 bits, -1 if it is not an integer, -2 if it does not
+ * fit. Decimal arithmetic on the text: a double would round. */
 static int raw_integer(const cJSON *it, bool *negative, unsigned long long *v)
 {
-	const char *p = it->valuestring;
-	char *end;
+	const char *p = it->valuestring, *dot, *ex;
+	char digits[64];
+	size_t n = 0, frac = 0;
+	long exp = 0;
 
-	if (p == NULL || strpbrk(p, ".eE"))
-		return -1;
+	if (p == NULL)
+		return double_integer(it->valuedouble, negative, v);
 	*negative = *p == '-';
-	errno = 0;
-	*v = strtoull(p + *negative, &end, 10);
-	if (errno == ERANGE)
+	p += *negative;
+	dot = strchr(p, '.');
+	ex = strpbrk(p, "eE");
+	if (ex)
+		exp = strtol(ex + 1, NULL, 10);
+	for (const char *q = p; *q && q != ex; q++) {
+		if (*q == '.')
+			continue;
+		if (dot && q > dot)
+			frac++;
+		if (n == 0 && *q == '0')
+			continue; /* leading zeros carry no value */
+		if (n + 1 >= sizeof(digits))
+			return -2;
+		digits[n++] = *q;
+	}
+	exp -= (long)frac;
+	for (; exp < 0 && n > 0; exp++, n--)
+		if (digits[n - 1] != '0')
+			return -1; /* a fraction is left */
+	if (n == 0) {
+		*v = 0;
+		return 0;
+	}
+	if (exp > 20 || n + (size_t)exp > 20)
 		return -2;
-	return *end == '\0' ? 0 : -1;
+	for (; exp > 0; exp--)
+		digits[n++] = '0';
+	digits[n] = '\0';
+	errno = 0;
+	*v = strtoull(digits, NULL, 10);
+	return errno == ERANGE ? -2 : 0;
 }
 
 static int out_of_range(const cJSON *it, const char *path, double min, double max, struct rterr *e)
@@ -235,20 +279,18 @@ int json_int(const cJSON *it, const char *path, double min, double max, long lon
 {
 	unsigned long long u;
 	bool neg;
-	double v;
 	int r;
 
 	if (!cJSON_IsNumber(it))
 		return rterr_set(e, 0, "%s: expected an integer", path);
 	r = raw_integer(it, &neg, &u);
-	if (r == -2 || (r == 0 && u > (unsigned long long)JSON_MAX_EXACT))
-		return out_of_range(it, path, min, max, e);
-	v = r == 0 ? (neg ? -(double)u : (double)u) : it->valuedouble;
-	if (!isfinite(v) || floor(v) != v)
+	if (r == -1)
 		return rterr_set(e, 0, "%s: expected an integer", path);
-	if (v < min || v > max)
+	/* min and max are integers within +-2^53, where doubles are exact. */
+	if (r == -2 || u > (unsigned long long)JSON_MAX_EXACT ||
+	    (neg ? -(double)u < min : (double)u > max))
 		return out_of_range(it, path, min, max, e);
-	*out = (long long)v;
+	*out = neg ? -(long long)u : (long long)u;
 	return 0;
 }
 
@@ -263,6 +305,15 @@ int json_uint(const cJSON *it, const char *path, double max, unsigned long long 
 	return r;
 }
 
+static int out_of_range_u64(const cJSON *it, const char *path, struct rterr *e)
+{
+	if (it->valuestring)
+		return rterr_set(e, 0, "%s: %s is out of range (0..18446744073709551615)", path,
+				 it->valuestring);
+	return rterr_set(e, 0, "%s: %.17g is out of range (0..18446744073709551615)", path,
+			 it->valuedouble);
+}
+
 int json_u64(const cJSON *it, const char *path, unsigned long long *out, struct rterr *e)
 {
 	unsigned long long u;
@@ -272,14 +323,15 @@ int json_u64(const cJSON *it, const char *path, unsigned long long *out, struct 
 	if (!cJSON_IsNumber(it))
 		return rterr_set(e, 0, "%s: expected an integer", path);
 	r = raw_integer(it, &neg, &u);
-	if (r == 0 && !neg && (u == ~0ULL || (unsigned long long)(double)u == u)) {
-		*out = u;
-		return 0;
-	}
-	if (r == 0 && !neg)
-		return rterr_set(e, 0, "%s: %s is not exactly representable (JSON numbers are doubles)",
-				 path, it->valuestring);
-	return json_uint(it, path, JSON_MAX_EXACT, out, e);
+	if (r == -1)
+		return rterr_set(e, 0, "%s: expected an integer", path);
+	if (r == -2 || (neg && u != 0))
+		return out_of_range_u64(it, path, e);
+	if (u != ~0ULL && (unsigned long long)(double)u != u)
+		return rterr_set(e, 0, "%s: %llu is not exactly representable (JSON numbers are doubles)",
+				 path, u);
+	*out = u;
+	return 0;
 }
 
 int json_bool(const cJSON *it, const char *path, bool *out, struct rterr *e)

@@ -4,11 +4,13 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int pidfile_prepare(struct pidfile *pf, const char *path, struct rterr *e)
 {
 	const char *slash;
+	struct stat st;
 	int dirlen;
 
 	pf->path = path;
@@ -20,6 +22,9 @@ int pidfile_prepare(struct pidfile *pf, const char *path, struct rterr *e)
 	if ((size_t)snprintf(pf->tmp, sizeof(pf->tmp), "%.*s.%s.rtexec-%d", dirlen, path,
 			     path + dirlen, (int)getpid()) >= sizeof(pf->tmp))
 		return rterr_set(e, ENAMETOOLONG, "pid file %s", path);
+	/* rename() would only fail after the command ran: refuse what it cannot replace now. */
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return rterr_set(e, EISDIR, "pid file %s", path);
 	pf->fd = open(pf->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (pf->fd < 0)
 		return rterr_set(e, errno, "pid file %s", path);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "jsonutil.h"
@@ -58,6 +60,12 @@ struct bad {
 #define NS(x) TOP("'namespaces':" x)
 #define PID(x) "{'target':{'pid':" x "}," A "}"
 #define TGT(x) "{'target':{" x "}," A "}"
+/* ... as "process.rlimits", "process.capabilities", "process.ioPriority". */
+#define RL(x) PROC("'rlimits':" x)
+#define RL1(x) RL("[{" x "}]")
+#define NOFILE(soft, hard) RL1("'type':'RLIMIT_NOFILE','soft':" soft ",'hard':" hard)
+#define CAPS(x) PROC("'capabilities':" x)
+#define IOP(x) PROC("'ioPriority':" x)
 
 static const struct bad bad[] = {
 	/* The document as a whole. */
@@ -124,8 +132,8 @@ static const struct bad bad[] = {
 	{ PID("-0"), false, "target.pid: must be a positive pid" },
 	{ PID("4194305"), false, "target.pid: 4194305 is out of range (0..4194304)" },
 	{ PID("1e300"), false, "target.pid: 1e300 is out of range (0..4194304)" },
-	{ PID("1e400"), false, "target.pid: expected an integer" },
-	{ PID("-1e400"), false, "target.pid: expected an integer" },
+	{ PID("1e400"), false, "target.pid: 1e400 is out of range (0..4194304)" },
+	{ PID("-1e400"), false, "target.pid: -1e400 is out of range (0..4194304)" },
 	{ TGT("'pidFile':1"), false, "target.pidFile: expected a string" },
 	{ TGT("'pidFile':''"), false, "target.pidFile: must not be empty" },
 	{ TGT("'pidFile':null"), false, "target.pidFile: expected a string" },
@@ -333,6 +341,138 @@ static const struct bad bad[] = {
 	  "process.user.additionalGids[1]: 4294967295 is out of range (0..4294967294)" },
 	{ USER("'additionalGids':[0.5]"), false,
 	  "process.user.additionalGids[0]: expected an integer" },
+
+	/* process.rlimits */
+	{ RL("{}"), false, "process.rlimits: expected an array" },
+	{ RL("'RLIMIT_NOFILE'"), false, "process.rlimits: expected an array" },
+	{ RL("null"), false, "process.rlimits: expected an array" },
+	{ RL("[1]"), false, "process.rlimits[0]: expected an object" },
+	{ RL("[[]]"), false, "process.rlimits[0]: expected an object" },
+	{ RL("[{'type':'RLIMIT_CORE','soft':0,'hard':0},null]"), false,
+	  "process.rlimits[1]: expected an object" },
+	{ RL1("'soft':1,'hard':1"), false, "process.rlimits[0].type: is required" },
+	{ RL1("'type':'RLIMIT_NOFILE','hard':1"), false, "process.rlimits[0].soft: is required" },
+	{ RL1("'type':'RLIMIT_NOFILE','soft':1"), false, "process.rlimits[0].hard: is required" },
+	{ RL1(""), false, "process.rlimits[0].type: is required" },
+	{ RL1("'type':'RLIMIT_NOFILE','soft':1,'hard':1,'max':1"), false,
+	  "process.rlimits[0].max: unknown key" },
+	{ RL1("'type':'RLIMIT_NOFILE','soft':1,'soft':1,'hard':1"), false,
+	  "process.rlimits[0].soft: key given twice" },
+	{ RL1("'type':'RLIMIT_FOO','soft':1,'hard':1"), false,
+	  "process.rlimits[0].type: unknown rlimit \"RLIMIT_FOO\"" },
+	{ RL1("'type':'rlimit_nofile','soft':1,'hard':1"), false,
+	  "process.rlimits[0].type: unknown rlimit \"rlimit_nofile\"" },
+	{ RL1("'type':'NOFILE','soft':1,'hard':1"), false,
+	  "process.rlimits[0].type: unknown rlimit \"NOFILE\"" },
+	{ RL1("'type':'RLIMIT_NLIMITS','soft':1,'hard':1"), false,
+	  "process.rlimits[0].type: unknown rlimit \"RLIMIT_NLIMITS\"" },
+	{ RL1("'type':1,'soft':1,'hard':1"), false, "process.rlimits[0].type: expected a string" },
+	{ RL1("'type':'','soft':1,'hard':1"), false, "process.rlimits[0].type: must not be empty" },
+	{ RL("[{'type':'RLIMIT_NOFILE','soft':1,'hard':1},{'type':'RLIMIT_CORE','soft':0,'hard':0},"
+	     "{'type':'RLIMIT_NOFILE','soft':2,'hard':2}]"),
+	  false, "process.rlimits[2].type: RLIMIT_NOFILE given twice" },
+	{ RL("[{'type':'RLIMIT_CPU','soft':1,'hard':1},{'type':'RLIMIT_CPU','soft':1,'hard':1}]"),
+	  false, "process.rlimits[1].type: RLIMIT_CPU given twice" },
+	{ NOFILE("2", "1"), false, "process.rlimits[0]: soft limit 2 exceeds hard limit 1" },
+	{ NOFILE("18446744073709551615", "1024"), false,
+	  "process.rlimits[0]: soft limit 18446744073709551615 exceeds hard limit 1024" },
+	{ RL("[{'type':'RLIMIT_CORE','soft':0,'hard':0},"
+	     "{'type':'RLIMIT_STACK','soft':8388609,'hard':8388608}]"),
+	  false, "process.rlimits[1]: soft limit 8388609 exceeds hard limit 8388608" },
+	{ NOFILE("1.5", "2"), false, "process.rlimits[0].soft: expected an integer" },
+	{ NOFILE("1", "2.5"), false, "process.rlimits[0].hard: expected an integer" },
+	{ NOFILE("'1024'", "1024"), false, "process.rlimits[0].soft: expected an integer" },
+	{ NOFILE("1024", "null"), false, "process.rlimits[0].hard: expected an integer" },
+	{ NOFILE("true", "1024"), false, "process.rlimits[0].soft: expected an integer" },
+	{ NOFILE("1024", "'unlimited'"), false, "process.rlimits[0].hard: expected an integer" },
+	{ NOFILE("1024", "1e400"), false,
+	  "process.rlimits[0].hard: 1e400 is out of range (0..18446744073709551615)" },
+	/* 2^53+1 reads as the double 2^53: refused, never rounded. */
+	{ NOFILE("9007199254740993", "18446744073709551615"), false,
+	  "process.rlimits[0].soft: 9007199254740993 is not exactly representable "
+	  "(JSON numbers are doubles)" },
+	{ NOFILE("1", "9007199254740993"), false,
+	  "process.rlimits[0].hard: 9007199254740993 is not exactly representable "
+	  "(JSON numbers are doubles)" },
+	{ NOFILE("1152921504606846977", "18446744073709551615"), false,
+	  "process.rlimits[0].soft: 1152921504606846977 is not exactly representable "
+	  "(JSON numbers are doubles)" },
+	/* One below "unlimited": a double would make it 2^64. */
+	{ NOFILE("1", "18446744073709551614"), false,
+	  "process.rlimits[0].hard: 18446744073709551614 is not exactly representable "
+	  "(JSON numbers are doubles)" },
+	{ NOFILE("1", "18446744073709550591"), false,
+	  "process.rlimits[0].hard: 18446744073709550591 is not exactly representable "
+	  "(JSON numbers are doubles)" },
+
+	/* process.capabilities */
+	{ CAPS("[]"), false, "process.capabilities: expected an object" },
+	{ CAPS("['CAP_KILL']"), false, "process.capabilities: expected an object" },
+	{ CAPS("'CAP_KILL'"), false, "process.capabilities: expected an object" },
+	{ CAPS("null"), false, "process.capabilities: expected an object" },
+	{ CAPS("{'foo':[]}"), false, "process.capabilities.foo: unknown key" },
+	{ CAPS("{'Bounding':[]}"), false, "process.capabilities.Bounding: unknown key" },
+	{ CAPS("{'bounding':[],'bounding':[]}"), false,
+	  "process.capabilities.bounding: key given twice" },
+	{ CAPS("{'bounding':'CAP_KILL'}"), false,
+	  "process.capabilities.bounding: expected an array of strings" },
+	{ CAPS("{'effective':{}}"), false,
+	  "process.capabilities.effective: expected an array of strings" },
+	{ CAPS("{'permitted':null}"), false,
+	  "process.capabilities.permitted: expected an array of strings" },
+	{ CAPS("{'inheritable':['CAP_KILL',5]}"), false,
+	  "process.capabilities.inheritable[1]: expected a string" },
+	{ CAPS("{'ambient':[null]}"), false, "process.capabilities.ambient[0]: expected a string" },
+	{ CAPS("{'bounding':[['CAP_KILL']]}"), false,
+	  "process.capabilities.bounding[0]: expected a string" },
+
+	/* process.noNewPrivileges, process.oomScoreAdj */
+	{ PROC("'noNewPrivileges':'true'"), false, "process.noNewPrivileges: expected true or false" },
+	{ PROC("'noNewPrivileges':1"), false, "process.noNewPrivileges: expected true or false" },
+	{ PROC("'noNewPrivileges':null"), false, "process.noNewPrivileges: expected true or false" },
+	{ PROC("'oomScoreAdj':1001"), false, "process.oomScoreAdj: 1001 is out of range (-1000..1000)" },
+	{ PROC("'oomScoreAdj':-1001"), false,
+	  "process.oomScoreAdj: -1001 is out of range (-1000..1000)" },
+	{ PROC("'oomScoreAdj':1e10"), false,
+	  "process.oomScoreAdj: 1e10 is out of range (-1000..1000)" },
+	{ PROC("'oomScoreAdj':1.5"), false, "process.oomScoreAdj: expected an integer" },
+	{ PROC("'oomScoreAdj':-0.5"), false, "process.oomScoreAdj: expected an integer" },
+	{ PROC("'oomScoreAdj':'100'"), false, "process.oomScoreAdj: expected an integer" },
+	{ PROC("'oomScoreAdj':null"), false, "process.oomScoreAdj: expected an integer" },
+
+	/* process.ioPriority */
+	{ IOP("[]"), false, "process.ioPriority: expected an object" },
+	{ IOP("'IOPRIO_CLASS_BE'"), false, "process.ioPriority: expected an object" },
+	{ IOP("{}"), false, "process.ioPriority.class: is required" },
+	{ IOP("{'priority':4}"), false, "process.ioPriority.class: is required" },
+	{ IOP("{'class':'IOPRIO_CLASS_FOO','priority':4}"), false,
+	  "process.ioPriority.class: unknown class \"IOPRIO_CLASS_FOO\"" },
+	{ IOP("{'class':'BE'}"), false, "process.ioPriority.class: unknown class \"BE\"" },
+	{ IOP("{'class':'ioprio_class_be'}"), false,
+	  "process.ioPriority.class: unknown class \"ioprio_class_be\"" },
+	{ IOP("{'class':2}"), false, "process.ioPriority.class: expected a string" },
+	{ IOP("{'class':''}"), false, "process.ioPriority.class: must not be empty" },
+	{ IOP("{'class':'IOPRIO_CLASS_BE','priority':8}"), false,
+	  "process.ioPriority.priority: 8 is out of range (0..7)" },
+	{ IOP("{'class':'IOPRIO_CLASS_RT','priority':-1}"), false,
+	  "process.ioPriority.priority: -1 is out of range (0..7)" },
+	{ IOP("{'class':'IOPRIO_CLASS_BE','priority':2.5}"), false,
+	  "process.ioPriority.priority: expected an integer" },
+	{ IOP("{'class':'IOPRIO_CLASS_BE','priority':'4'}"), false,
+	  "process.ioPriority.priority: expected an integer" },
+	{ IOP("{'class':'IOPRIO_CLASS_BE','priority':4,'level':4}"), false,
+	  "process.ioPriority.level: unknown key" },
+	{ IOP("{'class':'IOPRIO_CLASS_BE','class':'IOPRIO_CLASS_RT'}"), false,
+	  "process.ioPriority.class: key given twice" },
+
+	/* process.apparmorProfile, process.selinuxLabel */
+	{ PROC("'apparmorProfile':''"), false, "process.apparmorProfile: must not be empty" },
+	{ PROC("'apparmorProfile':1"), false, "process.apparmorProfile: expected a string" },
+	{ PROC("'apparmorProfile':null"), false, "process.apparmorProfile: expected a string" },
+	{ PROC("'apparmorProfile':['x']"), false, "process.apparmorProfile: expected a string" },
+	{ PROC("'selinuxLabel':''"), false, "process.selinuxLabel: must not be empty" },
+	{ PROC("'selinuxLabel':false"), false, "process.selinuxLabel: expected a string" },
+	{ PROC("'selinuxLabel':{}"), false, "process.selinuxLabel: expected a string" },
 };
 
 static void check_bad(const char *text, size_t len, bool args_given, const char *want,
@@ -698,6 +838,333 @@ static void test_layout(void)
 	}
 }
 
+/* Out of range for an rlimit is refused with its path; the message must not claim that the
+ * largest limit is 2^53-1 when 2^60 and 18446744073709551615 (unlimited) are accepted. */
+static void test_rlimit_out_of_range(void)
+{
+	static const struct {
+		const char *json, *prefix;
+	} cases[] = {
+		{ NOFILE("-1", "1024"), "process.rlimits[0].soft: -1 " },
+		{ NOFILE("0", "-5"), "process.rlimits[0].hard: -5 " },
+		{ NOFILE("1", "18446744073709551616"), "process.rlimits[0].hard: 18446744073709551616 " },
+		{ NOFILE("99999999999999999999999", "18446744073709551615"),
+		  "process.rlimits[0].soft: 99999999999999999999999 " },
+	};
+	char name[160];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *json = q(cases[i].json);
+		struct config c;
+		struct rterr e = { { 0 } };
+		int r = config_parse(json, strlen(json), false, &c, &e);
+
+		shown(name, sizeof(name), json, strlen(json));
+		ok(r < 0, "refused: %s", name);
+		if (r < 0) {
+			ok(strncmp(e.msg, cases[i].prefix, strlen(cases[i].prefix)) == 0,
+			   "message names the path and the value: %s", name);
+			ok(strstr(e.msg, "9007199254740991") == NULL,
+			   "message does not give 2^53-1 as the largest rlimit: %s", name);
+			printf("#   message: %s\n", e.msg);
+		}
+		config_free(&c);
+		free(json);
+	}
+}
+
+/* Runs config_parse with stderr captured into buf (the warnings). */
+static int parse_capturing(const char *json, struct config *c, struct rterr *e, char *buf,
+			   size_t n)
+{
+	char *text = q(json);
+	FILE *f = tmpfile();
+	int saved = dup(2), r;
+	size_t got = 0;
+
+	fflush(stderr);
+	if (f)
+		dup2(fileno(f), 2);
+	r = config_parse(text, strlen(text), false, c, e);
+	fflush(stderr);
+	if (saved >= 0) {
+		dup2(saved, 2);
+		close(saved);
+	}
+	buf[0] = '\0';
+	if (f) {
+		rewind(f);
+		got = fread(buf, 1, n - 1, f);
+		buf[got] = '\0';
+		fclose(f);
+	}
+	free(text);
+	return r;
+}
+
+static void test_rlimits(void)
+{
+	static const char *const names[] = { "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA",
+		"RLIMIT_STACK", "RLIMIT_CORE", "RLIMIT_RSS", "RLIMIT_NPROC", "RLIMIT_NOFILE",
+		"RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS", "RLIMIT_SIGPENDING",
+		"RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME" };
+	static const int resources[] = { RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_STACK,
+		RLIMIT_CORE, RLIMIT_RSS, RLIMIT_NPROC, RLIMIT_NOFILE, RLIMIT_MEMLOCK, RLIMIT_AS,
+		RLIMIT_LOCKS, RLIMIT_SIGPENDING, RLIMIT_MSGQUEUE, RLIMIT_NICE, RLIMIT_RTPRIO,
+		RLIMIT_RTTIME };
+	char doc[4096], item[160];
+	size_t o = 0;
+	struct config c;
+
+	/* Every type once, in reverse order, soft = 100 + i, hard = 200 + i. */
+	o += (size_t)snprintf(doc + o, sizeof(doc) - o, "{" T ",'process':{'args':['sh'],'rlimits':[");
+	for (int i = 15; i >= 0; i--) {
+		snprintf(item, sizeof(item), "{'type':'%s','soft':%d,'hard':%d}%s", names[i],
+			 100 + i, 200 + i, i ? "," : "");
+		o += (size_t)snprintf(doc + o, sizeof(doc) - o, "%s", item);
+	}
+	snprintf(doc + o, sizeof(doc) - o, "]}}");
+	if (parse_ok(doc, false, &c)) {
+		bool same = c.process.attrs.nrlimits == 16;
+		for (int i = 0; same && i < 16; i++) {
+			const struct rlimit_config *r = &c.process.attrs.rlimits[15 - i];
+			same = r->resource == resources[i] && strcmp(r->name, names[i]) == 0 &&
+			       r->soft == 100ULL + (unsigned)i && r->hard == 200ULL + (unsigned)i;
+		}
+		ok(same, "all 16 RLIMIT_* types, in the order given, soft and hard exact");
+		config_free(&c);
+	}
+	for (int i = 0; i < 16; i++)
+		ok(rlimit_from_name(names[i]) == resources[i], "rlimit_from_name(%s)", names[i]);
+	ok(rlimit_from_name("RLIMIT_FOO") == -1 && rlimit_from_name("") == -1 &&
+		   rlimit_from_name("RLIMIT_nofile") == -1,
+	   "rlimit_from_name: unknown, empty, wrong case");
+
+	if (parse_ok(NOFILE("18446744073709551615", "18446744073709551615"), false, &c)) {
+		ok(c.process.attrs.nrlimits == 1 && c.process.attrs.rlimits[0].soft == ~0ULL &&
+			   c.process.attrs.rlimits[0].hard == ~0ULL,
+		   "18446744073709551615 is unlimited (~0), soft and hard");
+		config_free(&c);
+	}
+	if (parse_ok(NOFILE("1152921504606846976", "18446744073709551615"), false, &c)) {
+		ok(c.process.attrs.rlimits[0].soft == 1152921504606846976ULL,
+		   "2^60 = 1152921504606846976 is kept exactly");
+		ok(c.process.attrs.rlimits[0].hard == ~0ULL, "... with an unlimited hard limit");
+		config_free(&c);
+	}
+	if (parse_ok(NOFILE("9007199254740992", "9007199254740994"), false, &c)) {
+		ok(c.process.attrs.rlimits[0].soft == 9007199254740992ULL &&
+			   c.process.attrs.rlimits[0].hard == 9007199254740994ULL,
+		   "2^53 and 2^53+2 (exact doubles) are kept exactly");
+		config_free(&c);
+	}
+	if (parse_ok(NOFILE("18446744073709549568", "18446744073709551615"), false, &c)) {
+		ok(c.process.attrs.rlimits[0].soft == 18446744073709549568ULL,
+		   "2^64-2048 (the largest exact double below 2^64) is a number, not unlimited");
+		config_free(&c);
+	}
+	/* 10^19 = 2^19 * 5^19 is an exact double: the notation does not matter. */
+	if (parse_ok(NOFILE("1e19", "18446744073709551615"), false, &c)) {
+		ok(c.process.attrs.rlimits[0].soft == 10000000000000000000ULL,
+		   "1e19 is kept exactly (10000000000000000000)");
+		config_free(&c);
+	}
+	{
+		char *json = q(NOFILE("9.007199254740993e15", "18446744073709551615"));
+		struct rterr e = { { 0 } };
+		int r = config_parse(json, strlen(json), false, &c, &e);
+
+		ok(r < 0, "9.007199254740993e15 (2^53+1) is refused, not rounded");
+		if (r == 0)
+			printf("#   accepted as %llu\n", c.process.attrs.rlimits[0].soft);
+		else
+			printf("#   message: %s\n", e.msg);
+		config_free(&c);
+		free(json);
+	}
+	if (parse_ok(NOFILE("0", "0"), false, &c)) {
+		ok(c.process.attrs.rlimits[0].soft == 0 && c.process.attrs.rlimits[0].hard == 0,
+		   "0 and 0");
+		config_free(&c);
+	}
+	if (parse_ok(NOFILE("-0", "1e3"), false, &c)) {
+		ok(c.process.attrs.rlimits[0].soft == 0 && c.process.attrs.rlimits[0].hard == 1000,
+		   "-0 is 0, 1e3 is 1000");
+		config_free(&c);
+	}
+	if (parse_ok(NOFILE("1024", "1024"), false, &c)) {
+		ok(c.process.attrs.rlimits[0].soft == 1024 && c.process.attrs.rlimits[0].hard == 1024,
+		   "soft equal to hard");
+		config_free(&c);
+	}
+	if (parse_ok(RL("[]"), false, &c)) {
+		ok(c.process.attrs.nrlimits == 0, "an empty rlimits list");
+		config_free(&c);
+	}
+	if (parse_ok("{" T "," A "}", false, &c)) {
+		const struct attrs_config *a = &c.process.attrs;
+		ok(a->nrlimits == 0 && !a->caps_set && !a->no_new_privs && !a->has_oom_score_adj &&
+			   !a->has_ioprio && !a->apparmor_profile && !a->selinux_label,
+		   "no attributes given: none set");
+		config_free(&c);
+	}
+}
+
+#define BIT(n) (1ULL << (n))
+
+static void test_capabilities(void)
+{
+	struct config c;
+	struct rterr e = { { 0 } };
+	char err[2048];
+	int r;
+
+	if (parse_ok(CAPS("{'bounding':['CAP_CHOWN','CAP_KILL','CAP_NET_RAW'],"
+			  "'effective':['CAP_KILL'],'permitted':['CAP_KILL','CAP_CHOWN'],"
+			  "'inheritable':['CAP_NET_RAW','CAP_KILL'],'ambient':['CAP_KILL']}"),
+		     false, &c)) {
+		const uint64_t *caps = c.process.attrs.caps;
+		ok(c.process.attrs.caps_set, "capabilities given");
+		ok(caps[CAPS_BOUNDING] == (BIT(0) | BIT(5) | BIT(13)), "bounding: CHOWN KILL NET_RAW");
+		ok(caps[CAPS_EFFECTIVE] == BIT(5), "effective: KILL");
+		ok(caps[CAPS_PERMITTED] == (BIT(0) | BIT(5)), "permitted: CHOWN KILL");
+		ok(caps[CAPS_INHERITABLE] == (BIT(5) | BIT(13)), "inheritable: NET_RAW KILL");
+		ok(caps[CAPS_AMBIENT] == BIT(5), "ambient: KILL");
+		config_free(&c);
+	}
+	if (parse_ok(CAPS("{}"), false, &c)) {
+		const uint64_t *caps = c.process.attrs.caps;
+		ok(c.process.attrs.caps_set && !caps[0] && !caps[1] && !caps[2] && !caps[3] &&
+			   !caps[4],
+		   "capabilities {}: given, every set empty (all dropped)");
+		config_free(&c);
+	}
+	if (parse_ok(CAPS("{'bounding':['CAP_CHECKPOINT_RESTORE','CAP_CHOWN','CAP_CHOWN']}"), false,
+		     &c)) {
+		ok(c.process.attrs.caps[CAPS_BOUNDING] == (BIT(40) | BIT(0)),
+		   "CAP_CHECKPOINT_RESTORE is 40; a name twice is harmless");
+		config_free(&c);
+	}
+	r = parse_capturing(CAPS("{'bounding':['CAP_KILL','CAP_FOO'],'ambient':['cap_kill']}"), &c, &e,
+			    err, sizeof(err));
+	ok(r == 0, "unknown capability names: only a warning, the document is valid");
+	if (r == 0) {
+		ok(c.process.attrs.caps[CAPS_BOUNDING] == BIT(5), "unknown name skipped, CAP_KILL kept");
+		ok(c.process.attrs.caps[CAPS_AMBIENT] == 0, "wrong case is unknown: skipped");
+		config_free(&c);
+	} else {
+		printf("#   error: %s\n", e.msg);
+	}
+	ok(strstr(err, "process.capabilities.bounding[1]: unknown capability \"CAP_FOO\"") != NULL,
+	   "warning names the path and the name CAP_FOO");
+	ok(strstr(err, "process.capabilities.ambient[0]: unknown capability \"cap_kill\"") != NULL,
+	   "warning names the path and the name cap_kill");
+	for (char *line = strtok(err, "\n"); line; line = strtok(NULL, "\n"))
+		printf("#   warning seen: %s\n", line);
+	ok(cap_from_name("CAP_CHOWN") == 0 && cap_from_name("CAP_SYS_RESOURCE") == 24 &&
+		   cap_from_name("CAP_BPF") == 39 && cap_from_name("CAP_FOO") == -1,
+	   "cap_from_name");
+	is_str(cap_name(40), "CAP_CHECKPOINT_RESTORE", "cap_name(40)");
+	ok(cap_name(41) == NULL && cap_name(-1) == NULL, "cap_name beyond the table: NULL");
+}
+
+static void test_other_attrs(void)
+{
+	struct config c;
+
+	if (parse_ok(PROC("'noNewPrivileges':true"), false, &c)) {
+		ok(c.process.attrs.no_new_privs, "noNewPrivileges true");
+		config_free(&c);
+	}
+	if (parse_ok(PROC("'noNewPrivileges':false"), false, &c)) {
+		ok(!c.process.attrs.no_new_privs, "noNewPrivileges false");
+		config_free(&c);
+	}
+	if (parse_ok(PROC("'oomScoreAdj':-1000"), false, &c)) {
+		ok(c.process.attrs.has_oom_score_adj && c.process.attrs.oom_score_adj == -1000,
+		   "oomScoreAdj -1000");
+		config_free(&c);
+	}
+	if (parse_ok(PROC("'oomScoreAdj':1000"), false, &c)) {
+		ok(c.process.attrs.has_oom_score_adj && c.process.attrs.oom_score_adj == 1000,
+		   "oomScoreAdj 1000");
+		config_free(&c);
+	}
+	if (parse_ok(PROC("'oomScoreAdj':0"), false, &c)) {
+		ok(c.process.attrs.has_oom_score_adj && c.process.attrs.oom_score_adj == 0,
+		   "oomScoreAdj 0 is given (written), not absent");
+		config_free(&c);
+	}
+	if (parse_ok(IOP("{'class':'IOPRIO_CLASS_RT','priority':0}"), false, &c)) {
+		ok(c.process.attrs.has_ioprio && c.process.attrs.ioprio_class == 1 &&
+			   c.process.attrs.ioprio_level == 0,
+		   "ioPriority RT 0");
+		config_free(&c);
+	}
+	if (parse_ok(IOP("{'priority':7,'class':'IOPRIO_CLASS_BE'}"), false, &c)) {
+		ok(c.process.attrs.ioprio_class == 2 && c.process.attrs.ioprio_level == 7,
+		   "ioPriority BE 7");
+		config_free(&c);
+	}
+	if (parse_ok(IOP("{'class':'IOPRIO_CLASS_IDLE'}"), false, &c)) {
+		ok(c.process.attrs.has_ioprio && c.process.attrs.ioprio_class == 3 &&
+			   c.process.attrs.ioprio_level == 0,
+		   "ioPriority IDLE, no priority: 0");
+		config_free(&c);
+	}
+	ok(ioprio_class_from_name("IOPRIO_CLASS_RT") == 1 &&
+		   ioprio_class_from_name("IOPRIO_CLASS_BE") == 2 &&
+		   ioprio_class_from_name("IOPRIO_CLASS_IDLE") == 3 &&
+		   ioprio_class_from_name("IOPRIO_CLASS_NONE") == -1,
+	   "ioprio_class_from_name");
+	if (parse_ok(PROC("'apparmorProfile':'docker-default','selinuxLabel':"
+			  "'system_u:system_r:container_t:s0:c1,c2'"),
+		     false, &c)) {
+		is_str(c.process.attrs.apparmor_profile, "docker-default", "apparmorProfile");
+		is_str(c.process.attrs.selinux_label, "system_u:system_r:container_t:s0:c1,c2",
+		       "selinuxLabel");
+		config_free(&c);
+	}
+}
+
+static void test_attrs_together(void)
+{
+	struct config c;
+
+	if (!parse_ok(PROC("'rlimits':[{'type':'RLIMIT_NOFILE','soft':1024,'hard':4096},"
+			   "{'type':'RLIMIT_CORE','soft':0,'hard':18446744073709551615}],"
+			   "'capabilities':{'bounding':['CAP_NET_BIND_SERVICE'],"
+			   "'permitted':['CAP_NET_BIND_SERVICE'],'effective':['CAP_NET_BIND_SERVICE']},"
+			   "'noNewPrivileges':true,'oomScoreAdj':100,"
+			   "'ioPriority':{'class':'IOPRIO_CLASS_BE','priority':4},"
+			   "'apparmorProfile':'p','selinuxLabel':'l',"
+			   "'user':{'uid':1,'gid':2,'umask':63,'additionalGids':[3]}"),
+		      false, &c))
+		return;
+	const struct attrs_config *a = &c.process.attrs;
+	ok(a->nrlimits == 2 && a->rlimits[0].resource == RLIMIT_NOFILE && a->rlimits[0].soft == 1024 &&
+		   a->rlimits[0].hard == 4096,
+	   "together: RLIMIT_NOFILE 1024/4096");
+	ok(a->rlimits[1].resource == RLIMIT_CORE && a->rlimits[1].soft == 0 &&
+		   a->rlimits[1].hard == ~0ULL,
+	   "together: RLIMIT_CORE 0/unlimited");
+	ok(a->caps_set && a->caps[CAPS_BOUNDING] == BIT(10) && a->caps[CAPS_PERMITTED] == BIT(10) &&
+		   a->caps[CAPS_EFFECTIVE] == BIT(10) && a->caps[CAPS_INHERITABLE] == 0 &&
+		   a->caps[CAPS_AMBIENT] == 0,
+	   "together: capabilities");
+	ok(a->no_new_privs && a->has_oom_score_adj && a->oom_score_adj == 100, "together: nnp, oom");
+	ok(a->has_ioprio && a->ioprio_class == 2 && a->ioprio_level == 4, "together: ioPriority");
+	ok(a->apparmor_profile && a->selinux_label, "together: LSM labels");
+	ok(c.process.uid == 1 && c.process.gid == 2 && c.process.umask == 077 &&
+		   c.process.ngroups == 1 && c.process.groups[0] == 3,
+	   "together: user uid 1 (not 0), gid 2, umask 077, additionalGids [3]");
+	config_free(&c);
+	if (parse_ok(USER("'uid':1"), false, &c)) {
+		ok(c.process.uid == 1 && c.process.gid == 0, "uid 1 alone is uid 1, gid 0");
+		config_free(&c);
+	}
+}
+
 int main(void)
 {
 	test_bad_table();
@@ -713,5 +1180,10 @@ int main(void)
 	test_cgroup();
 	test_args_given();
 	test_layout();
+	test_rlimit_out_of_range();
+	test_rlimits();
+	test_capabilities();
+	test_other_attrs();
+	test_attrs_together();
 	return tap_done();
 }

@@ -1,0 +1,569 @@
+#!/bin/sh
+# The OCI process attributes, read by the command itself (/proc/self/limits, /proc/self/status,
+# /proc/self/oom_score_adj, ionice) or from the host: rlimits (every type, unlimited, exact
+# values beyond 2^53, raising and lowering), capabilities (each set), noNewPrivileges,
+# oomScoreAdj, ioPriority, apparmorProfile/selinuxLabel, terminal, user (uid, additionalGids,
+# umask); each alone and all together, in a runc container, an unshare --user container (only
+# root mapped) and a user-namespace container with a shifted map (0 -> host 100000); the
+# --dry-run plan; bad values (125, one line with the JSON path); nothing left behind after a
+# failure.
+. "$(dirname "$0")/../lib.sh"
+
+UNLIMITED=18446744073709551615
+LAST_CAP=$(cat /proc/sys/kernel/cap_last_cap)
+ALL_CAPS=$(printf '%016x' $(((1 << (LAST_CAP + 1)) - 1)))
+
+# ---------------------------------------------------------------- helpers
+
+# hexmask BIT...: the /proc/PID/status rendering of a capability set.
+hexmask() {
+	_m=0
+	for _b in "$@"; do
+		_m=$((_m | (1 << _b)))
+	done
+	printf '%016x' "$_m"
+}
+
+# lim TEXT NAME: "soft hard" of the line NAME ("Max open files") of a /proc/PID/limits text.
+lim() {
+	printf '%s\n' "$1" | awk -v n="$2" '{ k = substr($0, 1, 25); sub(/ +$/, "", k) }
+		k == n { s = substr($0, 27, 20); h = substr($0, 48, 20); gsub(/ /, "", s)
+			 gsub(/ /, "", h); print s, h }'
+}
+# field NAME: the value of "NAME:" in the command's output ($OUT), whitespace squeezed.
+field() {
+	printf '%s\n' "$OUT" | sed -n "s/^$1:[[:space:]]*//p" | sed 's/[[:space:]]\{1,\}/ /g; s/ $//'
+}
+# The test shell's view: rtexec inherits its limits, oom_score_adj, capabilities.
+CALLER_LIMITS=$(cat /proc/$$/limits)
+caller_hard() {
+	lim "$CALLER_LIMITS" "$1" | cut -d' ' -f2
+}
+caller_status() {
+	sed -n "s/^$1:[[:space:]]*//p" /proc/$$/status
+}
+CALLER_OOM=$(cat /proc/$$/oom_score_adj)
+CALLER_CAPEFF=$(caller_status CapEff)
+has_sys_resource() { # CapEff bit 24 of the test shell
+	[ $((0x$CALLER_CAPEFF >> 24 & 1)) = 1 ]
+}
+NO_SYS_RESOURCE="the test runner lacks CAP_SYS_RESOURCE (CapEff $CALLER_CAPEFF, bit 24 clear)"
+
+# wrapper NAME SHELL-LINES: an rtexec that runs SHELL-LINES first (e.g. to lower a limit of
+# the caller); it execs the real binary, so leftovers() still recognises it.
+wrapper() {
+	printf '#!/bin/sh\n%s\nexec "%s" "$@"\n' "$2" "$RTEXEC" >"$T/$1"
+	chmod +x "$T/$1"
+	echo "$T/$1"
+}
+
+# A script in each container that shows what the command sees.
+# shellcheck disable=SC2016
+SHOW='cat /proc/self/limits
+grep -E "^(Uid|Gid|Groups|Umask|Cap[A-Za-z]+|NoNewPrivs):" /proc/self/status
+echo "oom_score_adj: $(cat /proc/self/oom_score_adj)"
+echo "ionice: $(ionice 2>&1)"'
+IONICE_INSIDE=
+"$BUSYBOX" --list | grep -qx ionice && IONICE_INSIDE=1
+
+# show PROCESS-MEMBERS [TOP-MEMBERS] [RTEXEC-ARG]...: runs /show in container $P.
+show() {
+	_pm=$1 _tm=${2:-}
+	shift
+	[ $# -gt 0 ] && shift
+	rx "$(cfg "$P" "${_tm:+$_tm,}\"process\":{\"args\":[\"sh\",\"/show\"]$_pm}")" "$@"
+}
+
+# host_view PROCESS-MEMBERS CMD...: starts "sleep 30" in container $P with the members, runs
+# CMD PID on the host (PID from the pid file), then kills the command. rtexec stays in the
+# foreground, so it reaps it.
+host_view() {
+	_pm=$1
+	shift
+	rm -f "$T/hv.pid"
+	cfg "$P" "\"pidFile\":\"$T/hv.pid\",\"process\":{\"args\":[\"sleep\",\"30\"]$_pm}" |
+		"$RTEXEC" >"$T/hv.out" 2>&1 &
+	_hv=$!
+	if wait_for 10 test -s "$T/hv.pid"; then
+		"$@" "$(cat "$T/hv.pid")"
+		kill -9 "$(cat "$T/hv.pid")"
+	fi
+	wait "$_hv"
+	cat "$T/hv.out"
+}
+host_ionice() {
+	ionice -p "$1"
+}
+host_ids() {
+	sed -n 's/^\(Uid\|Gid\):[[:space:]]*//p' "/proc/$1/status" | sed 's/[[:space:]]\{1,\}/ /g'
+}
+
+# io_of PROCESS-MEMBERS: the I/O priority the command sees (busybox ionice inside, or
+# util-linux ionice -p from the host where the container's busybox lacks it).
+io_of() {
+	if [ -n "$IONICE_INSIDE" ]; then
+		show "$1"
+		field ionice
+	else
+		host_view "$1" host_ionice
+	fi
+}
+
+# noglob GLOB: GLOB with [ and ] matching themselves (JSON paths have indexes).
+noglob() {
+	printf '%s' "$1" | sed 's/[][]/\\&/g'
+}
+
+# failed NAME GLOB: the run just done failed cleanly: 125, one line matching GLOB, no
+# rtexec process and nothing but the init in the container, no pid file (not even a
+# temporary one) in $T/pf.
+failed() {
+	is_rc 125 "$1: 125"
+	err_one_line "$1: one line on stderr" "$(noglob "$2")"
+	no_leftovers "$1: nothing left running" "$P"
+	is "$(ls -A "$T/pf")" "" "$1: no pid file left behind"
+}
+mkdir -p "$T/pf"
+PF="\"pidFile\":\"$T/pf/exec.pid\""
+
+# start_mapped_ctr: like start_unshare_ctr --user, but the user namespace maps 65536 ids
+# shifted: 0 -> host 100000 (uid 1 inside is host uid 100001). Without newuidmap: the
+# namespace's first process keeps its capabilities (--keep-caps) until the host has
+# written the maps, then becomes its root (setpriv) and sets the container up.
+start_mapped_ctr() {
+	command -v setpriv >/dev/null 2>&1 || return 2
+	unshare --help 2>&1 | grep -q -- --keep-caps || return 2
+	_ctr_n=$((_ctr_n + 1))
+	_dir="$T/ctr$_ctr_n"
+	CTR_ROOTFS="$_dir/rootfs"
+	CTR_HOSTNAME="rtx-m$_ctr_n-$$"
+	CTR_MARK=$((900000000 + ($$ % 100000) * 100 + _ctr_n))
+	# shellcheck disable=SC2034
+	CTR_ID=
+	build_rootfs "$CTR_ROOTFS" || return 1
+	chown -R 100000:100000 "$CTR_ROOTFS" && chown -R 101000:101000 "$CTR_ROOTFS/home/u" ||
+		return 1
+	# shellcheck disable=SC2016
+	unshare --user --keep-caps --fork --kill-child --pid --mount --uts --ipc --net --cgroup \
+		--time --propagation private sh -c '
+		while ! grep -q 100000 /proc/self/gid_map; do sleep 0.02; done
+		exec setpriv --reuid=0 --regid=0 --clear-groups sh -c "
+		set -e
+		mount --bind \"\$1\" \"\$1\"
+		mount --bind /dev/null \"\$1/dev/null\"
+		cd \"\$1\"
+		mkdir -p .oldroot
+		pivot_root . .oldroot
+		exec /bin/busybox sh -c \"set -e; mount -t proc proc /proc; umount -l /.oldroot;
+			rmdir /.oldroot; hostname \$2; exec sleep \$3\"" sh "$@"' \
+		sh "$CTR_ROOTFS" "$CTR_HOSTNAME" "$CTR_MARK" </dev/null >"$_dir/log" 2>&1 &
+	_upid=$!
+	defer _kill_unshare "$_upid"
+	# shellcheck disable=SC2016
+	wait_for 10 eval '[ -n "$(children "$_upid")" ]' || return 1
+	_c=$(children "$_upid" | head -n 1)
+	echo "0 100000 65536" >"/proc/$_c/uid_map" && echo "0 100000 65536" >"/proc/$_c/gid_map" ||
+		return 1
+	if ! wait_for 10 _unshare_child "$_upid" "$CTR_MARK"; then
+		diag "mapped container did not start:"
+		diag "$(cat "$_dir/log")"
+		return 1
+	fi
+	CTR_PID=$(children "$_upid" | head -n 1)
+}
+
+# ---------------------------------------------------------------- every RLIMIT_* type
+
+# TYPE|/proc/PID/limits name|soft|hard wanted (lowered to the caller's hard limit where
+# that is lower: only a privileged caller may raise a hard limit).
+RLIMIT_TABLE='RLIMIT_CPU|Max cpu time|3600|7200
+RLIMIT_FSIZE|Max file size|1073741824|2147483648
+RLIMIT_DATA|Max data size|1073741824|2147483648
+RLIMIT_STACK|Max stack size|8388608|16777216
+RLIMIT_CORE|Max core file size|0|1048576
+RLIMIT_RSS|Max resident set|1073741824|2147483648
+RLIMIT_NPROC|Max processes|4000|5000
+RLIMIT_NOFILE|Max open files|512|1000
+RLIMIT_MEMLOCK|Max locked memory|65536|131072
+RLIMIT_AS|Max address space|2147483648|4294967296
+RLIMIT_LOCKS|Max file locks|100|200
+RLIMIT_SIGPENDING|Max pending signals|1000|2000
+RLIMIT_MSGQUEUE|Max msgqueue size|8192|16384
+RLIMIT_NICE|Max nice priority|5|10
+RLIMIT_RTPRIO|Max realtime priority|5|10
+RLIMIT_RTTIME|Max realtime timeout|500000|1000000'
+
+fit() { # WANT LIMIT: the smaller ("unlimited" is the largest)
+	if [ "$2" = unlimited ] || [ "$1" -le "$2" ]; then echo "$1"; else echo "$2"; fi
+}
+ALL_RLIMITS=
+ALL_WANT=
+while IFS='|' read -r type name soft hard; do
+	hard=$(fit "$hard" "$(caller_hard "$name")")
+	soft=$(fit "$soft" "$hard")
+	ALL_RLIMITS="$ALL_RLIMITS${ALL_RLIMITS:+,}{\"type\":\"$type\",\"soft\":$soft,\"hard\":$hard}"
+	ALL_WANT="$ALL_WANT$name: $soft $hard
+"
+done <<EOF
+$RLIMIT_TABLE
+EOF
+ALL_WANT=$(printf '%s' "$ALL_WANT")
+all_limits_seen() { # the lines of every type in $OUT, as "name: soft hard"
+	printf '%s\n' "$RLIMIT_TABLE" | while IFS='|' read -r _t _n _s _h; do
+		echo "$_n: $(lim "$OUT" "$_n")"
+	done
+}
+
+# ---------------------------------------------------------------- per container
+
+# attrs_alone KIND: each attribute alone, then all together, in container $P.
+attrs_alone() {
+	k=$1
+
+	# --- nothing given: the command inherits the caller's attributes
+	show ''
+	is "$RC" 0 "$k: a plain command runs"
+	is "$(lim "$OUT" "Max open files")" "$(lim "$CALLER_LIMITS" "Max open files")" \
+		"$k: no rlimits: RLIMIT_NOFILE is the caller's"
+	is "$(field NoNewPrivs)" "$(caller_status NoNewPrivs)" "$k: no noNewPrivileges: the caller's"
+	is "$(field oom_score_adj)" "$CALLER_OOM" "$k: no oomScoreAdj: the caller's"
+	[ -n "$IONICE_INSIDE" ] &&
+		is "$(field ionice)" "$("$BUSYBOX" ionice)" "$k: no ioPriority: the caller's"
+	is "$(field Umask)" 0022 "$k: no umask: 0022"
+
+	# --- rlimits
+	show ",\"rlimits\":[$ALL_RLIMITS]"
+	is_rc 0 "$k: all 16 rlimit types at once"
+	is "$(all_limits_seen)" "$ALL_WANT" "$k: every RLIMIT_* type: soft and hard exactly as given"
+
+	# RLIMIT_CORE: only a core dump reads it (RLIMIT_FSIZE would turn a value >= 2^63
+	# negative in the kernel's write checks and kill the command with SIGXFSZ).
+	if [ "$(caller_hard "Max core file size")" = unlimited ]; then
+		show ",\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"soft\":1152921504606846976,\"hard\":$UNLIMITED}]"
+		is "$RC $(lim "$OUT" "Max core file size")" "0 1152921504606846976 unlimited" \
+			"$k: RLIMIT_CORE soft 2^60 exactly, hard 18446744073709551615 = unlimited"
+		show ",\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"soft\":18446744073709549568,\"hard\":$UNLIMITED}]"
+		is "$RC $(lim "$OUT" "Max core file size")" "0 18446744073709549568 unlimited" \
+			"$k: RLIMIT_CORE soft 2^64-2048 is a number, not unlimited"
+		show ",\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"soft\":$UNLIMITED,\"hard\":$UNLIMITED}]"
+		is "$RC $(lim "$OUT" "Max core file size")" "0 unlimited unlimited" \
+			"$k: RLIMIT_CORE unlimited, unlimited"
+	else
+		skip "$k: RLIMIT_CORE 2^60, 2^64-2048 and unlimited" \
+			"the caller's RLIMIT_CORE hard limit is not unlimited"
+	fi
+	show ",\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"soft\":9007199254740994,\"hard\":9007199254740995}]"
+	is "$RC" 125 "$k: RLIMIT_CORE hard 2^53+3 (not a double): refused"
+	err_one_line "$k: ... naming the path and the number" \
+		"$(noglob "config: process.rlimits[0].hard: 9007199254740995 *")"
+
+	# Lowering a hard limit below the caller's needs no privilege, in any namespace.
+	nofile_hard=$(caller_hard "Max open files")
+	[ "$nofile_hard" = unlimited ] && nofile_hard=1048576
+	low=$((nofile_hard / 2))
+	show ",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":$((low / 2)),\"hard\":$low}]"
+	is "$(lim "$OUT" "Max open files")" "$((low / 2)) $low" \
+		"$k: RLIMIT_NOFILE hard lowered below the caller's ($nofile_hard -> $low)"
+
+	# A soft limit raised up to the hard one needs no privilege either.
+	RTEXEC=$(wrapper lowsoft "ulimit -Sn 64") show \
+		",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":$nofile_hard,\"hard\":$nofile_hard}]"
+	is "$(lim "$OUT" "Max open files")" "$nofile_hard $nofile_hard" \
+		"$k: caller's soft RLIMIT_NOFILE 64: raised to the hard limit $nofile_hard"
+
+	# A hard limit above the caller's: set with the host's privileges, before the user
+	# namespace is entered.
+	up=$((nofile_hard + 1000))
+	up_cfg=",\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"soft\":0,\"hard\":0},{\"type\":\"RLIMIT_NOFILE\",\"soft\":$up,\"hard\":$up}]"
+	if has_sys_resource; then
+		show "$up_cfg"
+		is "$(lim "$OUT" "Max open files")" "$up $up" \
+			"$k: RLIMIT_NOFILE hard raised above the caller's ($nofile_hard -> $up)"
+	else
+		skip "$k: RLIMIT_NOFILE hard raised above the caller's" "$NO_SYS_RESOURCE"
+		show "$up_cfg" "$PF"
+		failed "$k: hard limit above the caller's without CAP_SYS_RESOURCE" \
+			"set RLIMIT_NOFILE soft $up hard $up: Operation not permitted"
+	fi
+
+	# --- noNewPrivileges
+	show ',"noNewPrivileges":true'
+	is "$(field NoNewPrivs)" 1 "$k: noNewPrivileges true: NoNewPrivs 1"
+	show ',"noNewPrivileges":false'
+	is "$(field NoNewPrivs)" 0 "$k: noNewPrivileges false: NoNewPrivs 0"
+
+	# --- oomScoreAdj
+	show ',"oomScoreAdj":500'
+	is "$(field oom_score_adj)" 500 "$k: oomScoreAdj 500"
+	show ',"oomScoreAdj":1000'
+	is "$(field oom_score_adj)" 1000 "$k: oomScoreAdj 1000"
+	RTEXEC=$(wrapper oom7 "echo 7 >/proc/self/oom_score_adj") show ''
+	is "$(field oom_score_adj)" 7 "$k: no oomScoreAdj, caller at 7: 7 (not written)"
+	RTEXEC=$(wrapper oom7 "echo 7 >/proc/self/oom_score_adj") show ',"oomScoreAdj":0'
+	is "$(field oom_score_adj)" 0 "$k: oomScoreAdj 0, caller at 7: 0 (written)"
+	if has_sys_resource; then
+		show ',"oomScoreAdj":-500'
+		is "$(field oom_score_adj)" -500 "$k: oomScoreAdj -500"
+	else
+		skip "$k: negative oomScoreAdj" "$NO_SYS_RESOURCE"
+		show ',"oomScoreAdj":-500' "$PF"
+		failed "$k: oomScoreAdj -500 without CAP_SYS_RESOURCE" \
+			"oom_score_adj: write /proc/self/oom_score_adj: *"
+	fi
+
+	# --- ioPriority (the RT class needs the host's CAP_SYS_ADMIN or CAP_SYS_NICE: set before
+	# the user namespace is entered)
+	is "$(io_of ',"ioPriority":{"class":"IOPRIO_CLASS_RT","priority":3}')" "realtime: prio 3" \
+		"$k: ioPriority RT 3"
+	is "$(io_of ',"ioPriority":{"class":"IOPRIO_CLASS_BE","priority":7}')" "best-effort: prio 7" \
+		"$k: ioPriority BE 7"
+	is "$(io_of ',"ioPriority":{"class":"IOPRIO_CLASS_BE"}')" "best-effort: prio 0" \
+		"$k: ioPriority BE without priority: 0"
+	is "$(io_of ',"ioPriority":{"class":"IOPRIO_CLASS_IDLE","priority":0}')" "idle" \
+		"$k: ioPriority IDLE"
+	if command -v ionice >/dev/null 2>&1; then
+		got=$(host_view ',"ioPriority":{"class":"IOPRIO_CLASS_RT","priority":5}' host_ionice)
+		is "$got" "realtime: prio 5" "$k: ioPriority RT 5, seen from the host (ionice -p)"
+	else
+		skip "$k: ioPriority seen from the host" "ionice is not installed on the host"
+	fi
+
+	# --- capabilities, as root of the container: after exec the kernel makes the permitted
+	# and effective sets bounding | inheritable (root's exec rule)
+	B='"CAP_CHOWN","CAP_KILL","CAP_NET_BIND_SERVICE","CAP_NET_RAW","CAP_SYS_CHROOT"'
+	BM=$(hexmask 0 5 10 13 18)
+	show ",\"capabilities\":{\"bounding\":[$B]}"
+	is "$RC $(field CapBnd) $(field CapPrm) $(field CapEff) $(field CapInh) $(field CapAmb)" \
+		"0 $BM $BM $BM $(hexmask) $(hexmask)" \
+		"$k: bounding alone: CapBnd exact, permitted/effective = bounding, no inheritable/ambient"
+	show ",\"capabilities\":{\"bounding\":[$B],\"effective\":[$B],\"permitted\":[$B],\"inheritable\":[\"CAP_KILL\",\"CAP_NET_RAW\"],\"ambient\":[\"CAP_KILL\"]}"
+	is "$RC $(field CapBnd) $(field CapPrm) $(field CapEff) $(field CapInh) $(field CapAmb)" \
+		"0 $BM $BM $BM $(hexmask 5 13) $(hexmask 5)" \
+		"$k: all five sets as root: CapBnd, CapInh, CapAmb exact"
+	show ',"capabilities":{}'
+	is "$RC $(field CapBnd) $(field CapPrm) $(field CapEff) $(field CapInh) $(field CapAmb)" \
+		"0 $(hexmask) $(hexmask) $(hexmask) $(hexmask) $(hexmask)" \
+		"$k: capabilities {}: every set empty"
+	show ''
+	is "$(field CapBnd)" "$CAPBND_DEFAULT" "$k: no capabilities: the bounding set is untouched ($CAPBND_DEFAULT)"
+
+	show ",\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_FOO\"]}"
+	is "$RC $(field CapBnd)" "0 $(hexmask 5)" "$k: unknown capability CAP_FOO: runs, CAP_KILL kept"
+	err_one_line "$k: ... one warning naming it" \
+		"$(noglob 'warning: process.capabilities.bounding[1]: unknown capability "CAP_FOO"*')"
+	show ",\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_FOO\"]}" "" --log-level error
+	is "$RC/$ERR" "0/" "$k: ... no warning with --log-level error"
+	if [ "$LAST_CAP" -lt 40 ]; then
+		show ",\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_CHECKPOINT_RESTORE\"]}"
+		is "$RC $(field CapBnd)" "0 $(hexmask 5)" \
+			"$k: a capability this kernel lacks is dropped"
+		err_one_line "$k: ... with a warning" "warning: *CAP_CHECKPOINT_RESTORE*"
+	else
+		skip "$k: a capability the kernel lacks is warned about" \
+			"this kernel knows every capability rtexec knows (cap_last_cap $LAST_CAP)"
+	fi
+
+	show ",\"capabilities\":{\"bounding\":[$B],\"effective\":[\"CAP_KILL\"],\"permitted\":[\"CAP_CHOWN\"]}" "$PF"
+	failed "$k: effective not within permitted" "capset: Operation not permitted"
+	show ",\"capabilities\":{\"bounding\":[$B],\"permitted\":[$B],\"inheritable\":[\"CAP_KILL\"],\"ambient\":[\"CAP_NET_RAW\"]}" "$PF"
+	failed "$k: ambient not within inheritable" \
+		"raise CAP_NET_RAW in the ambient set*: Operation not permitted"
+	show ",\"capabilities\":{\"bounding\":[\"CAP_KILL\"],\"permitted\":[\"CAP_KILL\"],\"inheritable\":[\"CAP_NET_RAW\"]}" "$PF"
+	failed "$k: inheritable beyond the bounding set" "capset: Operation not permitted"
+
+	# --- user
+	show ',"user":{"umask":7}'
+	is "$(field Umask)" 0007 "$k: umask 7 alone: 0007"
+
+	# --- LSM labels and terminal: refused where they cannot be honoured
+	if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+		show ',"apparmorProfile":"unconfined"'
+		is "$RC" 0 "$k: apparmorProfile unconfined: runs"
+	else
+		skip "$k: apparmorProfile applied" "AppArmor is not enabled on this host"
+		show ',"apparmorProfile":"rtexec-test"' "$PF"
+		failed "$k: apparmorProfile without AppArmor" \
+			"process.apparmorProfile: AppArmor is not enabled on this host"
+	fi
+	if [ -e /sys/fs/selinux/enforce ]; then
+		label=$(tr -d '\0' </proc/$$/attr/current)
+		rx "$(cfg "$P" "\"process\":{\"args\":[\"cat\",\"/proc/self/attr/current\"],\"selinuxLabel\":\"$label\"}")"
+		is "$RC/$(printf '%s' "$OUT" | tr -d '\0')" "0/$label" "$k: selinuxLabel applied"
+	else
+		skip "$k: selinuxLabel applied" "SELinux is not enabled on this host"
+		show ',"selinuxLabel":"system_u:system_r:container_t:s0"' "$PF"
+		failed "$k: selinuxLabel without SELinux" \
+			"process.selinuxLabel: SELinux is not enabled on this host"
+	fi
+	show ',"terminal":true' "$PF"
+	failed "$k: terminal true" "config: process.terminal: *"
+}
+
+# attrs_nonroot KIND: uid, groups and capabilities of a non-root user (a container where
+# uids 1 and 1000 exist).
+attrs_nonroot() {
+	k=$1
+	show ',"user":{"uid":1}'
+	is "$RC $(field Uid) / $(field Gid) / $(field Groups)" "0 1 1 1 1 / 0 0 0 0 / " \
+		"$k: uid 1 alone: uid 1 (never 0), gid 0, no groups"
+	show ',"user":{"uid":1,"additionalGids":[3,4],"umask":7}'
+	is "$(field Uid) / $(field Groups) / $(field Umask)" "1 1 1 1 / 3 4 / 0007" \
+		"$k: uid 1, additionalGids [3,4], umask 7"
+	show ',"user":{"uid":1000,"gid":1000}'
+	is "$(field CapPrm) $(field CapEff) $(field CapBnd)" \
+		"$(hexmask) $(hexmask) $CAPBND_DEFAULT" "$k: uid 1000 without capabilities: none"
+	show ',"user":{"uid":1000,"gid":1000},"capabilities":{"bounding":["CAP_CHOWN","CAP_KILL","CAP_NET_RAW"],"effective":["CAP_KILL","CAP_CHOWN"],"permitted":["CAP_KILL","CAP_CHOWN","CAP_NET_RAW"],"inheritable":["CAP_KILL","CAP_NET_RAW"],"ambient":["CAP_KILL","CAP_NET_RAW"]}'
+	is "$RC $(field CapBnd) $(field CapInh) $(field CapAmb) $(field CapPrm) $(field CapEff)" \
+		"0 $(hexmask 0 5 13) $(hexmask 5 13) $(hexmask 5 13) $(hexmask 5 13) $(hexmask 5 13)" \
+		"$k: uid 1000, all five sets: CapBnd, CapInh, CapAmb exact; permitted/effective = ambient"
+	show ',"user":{"uid":1000,"gid":1000},"capabilities":{"bounding":["CAP_KILL"],"permitted":["CAP_KILL"],"effective":["CAP_KILL"]}'
+	is "$RC $(field CapBnd) $(field CapPrm) $(field CapAmb)" "0 $(hexmask 5) $(hexmask) $(hexmask)" \
+		"$k: uid 1000, no ambient: bounding kept, nothing permitted after exec"
+}
+
+# attrs_together KIND NONROOT: every attribute in one document.
+attrs_together() {
+	k=$1
+	if [ "$2" = 1 ]; then
+		user='"user":{"uid":1000,"gid":1000,"additionalGids":[5,7],"umask":23}'
+		ids="1000 1000 1000 1000 / 1000 1000 1000 1000 / 5 7"
+		caps="$(hexmask 5 10) $(hexmask 5) $(hexmask 5) $(hexmask 5) $(hexmask 5)"
+	else
+		user='"user":{"uid":0,"gid":0,"umask":23}'
+		ids="0 0 0 0 / 0 0 0 0 / "
+		caps="$(hexmask 5 10) $(hexmask 5) $(hexmask 5) $(hexmask 5 10) $(hexmask 5 10)"
+	fi
+	show ",$user,\"rlimits\":[$ALL_RLIMITS],\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"],\"permitted\":[\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"],\"effective\":[\"CAP_KILL\"],\"inheritable\":[\"CAP_KILL\"],\"ambient\":[\"CAP_KILL\"]},\"noNewPrivileges\":true,\"oomScoreAdj\":321,\"ioPriority\":{\"class\":\"IOPRIO_CLASS_BE\",\"priority\":6}"
+	is_rc 0 "$k: all attributes together: runs"
+	is "$(all_limits_seen)" "$ALL_WANT" "$k: together: every rlimit exact"
+	is "$(field Uid) / $(field Gid) / $(field Groups)" "$ids" "$k: together: uid, gid, groups"
+	is "$(field Umask)" 0027 "$k: together: umask 23 = 0027"
+	is "$(field CapBnd) $(field CapInh) $(field CapAmb) $(field CapPrm) $(field CapEff)" "$caps" \
+		"$k: together: capabilities"
+	is "$(field NoNewPrivs)" 1 "$k: together: NoNewPrivs 1"
+	is "$(field oom_score_adj)" 321 "$k: together: oom_score_adj 321"
+	[ -n "$IONICE_INSIDE" ] && is "$(field ionice)" "best-effort: prio 6" "$k: together: ionice"
+	no_leftovers "$k: nothing left running" "$P"
+}
+
+# ---------------------------------------------------------------- the containers
+
+install_show() {
+	printf '%s\n' "$SHOW" >"$CTR_ROOTFS/show" && chmod 755 "$CTR_ROOTFS/show"
+}
+
+# runc: no user namespace, the host's root; rtexec's own bounding set is the caller's.
+start_runc_ctr
+case $? in
+0)
+	P=$CTR_PID
+	install_show
+	CAPBND_DEFAULT=$(caller_status CapBnd)
+	attrs_alone runc
+	attrs_nonroot runc
+	attrs_together runc 1
+	;;
+2) skip "runc container" "runc is not installed" ;;
+*) fail "runc container starts" ;;
+esac
+
+# unshare --user: root of the container is the host's root (only uid 0 mapped).
+start_unshare_ctr --user || bail "cannot start an unshare --user container"
+P=$CTR_PID
+USER_P=$P
+install_show
+CAPBND_DEFAULT=$ALL_CAPS
+attrs_alone user
+attrs_together user 0
+# Only uid 0 exists there: another uid is refused, never silently 0.
+show ',"user":{"uid":1}' "$PF"
+failed "user: uid 1 where only uid 0 is mapped" "setuid 1: Invalid argument"
+show ',"user":{"additionalGids":[3]}' "$PF"
+failed "user: additionalGids where setgroups is denied" "setgroups: Operation not permitted"
+
+# A user namespace that maps 0-65535 to host 100000-165535.
+start_mapped_ctr
+case $? in
+0)
+	P=$CTR_PID
+	install_show
+	CAPBND_DEFAULT=$ALL_CAPS
+	attrs_alone mapped
+	attrs_nonroot mapped
+	attrs_together mapped 1
+	got=$(host_view ',"user":{"uid":1,"gid":2}' host_ids)
+	is "$got" "100001 100001 100001 100001
+100002 100002 100002 100002" "mapped: uid 1, gid 2 are host uid 100001, gid 100002"
+	;;
+2) skip "user namespace with a shifted map" "unshare --keep-caps or setpriv is missing" ;;
+*) fail "user namespace with a shifted map starts" ;;
+esac
+
+# ---------------------------------------------------------------- --dry-run
+
+P=$USER_P
+rx "$(cfg "$P" "\"process\":{\"args\":[\"true\"],\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":$UNLIMITED,\"hard\":$UNLIMITED},{\"type\":\"RLIMIT_CPU\",\"soft\":1152921504606846976,\"hard\":$UNLIMITED},{\"type\":\"RLIMIT_CORE\",\"soft\":0,\"hard\":18446744073709549568}],\"user\":{\"uid\":1,\"additionalGids\":[3,4],\"umask\":7},\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_CHOWN\"],\"ambient\":[\"CAP_KILL\"]},\"noNewPrivileges\":true,\"oomScoreAdj\":-5,\"ioPriority\":{\"class\":\"IOPRIO_CLASS_IDLE\",\"priority\":0}}")" --dry-run
+is_rc 0 "dry-run with every attribute: 0"
+# jq would turn the numbers into doubles: the raw text is read.
+raw=$(printf '%s' "$OUT" | tr -d ' \t\n' | sed -n 's/.*"rlimits":\(\[[^]]*\]\).*/\1/p')
+is "$raw" "[{\"type\":\"RLIMIT_NOFILE\",\"soft\":$UNLIMITED,\"hard\":$UNLIMITED},{\"type\":\"RLIMIT_CPU\",\"soft\":1152921504606846976,\"hard\":$UNLIMITED},{\"type\":\"RLIMIT_CORE\",\"soft\":0,\"hard\":18446744073709549568}]" \
+	"dry-run: rlimits exactly as given (18446744073709551615, 2^60, 2^64-2048 not rounded)"
+is "$(printf '%s\n' "$OUT" | jq -c '.process | del(.env)')" \
+	'{"args":["true"],"cwd":"/","user":{"uid":1,"gid":0,"umask":7,"additionalGids":[3,4]},"capabilities":{"bounding":["CAP_CHOWN","CAP_KILL"],"effective":[],"inheritable":[],"permitted":[],"ambient":["CAP_KILL"]},"noNewPrivileges":true,"oomScoreAdj":-5,"ioPriority":{"class":"IOPRIO_CLASS_IDLE","priority":0}}' \
+	"dry-run: the process block (user, capabilities, noNewPrivileges, oomScoreAdj, ioPriority)"
+is "$(cat /proc/$$/oom_score_adj)" "$CALLER_OOM" "dry-run changed nothing (oom_score_adj of the caller)"
+no_leftovers "dry-run: nothing running" "$P"
+
+rx "$(cfg "$P" '"process":{"args":["true"]}')" --dry-run
+is "$(printf '%s\n' "$OUT" | jq -c '[.rlimits, (.process | del(.env, .args, .cwd))]')" \
+	'[[],{"user":{"uid":0,"gid":0,"umask":18,"additionalGids":[]},"noNewPrivileges":false}]' \
+	"dry-run without attributes: no rlimits, no oomScoreAdj/ioPriority/capabilities"
+rx "$(cfg "$P" '"process":{"args":["true"],"ioPriority":{"class":"IOPRIO_CLASS_RT","priority":7},"oomScoreAdj":0}')" --dry-run
+is "$(printf '%s\n' "$OUT" | jq -c '[.process.ioPriority, .process.oomScoreAdj]')" \
+	'[{"class":"IOPRIO_CLASS_RT","priority":7},0]' "dry-run: ioPriority RT 7, oomScoreAdj 0 shown"
+
+# ---------------------------------------------------------------- bad values
+
+# bad NAME PROCESS-MEMBERS GLOB: refused before anything runs.
+bad() {
+	rx "$(cfg "$P" "$PF,\"process\":{\"args\":[\"true\"],$2}")"
+	failed "bad value: $1" "config: $3"
+}
+bad "rlimits not an array" '"rlimits":{}' "process.rlimits: expected an array"
+bad "rlimit entry not an object" '"rlimits":["RLIMIT_NOFILE"]' "process.rlimits[0]: expected an object"
+bad "rlimit without soft" '"rlimits":[{"type":"RLIMIT_NOFILE","hard":1}]' \
+	"process.rlimits[0].soft: is required"
+bad "unknown rlimit type" \
+	'"rlimits":[{"type":"RLIMIT_CORE","soft":0,"hard":0},{"type":"RLIMIT_FOO","soft":1,"hard":1}]' \
+	'process.rlimits[1].type: unknown rlimit "RLIMIT_FOO"'
+bad "rlimit type given twice" \
+	'"rlimits":[{"type":"RLIMIT_CORE","soft":0,"hard":0},{"type":"RLIMIT_CORE","soft":0,"hard":0}]' \
+	"process.rlimits[1].type: RLIMIT_CORE given twice"
+bad "rlimit soft > hard" '"rlimits":[{"type":"RLIMIT_NOFILE","soft":2048,"hard":1024}]' \
+	"process.rlimits[0]: soft limit 2048 exceeds hard limit 1024"
+bad "negative rlimit" '"rlimits":[{"type":"RLIMIT_NOFILE","soft":-1,"hard":1024}]' \
+	"process.rlimits[0].soft: -1 *"
+bad "fractional rlimit" '"rlimits":[{"type":"RLIMIT_NOFILE","soft":1.5,"hard":1024}]' \
+	"process.rlimits[0].soft: expected an integer"
+bad "rlimit 2^53+1" '"rlimits":[{"type":"RLIMIT_NOFILE","soft":1,"hard":9007199254740993}]' \
+	"process.rlimits[0].hard: 9007199254740993 is not exactly representable*"
+bad "rlimit 2^64" '"rlimits":[{"type":"RLIMIT_NOFILE","soft":1,"hard":18446744073709551616}]' \
+	"process.rlimits[0].hard: 18446744073709551616 *"
+bad "capabilities not an object" '"capabilities":["CAP_KILL"]' \
+	"process.capabilities: expected an object"
+bad "unknown capability set" '"capabilities":{"bounding":[],"all":[]}' \
+	"process.capabilities.all: unknown key"
+bad "capability not a string" '"capabilities":{"ambient":["CAP_KILL",5]}' \
+	"process.capabilities.ambient[1]: expected a string"
+bad "noNewPrivileges not a bool" '"noNewPrivileges":"yes"' \
+	"process.noNewPrivileges: expected true or false"
+bad "oomScoreAdj 1001" '"oomScoreAdj":1001' "process.oomScoreAdj: 1001 is out of range (-1000..1000)"
+bad "oomScoreAdj 1.5" '"oomScoreAdj":1.5' "process.oomScoreAdj: expected an integer"
+bad "ioPriority without class" '"ioPriority":{"priority":1}' "process.ioPriority.class: is required"
+bad "unknown ioPriority class" '"ioPriority":{"class":"IOPRIO_CLASS_NONE"}' \
+	'process.ioPriority.class: unknown class "IOPRIO_CLASS_NONE"'
+bad "ioPriority priority 8" '"ioPriority":{"class":"IOPRIO_CLASS_BE","priority":8}' \
+	"process.ioPriority.priority: 8 is out of range (0..7)"
+bad "apparmorProfile empty" '"apparmorProfile":""' "process.apparmorProfile: must not be empty"
+bad "selinuxLabel not a string" '"selinuxLabel":1' "process.selinuxLabel: expected a string"
+bad "uid -1" '"user":{"uid":-1}' "process.user.uid: -1 is out of range*"

@@ -1,0 +1,137 @@
+#!/bin/sh
+# Joining the container's cgroups on this hybrid host: v1 hierarchies, the unified (v2) one,
+# the v2 EBUSY fallback, sub-cgroups, a moved init, paused containers, a real runc container.
+. "$(dirname "$0")/../lib.sh"
+
+U=/sys/fs/cgroup/unified
+V1=/sys/fs/cgroup/cpuset
+[ -f "$U/cgroup.procs" ] || skip_all "no cgroup v2 hierarchy at $U"
+[ -f "$V1/cgroup.procs" ] || skip_all "no cgroup v1 cpuset hierarchy at $V1"
+NAME="rtexec-test-$$"
+
+# A plain process in fresh cgroups: the command joins them (no namespace to join).
+target_in() { # target_in V2DIR [V1DIR]: starts "sleep" there, sets TPID
+	sleep 1000 &
+	TPID=$!
+	defer kill -9 "$TPID"
+	echo "$TPID" >"$1/cgroup.procs"
+	[ -n "${2:-}" ] && echo "$TPID" >"$2/cgroup.procs"
+	return 0
+}
+cg_line() { # cg_line PID PREFIX: the line of /proc/PID/cgroup for that hierarchy
+	grep "^$2" "/proc/$1/cgroup"
+}
+mkcg() { # mkcg DIR: a cgroup removed at exit (processes in it killed first)
+	mkdir -p "$1"
+	defer "for p in \$(cat '$1/cgroup.procs'); do kill -9 \$p; done; sleep 0.1; rmdir '$1'"
+}
+
+# ---- v2 and v1 cpuset, default: the target's cgroups
+mkcg "$U/$NAME"
+mkcg "$U/$NAME/ctr"
+mkcg "$V1/$NAME"
+cat "$V1/cpuset.cpus" >"$V1/$NAME/cpuset.cpus"
+cat "$V1/cpuset.mems" >"$V1/$NAME/cpuset.mems"
+target_in "$U/$NAME/ctr" "$V1/$NAME"
+rx "$(cfg "$TPID")" -- cat /proc/self/cgroup
+is_rc 0 "default join runs"
+is "$(echo "$OUT" | grep '^0::')" "0::/$NAME/ctr" "unified: the command is in the target's v2 cgroup"
+is "$(echo "$OUT" | grep ':cpuset:')" "$(cg_line "$TPID" '[0-9]*:cpuset:')" \
+	"v1 cpuset: the command is in the target's cpuset cgroup"
+is "$(echo "$OUT" | sort)" "$(sort "/proc/$TPID/cgroup")" "every hierarchy: same lines as the target"
+
+# ---- the plan lists the cgroups
+rx "$(cfg "$TPID" '"process":{"args":["true"]}')" --dry-run
+is "$(echo "$OUT" | jq -r '.cgroups[] | select(.hierarchy=="unified") | .path')" "$U/$NAME/ctr" \
+	"dry-run: the unified cgroup"
+is "$(echo "$OUT" | jq -r '.cgroups[] | select(.hierarchy=="cpuset") | .path')" "$V1/$NAME" \
+	"dry-run: the cpuset cgroup"
+
+# ---- sub-cgroups
+mkcg "$U/$NAME/ctr/exec"
+rx "$(cfg "$TPID" "\"cgroup\":{\"path\":\"/$NAME/ctr\",\"sub\":\"exec\"}")" -- cat /proc/self/cgroup
+is_rc 0 "sub: runs"
+is "$(echo "$OUT" | grep '^0::')" "0::/$NAME/ctr/exec" "sub: the command is in the sub-cgroup"
+rx "$(cfg "$TPID" '"cgroup":{"sub":"../x"}')" -- true
+is_rc 125 "sub with .. refused"
+err_one_line "sub with ..: one line" '*cgroup.sub*".."*'
+rx "$(cfg "$TPID" '"cgroup":{"sub":"/abs"}')" -- true
+is_rc 125 "absolute sub refused"
+rx "$(cfg "$TPID" '"cgroup":{"sub":"missing"}')" -- true
+is_rc 125 "missing sub refused"
+err_one_line "missing sub: names it and ENOENT" "*$U/$NAME/ctr/missing: No such file or directory"
+rx "$(cfg "$TPID" "\"cgroup\":{\"path\":\"/$NAME\",\"sub\":\"ctr/../../..\"}")" -- true
+is_rc 125 "sub escaping through .. refused"
+
+# ---- EBUSY: the init moved into a child cgroup and a controller was enabled
+# A domain controller to enable (hugetlb is the one this hybrid host leaves to v2).
+ctl=$(tr ' ' '\n' <"$U/cgroup.controllers" | grep -x -m1 -e hugetlb -e pids -e memory -e io)
+if [ -z "$ctl" ]; then
+	skip "EBUSY fallback" "no controller available in $U to enable"
+else
+	if ! grep -qw "$ctl" "$U/cgroup.subtree_control"; then
+		echo "+$ctl" >"$U/cgroup.subtree_control"
+		defer "echo -$ctl >'$U/cgroup.subtree_control'"
+	fi
+	echo "+$ctl" >"$U/$NAME/cgroup.subtree_control"
+	defer "echo -$ctl >'$U/$NAME/cgroup.subtree_control'"
+	mkcg "$U/$NAME/busy"
+	mkcg "$U/$NAME/busy/init"
+	target_in "$U/$NAME/busy/init"
+	echo "+$ctl" >"$U/$NAME/busy/cgroup.subtree_control"
+	defer "echo -$ctl >'$U/$NAME/busy/cgroup.subtree_control'"
+	if echo $$ >"$U/$NAME/busy/cgroup.procs" 2>/dev/null; then
+		echo $$ >"$U/cgroup.procs"
+		fail "EBUSY reproduced"
+	else
+		pass "EBUSY reproduced: $U/$NAME/busy refuses processes"
+	fi
+	rx "$(cfg "$TPID" "\"cgroup\":{\"path\":\"/$NAME/busy\"}")" -- cat /proc/self/cgroup
+	is_rc 0 "EBUSY: falls back"
+	is "$(echo "$OUT" | grep '^0::')" "0::/$NAME/busy/init" "EBUSY: the command lands in the init's cgroup"
+	rx "$(cfg "$TPID" "\"cgroup\":{\"path\":\"/$NAME/busy\"},\"process\":{\"args\":[\"true\"]}")" --dry-run
+	is "$(echo "$OUT" | jq -r '.cgroups[] | select(.hierarchy=="unified") | .fallback')" \
+		"$U/$NAME/busy/init" "EBUSY: dry-run shows the fallback"
+	rx "$(cfg "$TPID" "\"cgroup\":{\"path\":\"/$NAME\",\"sub\":\"busy\"}")" -- true
+	is_rc 125 "explicit busy sub: no fallback"
+	err_one_line "explicit busy sub: the kernel's reason" "*$U/$NAME/busy: Device or resource busy"
+fi
+
+# ---- the init moved to another cgroup and the old one was removed
+mkcg "$U/$NAME/old"
+mkcg "$U/$NAME/new"
+target_in "$U/$NAME/old"
+echo "$TPID" >"$U/$NAME/new/cgroup.procs"
+rmdir "$U/$NAME/old"
+rx "$(cfg "$TPID" "\"cgroup\":{\"path\":\"/$NAME/old\"}")" -- cat /proc/self/cgroup
+is_rc 0 "moved init: runs"
+is "$(echo "$OUT" | grep '^0::')" "0::/$NAME/new" "moved init: the command lands in the init's current cgroup"
+
+# ---- paused containers are refused at once, not joined (a frozen command would hang)
+mkcg "$U/$NAME/frozen"
+target_in "$U/$NAME/frozen"
+echo 1 >"$U/$NAME/frozen/cgroup.freeze"
+defer "echo 0 >'$U/$NAME/frozen/cgroup.freeze'"
+RX_TIMEOUT=10 rx "$(cfg "$TPID")" -- true
+is_rc 125 "v2 frozen: refused"
+err_one_line "v2 frozen: says paused" "*paused*"
+echo 0 >"$U/$NAME/frozen/cgroup.freeze"
+
+if start_runc_ctr; then
+	runc pause "$CTR_ID"
+	RX_TIMEOUT=10 rx "$(cfg "$CTR_PID")" -- true
+	is_rc 125 "v1 freezer (runc pause): refused"
+	err_one_line "v1 frozen: says paused" "*paused (FROZEN)"
+	is "$(leftovers "$CTR_PID")" "" "v1 frozen: nothing left behind"
+	runc resume "$CTR_ID"
+
+	# ---- a real runc container: every line of /proc/PID/cgroup is the init's
+	rx "$(cfg "$CTR_PID")" -- cat /proc/self/cgroup
+	is_rc 0 "runc: runs"
+	is "$OUT" "$(cat "/proc/$CTR_PID/cgroup")" "runc: the command's cgroups equal the init's, line by line"
+	rx "$(cfg "$CTR_PID")" -- sh -c 'ls /proc/self/fd | wc -l'
+	is "$OUT" 4 "runc: no cgroup fd reaches the command (0-2 and ls's own)"
+else
+	skip "runc container" "runc did not start a container"
+fi
+is "$(leftovers)" "" "nothing of rtexec is left running"

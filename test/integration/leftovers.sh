@@ -1,0 +1,92 @@
+#!/bin/sh
+# After a failure nothing of rtexec remains: no rtexec process, and the container holds
+# only its init.
+. "$(dirname "$0")/../lib.sh"
+
+# failure KIND CONFIG WANT-STATUS [ARG]...: runs it, checks the status, one line on
+# stderr, and that nothing remains (rtexec processes, processes in container $CTR_PID).
+failure() {
+	_k=$1 _c=$2 _want=$3
+	shift 3
+	rx "$_c" "$@"
+	is_rc "$_want" "$kind, $_k: $_want"
+	err_one_line "$kind, $_k: one line on stderr"
+	no_leftovers "$kind, $_k: no rtexec process remains, the container holds only its init" \
+		"$CTR_PID"
+}
+
+# The helper itself sees what it is meant to see.
+start_unshare_ctr || bail "cannot start an unshare container"
+rx "$(cfg "$CTR_PID")" -d -- sleep 4321
+like "$(leftovers "$CTR_PID")" "process * in container $CTR_PID: sleep 4321 " \
+	"leftovers() sees a process left in the container"
+for p in $(leftovers "$CTR_PID" | sed -n 's/^process \([0-9]*\) .*/\1/p'); do
+	kill -9 "$p"
+done
+printf '%s\n' "$(cfg "$CTR_PID")" >"$T/hold.cfg"
+"$RTEXEC" -f "$T/hold.cfg" -- sleep 4322 </dev/null >/dev/null 2>&1 &
+hold=$!
+defer kill -9 "$hold"
+wait_for 5 eval '[ -n "$(children "$hold")" ]'
+like "$(leftovers)" "rtexec process $hold: *" "leftovers() sees a running rtexec of this test"
+kill -9 "$(children "$hold")"
+wait "$hold"
+
+for kind in unshare unshare-user runc; do
+	case $kind in
+	unshare) start_unshare_ctr || bail "cannot start an unshare container" ;;
+	unshare-user) start_unshare_ctr --user || bail "cannot start an unshare --user container" ;;
+	runc)
+		start_runc_ctr
+		case $? in
+		0) ;;
+		2)
+			skip "runc container" "runc is not installed"
+			continue
+			;;
+		*)
+			fail "runc container starts"
+			continue
+			;;
+		esac
+		;;
+	esac
+	P=$CTR_PID
+	C=$(cfg "$P")
+
+	no_leftovers "$kind: a fresh container holds only its init" "$P"
+	rx "$C" -- sh -c 'echo fine'
+	is "$RC/$OUT" "0/fine" "$kind: a command runs"
+	no_leftovers "$kind: after a command that ran, nothing remains" "$P"
+
+	failure "bad JSON" "{\"target\":{\"pid\":$P}," 125 -- true
+	failure "unknown key" "$(cfg "$P" '"bogus":true')" 125 -- true
+	failure "unsupported field" "$(cfg "$P" '"process":{"args":["true"],"terminal":true}')" 125
+	failure "command not executable" "$C" 126 -- /etc/passwd
+	failure "directory as command" "$C" 126 -- /
+	failure "command not found" "$C" 127 -- rtx-no-such-command
+	failure "absolute path not found" "$C" 127 -- /no/such/file
+	failure "failing cwd" "$(cfg "$P" '"process":{"args":["true"],"cwd":"/no/such/dir"}')" 125
+	failure "namespace path of the wrong type" \
+		"$(cfg "$P" "\"namespaces\":[{\"type\":\"network\",\"path\":\"/proc/$P/ns/uts\"}]")" 125 -- true
+	failure "namespace path that is not a namespace" \
+		"$(cfg "$P" '"namespaces":[{"type":"ipc","path":"/etc/hostname"}]')" 125 -- true
+	failure "startTime mismatch" \
+		"{\"target\":{\"pid\":$P,\"startTime\":$(($(start_time "$P") + 1))}}" 125 -- true
+	failure "pid file in a missing directory" "$C" 125 --pid-file "$T/no/dir/x.pid" -- sleep 1
+	failure "detached, command not found" "$C" 127 -d -- rtx-no-such-command
+	failure "detached, failing cwd" \
+		"$(cfg "$P" '"detach":true,"process":{"args":["sleep","9"],"cwd":"/no/such/dir"}')" 125
+	failure "cwd that is a file" \
+		"$(cfg "$P" '"process":{"args":["true"],"cwd":"/etc/passwd","user":{"uid":1000}}')" 125
+done
+
+# A target that is gone: nothing is left either (no container to look into).
+true &
+dead=$!
+wait "$dead"
+kind="dead target"
+rx "$(cfg "$dead")" -- true
+is_rc 125 "dead target: 125"
+err_one_line "dead target: one line on stderr"
+no_leftovers "dead target: no rtexec process remains"

@@ -1,0 +1,115 @@
+#!/bin/sh
+# Security: the joining child cannot be inspected from the container before exec; no host
+# directory leaks in as the cwd (CVE-2024-21626); the command is the container's binary.
+. "$(dirname "$0")/../lib.sh"
+
+start_unshare_ctr --user || bail "cannot start an unshare --user container"
+P=$CTR_PID
+C=$(cfg "$P")
+
+state() {
+	sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2>/dev/null
+}
+
+# inside CMD...: runs CMD as root of the container (all its namespaces, its user namespace
+# included, so without the host's capabilities), as a process of the container would.
+inside() {
+	nsenter -t "$P" -a "$@"
+}
+
+# --- the child is not dumpable until exec (CVE-2016-9962): a process of the container,
+# even its root, cannot read /proc/CHILD/exe, fd/N or environ of it. The child is held
+# with strace right after its chdir, the last step before exec; the readers run as root
+# of a user-namespace container whose root is the host's uid 0, so that only the dumpable
+# flag stands in their way.
+if command -v strace >/dev/null 2>&1; then
+	printf '%s\n' "$C" >"$T/c.cfg"
+	strace -f -qq -o /dev/null -e trace=chdir -e inject=chdir:signal=SIGSTOP \
+		"$RTEXEC" -f "$T/c.cfg" -- sh -c 'echo ran' </dev/null >"$T/held.out" 2>&1 &
+	spid=$!
+	defer kill -9 "$spid"
+	held() {
+		R=$(children "$spid")
+		K=$(children "$R")
+		[ -n "$K" ] && [ "$(state "$K")" = t ]
+	}
+	if wait_for 10 held; then
+		kpid=$(ns_pid_of "$K")
+		is "$(readlink "/proc/$K/exe")" "$RTEXEC_REAL" "held child: still rtexec (before exec), seen from the host"
+		ok "held child: in the container's pid namespace (pid $kpid there)" \
+			[ "$(readlink "/proc/$K/ns/pid")" = "$(readlink "/proc/$P/ns/pid")" ]
+		ok "held child: the container sees it in its /proc" inside test -e "/proc/$kpid/status"
+		out=$(inside readlink "/proc/$kpid/exe" 2>&1)
+		is "$out" "" "held child: the container cannot read its /proc/PID/exe"
+		out=$(inside readlink "/proc/$kpid/fd/0" 2>&1)
+		is "$out" "" "held child: the container cannot read its /proc/PID/fd/0"
+		out=$(inside cat "/proc/$kpid/environ" 2>/dev/null | tr '\0' '\n' | head -n 3)
+		is "$out" "" "held child: the container cannot read its /proc/PID/environ"
+		ok "held child: the container cannot open its /proc/PID/mem" \
+			eval "! inside sh -c 'exec 3</proc/$kpid/mem' 2>/dev/null"
+		kill -CONT "$K"
+		wait "$spid"
+		is "$?/$(cat "$T/held.out")" "0/ran" "held child: once let go, it runs the command"
+	else
+		fail "could not hold rtexec's child before exec"
+		kill -9 "$spid"
+		wait "$spid"
+	fi
+
+	# Control: a child that joined the same way but is dumpable (nsenter's, held before
+	# its exec) can be read by the container. Without this the checks above prove nothing.
+	strace -f -qq -o /dev/null -e trace=execve -e inject=execve:delay_enter=3000000:when=2+ \
+		nsenter -t "$P" -a true </dev/null >/dev/null 2>&1 &
+	npid=$!
+	defer kill -9 "$npid"
+	nsenter_held() {
+		N=$(children "$npid")
+		K=$(children "$N")
+		[ -n "$K" ] && [ "$(readlink "/proc/$K/exe")" = "$(command -v nsenter)" ] &&
+			[ "$(readlink "/proc/$K/ns/pid")" = "$(readlink "/proc/$P/ns/pid")" ]
+	}
+	if wait_for 10 nsenter_held; then
+		out=$(inside readlink "/proc/$(ns_pid_of "$K")/exe" 2>&1)
+		is "$out" "$(command -v nsenter)" "control: a dumpable joined child can be read by the container"
+	else
+		skip "control: a dumpable joined child can be read" "could not hold nsenter's child"
+	fi
+	kill -9 "$npid"
+	{ wait "$npid"; } 2>/dev/null
+else
+	skip "the child is not dumpable until exec" "strace is not installed"
+fi
+
+# --- CVE-2024-21626: a host directory fd of the caller must not become the cwd
+mkdir -p "$T/hostdir"
+echo "host secret" >"$T/hostdir/secret"
+rx "$(cfg "$P" '"process":{"args":["sh","-c","pwd; cat secret"],"cwd":"/proc/self/fd/3"}')" 3<"$T/hostdir"
+is_rc 125 "cwd /proc/self/fd/3, the caller's fd 3 a host directory, preserveFds 0: 125"
+is "$OUT" "" "... the command did not run (no host cwd)"
+err_one_line "... one line naming the cwd" "*/proc/self/fd/3*"
+
+rx "$(cfg "$P" '"process":{"args":["sh","-c","pwd; cat secret"],"cwd":"/proc/self/fd/7"}')" 7<"$T/hostdir"
+is_rc 125 "cwd /proc/self/fd/7, a host directory fd not preserved: 125"
+is "$OUT" "" "... the command did not run"
+
+rx "$(cfg "$P" '"preserveFds":1,"process":{"args":["sh","-c","pwd; cat secret"],"cwd":"/proc/self/fd/3"}')" \
+	3<"$T/hostdir"
+is_rc 125 "cwd /proc/self/fd/3, fd 3 a preserved host directory: 125"
+is "$OUT" "" "... the command did not run (no host cwd)"
+err_one_line "... one line saying it is outside the container" "*outside the container*"
+
+# A preserved host directory fd itself is the caller's explicit choice; the cwd is not.
+rx "$(cfg "$P" '"preserveFds":1,"process":{"args":["sh","-c","pwd; ls /proc/self/fd/3/"]}')" \
+	3<"$T/hostdir"
+is "$RC/$OUT" "0//
+secret" "preserveFds 1 with a host directory, default cwd: cwd is / (the container's)"
+
+# --- the command is the container's binary, not rtexec
+rx "$C" -- sh -c 'readlink /proc/$$/exe; stat -L -c %d:%i /proc/$$/exe'
+is "$(echo "$OUT" | head -n 1)" "/bin/busybox" "/proc/self/exe of the command is /bin/busybox of the container"
+is "$(echo "$OUT" | tail -n 1)" "$(stat -c %d:%i "$CTR_ROOTFS/bin/busybox")" \
+	"... the container's file (same device and inode), not the host's or rtexec"
+ok "... and not rtexec's" [ "$(echo "$OUT" | tail -n 1)" != "$(stat -L -c %d:%i "$RTEXEC")" ]
+
+rx "$C" -- sh -c 'sed -n "s/^PPid:[[:space:]]*//p" /proc/$$/status'
+is "$OUT" 0 "the command's parent (rtexec) is outside the container's pid namespace"
