@@ -2,7 +2,7 @@
 # Install the Debian packages that building and testing rtexec need, when missing.
 # Usage: scripts/deps.sh build|test|bench
 set -eu
-build="musl-tools dpkg-dev gcc make ca-certificates"
+build="musl-tools dpkg-dev gcc make ca-certificates file xz-utils"
 test="$build runc busybox-static jq util-linux procps strace"
 bench="$test hyperfine"
 case "${1:-build}" in
