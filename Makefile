@@ -75,7 +75,7 @@ bench: rtexec
 	sh scripts/bench.sh
 
 install: rtexec
-	install -D -m 0755 rtexec $(DESTDIR)$(BINDIR)/rtexec
+	install -D -s -m 0755 rtexec $(DESTDIR)$(BINDIR)/rtexec
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/rtexec

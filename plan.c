@@ -64,7 +64,9 @@ static void plan_home(const struct config *c, const struct target *t, const stru
 	fd = open(ns_plan_has(ns, NS_MNT) ? root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	home_lookup(fd, false, c->process.uid, home, sizeof(home));
+	/* Without openat2 the file cannot be read safely from outside: say so, do not guess. */
+	if (home_lookup(fd, false, c->process.uid, home, sizeof(home)) < 0)
+		snprintf(home, sizeof(home), "(from the container's /etc/passwd)");
 	close(fd);
 	snprintf(var, n, "HOME=%s", home);
 }

@@ -37,7 +37,7 @@ static int open_passwd(int rootfd, bool in_root)
 	return fd;
 }
 
-void home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n)
+int home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n)
 {
 	int fd = open_passwd(rootfd, in_root);
 	struct stat st;
@@ -46,7 +46,7 @@ void home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n)
 
 	snprintf(home, n, "/");
 	if (fd < 0)
-		return;
+		return errno == ENOSYS ? -1 : 0;
 	/* A hostile container may put a FIFO or a device there: read regular files only. */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (buf = malloc(PASSWD_MAX + 1))) {
 		r = read(fd, buf, PASSWD_MAX);
@@ -57,6 +57,7 @@ void home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n)
 		free(buf);
 	}
 	close(fd);
+	return 0;
 }
 
 static void log_affinity(const char *when)

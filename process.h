@@ -24,7 +24,8 @@ void child_main(const struct child_args *a) NORETURN;
 
 /* HOME for uid from etc/passwd below rootfd, resolved inside that root (never escaping it
  * through symlinks); "/" when the file or the user is missing. in_root: the caller's root
- * already is rootfd, so plain open is safe where openat2 is missing. */
-void home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n);
+ * already is rootfd, so plain open is safe where openat2 is missing. -1 when the file could
+ * not be read safely (no openat2 and not in_root): HOME is unknown. */
+int home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n);
 
 #endif
