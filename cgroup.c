@@ -193,6 +193,16 @@ static int open_dir(struct cg_join *j, struct rterr *e)
 	return 0;
 }
 
+static int open_v1(struct cg_join *j, struct rterr *e)
+{
+	if (open_dir(j, e) < 0)
+		return -1;
+	j->tasks = openat(j->dirfd, "tasks", O_WRONLY | O_CLOEXEC);
+	if (j->tasks < 0)
+		return rterr_set(e, errno, "join cgroup %s: open tasks", j->path);
+	return 0;
+}
+
 static int open_sub(struct cg_join *j, const char *base, const char *sub, struct rterr *e)
 {
 	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
@@ -218,17 +228,15 @@ static int add_v1(struct cg_plan *p, const struct mount_line *m, const struct cg
 	struct cg_join *j = &p->j[p->n];
 
 	memset(j, 0, sizeof(*j));
-	j->dirfd = -1;
+	j->dirfd = j->tasks = -1;
 	snprintf(j->hierarchy, sizeof(j->hierarchy), "%s", l->controllers);
 	if (host_path(m, l->path, j->path, sizeof(j->path)) < 0) {
 		debug("cgroup %s:%s is not below the mount %s, not joining", l->controllers,
 		      l->path, m->point);
 		return 0;
 	}
-	if (open_dir(j, e) < 0)
-		return -1;
 	p->n++;
-	return 0;
+	return open_v1(j, e);
 }
 
 static int add_v2(struct cg_plan *p, const struct config *c, const struct mount_line *m,
@@ -239,7 +247,7 @@ static int add_v2(struct cg_plan *p, const struct config *c, const struct mount_
 	const char *rel = c->cgroup_path ? c->cgroup_path : l->path;
 
 	memset(j, 0, sizeof(*j));
-	j->dirfd = -1;
+	j->dirfd = j->tasks = -1;
 	j->v2 = true;
 	snprintf(p->v2_root, sizeof(p->v2_root), "%s", m->point);
 	j->can_fallback = c->cgroup_sub == NULL;
@@ -298,8 +306,11 @@ static int plan_lines(struct cg_plan *p, const struct config *c, const struct cg
 			      v2 ? "unified" : l->controllers);
 			continue;
 		}
-		if ((v2 ? add_v2(p, c, m, l, e) : add_v1(p, m, l, e)) < 0 ||
-		    check_frozen(&p->j[p->n - 1], e) < 0)
+		size_t before = p->n;
+
+		if ((v2 ? add_v2(p, c, m, l, e) : add_v1(p, m, l, e)) < 0)
+			return -1;
+		if (p->n > before && check_frozen(&p->j[p->n - 1], e) < 0)
 			return -1;
 	}
 	return 0;
@@ -423,21 +434,22 @@ static int join_v2(struct cg_plan *p, pid_t target, pid_t pid, struct rterr *e)
 	return join_fallback(p, target, pid, r, e);
 }
 
-int cg_join(struct cg_plan *p, pid_t target, pid_t pid, bool v2_done, struct rterr *e)
+int cg_join_v1_self(const struct cg_plan *p, struct rterr *e)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		const struct cg_join *j = &p->j[i];
-		int r;
 
-		if (j->v2)
-			continue;
-		r = write_pid(j->dirfd, pid);
-		if (r < 0)
-			return rterr_set(e, -r, "join cgroup %s", j->path);
+		if (j->tasks >= 0 && write(j->tasks, "0", 1) != 1)
+			return rterr_set(e, errno, "join cgroup %s", j->path);
 	}
+	return 0;
+}
+
+int cg_join_v2(struct cg_plan *p, pid_t target, pid_t pid, bool born_there, struct rterr *e)
+{
 	if (p->v2 < 0)
 		return 0;
-	if (v2_done) {
+	if (born_there) {
 		snprintf(p->joined, sizeof(p->joined), "%s", p->j[p->v2].path);
 		return 0;
 	}
@@ -465,8 +477,11 @@ out:
 
 void cg_plan_close(struct cg_plan *p)
 {
-	for (size_t i = 0; i < p->n; i++)
+	for (size_t i = 0; i < p->n; i++) {
 		if (p->j[i].dirfd >= 0)
 			close(p->j[i].dirfd);
+		if (p->j[i].tasks >= 0)
+			close(p->j[i].tasks);
+	}
 	p->n = 0;
 }

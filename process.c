@@ -239,7 +239,10 @@ void child_main(const struct child_args *a)
 	char **env;
 
 	harden(a);
-	/* The parent moves us into the container's cgroups first. */
+	/* Into the container's cgroups first: the v1 ones by ourselves, the v2 one by the parent
+	 * (unless we were born there), which then says go. */
+	if (cg_join_v1_self(a->cg, &e) < 0)
+		fail(a, EXIT_RTEXEC, &e);
 	if (sync_wait_go(a->sync_fd) < 0)
 		_exit(EXIT_RTEXEC);
 	if (log_level >= LOG_DEBUG)

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "affinity.h"
+#include "cgroup.h"
 #include "config.h"
 #include "log.h"
 #include "nsexec.h"
@@ -17,6 +18,7 @@ struct child_args {
 	int sync_fd; /* placed above the preserved fds */
 	const sigset_t *mask; /* the caller's signal mask, restored for the command */
 	const struct placement *placement;
+	const struct cg_plan *cg;
 	bool assisted; /* the parent applies the final affinity and scheduler */
 };
 

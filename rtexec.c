@@ -217,16 +217,14 @@ static void join_cgroups(struct run *r, int fd, bool born_in_cgroup)
 	struct rterr e;
 	int err;
 
-	if (cg_join(&r->cg, r->t.pid, r->child, born_in_cgroup, &e) < 0) {
+	if (cg_join_v2(&r->cg, r->t.pid, r->child, born_in_cgroup, &e) < 0) {
 		kill(r->child, SIGKILL);
 		reap(r->child);
 		die("%s", e.msg);
 	}
-	if ((err = sync_send_go(fd)) < 0) {
-		kill(r->child, SIGKILL);
-		reap(r->child);
-		die("write to child: %s", rt_strerror(-err));
-	}
+	/* A child that failed meanwhile (its v1 join) has reported why: wait_exec reads it. */
+	if ((err = sync_send_go(fd)) < 0)
+		debug("write to child: %s", rt_strerror(-err));
 	debug("joined cgroup %s%s", r->cg.joined, born_in_cgroup ? " (born there)" : "");
 }
 
@@ -256,7 +254,7 @@ static void spawn(struct run *r)
 	if (r->child < 0)
 		die("fork: %s", rt_strerror(errno));
 	if (r->child == 0) {
-		struct child_args a = { &r->c, &r->ns, child_fd, &r->orig_mask, &r->pl,
+		struct child_args a = { &r->c, &r->ns, child_fd, &r->orig_mask, &r->pl, &r->cg,
 					r->c.process.sched.set };
 		close(fds[0]);
 		child_main(&a);
