@@ -274,18 +274,26 @@ static int out_of_range(const cJSON *it, const char *path, double min, double ma
 	return rterr_set(e, 0, "%s: %s is out of range (%.17g..%.17g)", path, shown, min, max);
 }
 
+/* raw_integer() of a number item: 0 or -2 (too large), or -1 with "expected an integer". */
+static int integer_item(const cJSON *it, const char *path, bool *neg, unsigned long long *u,
+			struct rterr *e)
+{
+	int r = cJSON_IsNumber(it) ? raw_integer(it, neg, u) : -1;
+
+	if (r == -1)
+		return rterr_set(e, 0, "%s: expected an integer", path);
+	return r;
+}
+
 int json_int(const cJSON *it, const char *path, double min, double max, long long *out,
 	     struct rterr *e)
 {
 	unsigned long long u;
 	bool neg;
-	int r;
+	int r = integer_item(it, path, &neg, &u, e);
 
-	if (!cJSON_IsNumber(it))
-		return rterr_set(e, 0, "%s: expected an integer", path);
-	r = raw_integer(it, &neg, &u);
 	if (r == -1)
-		return rterr_set(e, 0, "%s: expected an integer", path);
+		return -1;
 	/* min and max are integers within +-2^53, where doubles are exact. */
 	if (r == -2 || u > (unsigned long long)JSON_MAX_EXACT ||
 	    (neg ? -(double)u < min : (double)u > max))
@@ -318,13 +326,10 @@ int json_u64(const cJSON *it, const char *path, unsigned long long *out, struct 
 {
 	unsigned long long u;
 	bool neg;
-	int r;
+	int r = integer_item(it, path, &neg, &u, e);
 
-	if (!cJSON_IsNumber(it))
-		return rterr_set(e, 0, "%s: expected an integer", path);
-	r = raw_integer(it, &neg, &u);
 	if (r == -1)
-		return rterr_set(e, 0, "%s: expected an integer", path);
+		return -1;
 	if (r == -2 || (neg && u != 0))
 		return out_of_range_u64(it, path, e);
 	if (u != ~0ULL && (unsigned long long)(double)u != u)
