@@ -163,12 +163,14 @@ static int enter_cwd(const struct proc_config *p, struct rterr *e)
 	return 0;
 }
 
-/* Preserved fds came from the caller without close-on-exec (or they would not be open
- * here); the placeholders rtexec put on unused numbers are close-on-exec. */
+/* The command runs from here on: no parent-death signal, the caller's signal mask; the parent
+ * is told, so that EOF then means the exec succeeded (preserved fds came from the caller
+ * without close-on-exec, rtexec's placeholders on unused numbers close on exec). */
 static void prepare_exec(const struct child_args *a)
 {
 	prctl(PR_SET_PDEATHSIG, 0);
 	sigprocmask(SIG_SETMASK, a->mask, NULL);
+	sync_exec(a->sync_fd);
 }
 
 /* As execvp: ENOENT and ENOTDIR try the next PATH entry, EACCES too but is remembered,

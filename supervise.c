@@ -85,18 +85,38 @@ static int kill_child(pid_t child)
 
 #define KEEP_WAITING (-1)
 
-/* One message from the child: 0 once it exec'd (EOF on the close-on-exec channel),
- * KEEP_WAITING after a ready/go exchange, else the exit status of its failure. */
-static int on_sync(pid_t child, int sync_fd, ready_fn on_ready, void *ctx, struct rterr *e)
+/* The channel closed without a word about the exec: the child was killed before it. */
+static int died_before_exec(pid_t child, struct rterr *e)
+{
+	int st = reap(child);
+
+	if (st > 128)
+		rterr_set(e, 0, "child %d: killed by signal %d before the command started",
+			  (int)child, st - 128);
+	else
+		rterr_set(e, 0, "child %d: exited with status %d before the command started",
+			  (int)child, st);
+	return EXIT_RTEXEC;
+}
+
+/* One message from the child: 0 once it exec'd (EOF on the close-on-exec channel after its
+ * "exec" word), KEEP_WAITING after a ready/go exchange or that word, else the exit status of
+ * its failure. */
+static int on_sync(pid_t child, int sync_fd, ready_fn on_ready, void *ctx, bool *execing,
+		   struct rterr *e)
 {
 	struct sync_msg m;
 	int r = sync_read(sync_fd, &m);
 
 	if (r == 0)
-		return 0;
+		return *execing ? 0 : died_before_exec(child, e);
 	if (r < 0) {
 		rterr_set(e, -r, "read from child");
 		return kill_child(child);
+	}
+	if (m.type == SYNC_EXEC) {
+		*execing = true;
+		return KEEP_WAITING;
 	}
 	if (m.type != SYNC_READY) {
 		reap(child);
@@ -117,20 +137,23 @@ int wait_exec(pid_t child, int sync_fd, int sigfd, ready_fn on_ready, void *ctx,
 {
 	struct pollfd p[2] = { { .fd = sync_fd, .events = POLLIN }, { .fd = sigfd, .events = POLLIN } };
 	struct signalfd_siginfo si;
+	bool execing = false;
 	int r;
 
 	for (;;) {
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			return rterr_set(e, errno, "poll");
+		if (poll(p, 2, -1) < 0 && errno != EINTR) {
+			rterr_set(e, errno, "poll");
+			return kill_child(child);
+		}
 		/* The child's word first: a signal that came while it exec'd is the command's. */
 		if (p[0].revents & (POLLIN | POLLHUP)) {
-			if ((r = on_sync(child, sync_fd, on_ready, ctx, e)) != KEEP_WAITING)
+			if ((r = on_sync(child, sync_fd, on_ready, ctx, &execing, e)) != KEEP_WAITING)
 				return r;
 			continue;
 		}
 		if (!(p[1].revents & POLLIN) || read_signal(sigfd, &si) < 0)
 			continue;
-		if (terminating(si.ssi_signo)) {
+		if (terminating(si.ssi_signo) && !execing) {
 			rterr_set(e, 0, "interrupted by SIG%s before the command started",
 				  sigabbrev((int)si.ssi_signo));
 			return kill_child(child);
@@ -153,8 +176,10 @@ int supervise(pid_t child, int sigfd)
 
 		if (r == child)
 			return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
-		if (r < 0 && errno != EINTR)
+		if (r < 0 && errno != EINTR) {
+			logmsg(LOG_ERROR, "wait for the command %d: %s", (int)child, rt_strerror(errno));
 			return EXIT_RTEXEC;
+		}
 		if (read_signal(sigfd, &si) < 0 || si.ssi_signo == SIGCHLD)
 			continue;
 		forward(child, &si);

@@ -64,6 +64,16 @@ int sync_wait_go(int fd)
 	return r == 1 && buf[0] == GO ? 0 : -1;
 }
 
+void sync_exec(int fd)
+{
+	struct sync_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = SYNC_EXEC;
+	while (send(fd, &m, sizeof(m), MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
 int sync_ready(int fd)
 {
 	struct sync_msg m;

@@ -6,7 +6,7 @@
 
 #include "log.h"
 
-enum sync_type { SYNC_FAILED = 1, SYNC_READY = 2 };
+enum sync_type { SYNC_FAILED = 1, SYNC_READY = 2, SYNC_EXEC = 3 };
 
 struct sync_msg {
 	int32_t type;
@@ -21,6 +21,9 @@ int sync_send_go(int fd);
 int sync_wait_go(int fd);
 /* Child side: reports one failure. Never fails loudly: the child _exits next anyway. */
 void sync_report(int fd, int status, const char *text);
+/* Child side: about to call execve. EOF after this (and no failure report) means the exec
+ * succeeded; EOF without it means the child died before. */
+void sync_exec(int fd);
 /* Child side: everything but the last steps is done; the parent applies those (with the
  * host's privileges) and says go. 0, or -1 if the parent went away. */
 int sync_ready(int fd);
