@@ -1,5 +1,6 @@
 #include "process.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -84,13 +85,36 @@ static void harden(const struct child_args *a)
 		_exit(EXIT_RTEXEC);
 }
 
-static int close_range_fallback(unsigned first, unsigned last)
+/* Where close_range is missing: one past the highest fd open at birth, taken before the
+ * config's RLIMIT_NOFILE may lower the soft limit below fds that are open (which a loop up to
+ * that limit would then miss), and while the host's /proc is still in sight. */
+static unsigned fd_bound;
+
+static void note_fd_bound(void)
 {
 	struct rlimit rl;
+	struct dirent *d;
+	DIR *dir;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
-		rl.rlim_cur = 1 << 20;
-	for (unsigned long fd = first; fd <= last && fd < rl.rlim_cur; fd++)
+	if (sys_close_range(~0U, ~0U, 0) == 0 || errno != ENOSYS)
+		return;
+	if ((dir = opendir("/proc/self/fd")) != NULL) {
+		while ((d = readdir(dir)) != NULL) {
+			unsigned long fd = strtoul(d->d_name, NULL, 10);
+			if (fd + 1 > fd_bound && fd < (1UL << 30))
+				fd_bound = (unsigned)fd + 1;
+		}
+		closedir(dir);
+		return;
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_max > (1 << 20))
+		rl.rlim_max = 1 << 20;
+	fd_bound = (unsigned)rl.rlim_max;
+}
+
+static int close_range_fallback(unsigned first, unsigned last)
+{
+	for (unsigned long fd = first; fd <= last && fd < fd_bound; fd++)
 		close((int)fd);
 	return 0;
 }
@@ -130,7 +154,13 @@ static char **build_env(const struct config *c, char *home_var)
 		env[n++] = p->env[i];
 	if (env_get(env, "HOME") == NULL) {
 		char home[PATH_MAX];
-		home_lookup(AT_FDCWD, true, p->uid, home, sizeof(home));
+		/* The root, not the cwd: without the mount namespace joined, the cwd is still the
+		 * caller's and its etc/passwd is none of the container's business. */
+		int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		home_lookup(root, true, p->uid, home, sizeof(home));
+		if (root >= 0)
+			close(root);
 		snprintf(home_var, PATH_MAX + 8, "HOME=%s", home);
 		env[n++] = home_var;
 	}
@@ -241,6 +271,7 @@ void child_main(const struct child_args *a)
 	char **env;
 
 	harden(a);
+	note_fd_bound();
 	/* Into the container's cgroups first: the v1 ones by ourselves, the v2 one by the parent
 	 * (unless we were born there), which then says go. */
 	if (cg_join_v1_self(a->cg, &e) < 0)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -279,6 +280,10 @@ int main(int argc, char **argv)
 	struct rterr e;
 	int status;
 
+	/* From the start: the child is born in the container's pid namespace, and a process
+	 * there must not be able to ptrace it or open its /proc/PID/exe or fds before it has
+	 * made itself non-dumpable (CVE-2016-9962, CVE-2019-5736); it inherits this. */
+	prctl(PR_SET_DUMPABLE, 0);
 	sanitize_std_fds();
 	parse_cli(argc, argv, &cli);
 	load_config(&cli, &r.c);
