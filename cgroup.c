@@ -407,8 +407,10 @@ static int join_fallback(struct cg_plan *p, pid_t target, pid_t pid, int first, 
 			break;
 		r = write_path(cur, pid);
 		if (r == 0) {
-			info("joined the target's cgroup %s: %s answered %s", cur, j->path,
-			     rt_strerror(-first));
+			/* EBUSY is the expected v2 case; a cgroup that is gone may be a typo. */
+			logmsg(first == -EBUSY ? LOG_INFO : LOG_WARN,
+			       "join cgroup %s: %s; joined the target's cgroup %s instead", j->path,
+			       rt_strerror(-first), cur);
 			snprintf(p->joined, sizeof(p->joined), "%s", cur);
 			return 0;
 		}
@@ -454,6 +456,25 @@ int cg_join_v2(struct cg_plan *p, pid_t target, pid_t pid, bool born_there, stru
 		return 0;
 	}
 	return join_v2(p, target, pid, e);
+}
+
+int cg_check_frozen(const struct cg_plan *p, struct rterr *e)
+{
+	struct cg_join joined = { .v2 = true, .dirfd = -1, .tasks = -1 };
+	int r = 0;
+
+	for (size_t i = 0; i < p->n; i++)
+		if (check_frozen(&p->j[i], e) < 0)
+			return -1;
+	if (p->joined[0] == '\0' || (p->v2 >= 0 && strcmp(p->joined, p->j[p->v2].path) == 0))
+		return 0;
+	/* The EBUSY fallback joined another cgroup than the plan's. */
+	snprintf(joined.path, sizeof(joined.path), "%s", p->joined);
+	joined.dirfd = open(joined.path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	r = check_frozen(&joined, e);
+	if (joined.dirfd >= 0)
+		close(joined.dirfd);
+	return r;
 }
 
 int cg_effective_cpus(const struct cg_plan *p, char *buf, size_t n)

@@ -218,9 +218,10 @@ static void join_cgroups(struct run *r, int fd, bool born_in_cgroup)
 	struct rterr e;
 	int err;
 
-	if (cg_join_v2(&r->cg, r->t.pid, r->child, born_in_cgroup, &e) < 0) {
-		kill(r->child, SIGKILL);
-		reap(r->child);
+	/* Paused meanwhile? The child would freeze with the cgroup before its exec. */
+	if (cg_join_v2(&r->cg, r->t.pid, r->child, born_in_cgroup, &e) < 0 ||
+	    cg_check_frozen(&r->cg, &e) < 0) {
+		kill_child(r->child);
 		die("%s", e.msg);
 	}
 	/* A child that failed meanwhile (its v1 join) has reported why: wait_exec reads it. */
@@ -306,8 +307,7 @@ int main(int argc, char **argv)
 	if (status != 0)
 		die_status(status, "%s", e.msg);
 	if (pidfile_commit(&pf, r.child, &e) < 0) {
-		kill(r.child, SIGKILL); /* a caller relying on the pid file must not lose the command */
-		reap(r.child);
+		kill_child(r.child); /* a caller relying on the pid file must not lose the command */
 		die("%s", e.msg);
 	}
 	if (r.c.detach)

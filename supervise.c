@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sync.h"
@@ -76,10 +77,18 @@ static bool terminating(unsigned sig)
 	return sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT;
 }
 
-static int kill_child(pid_t child)
+int kill_child(pid_t child)
 {
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+
 	kill(child, SIGKILL);
-	reap(child);
+	for (int i = 0; i < 300; i++) {
+		pid_t r = waitpid(child, NULL, WNOHANG);
+		if (r == child || (r < 0 && errno != EINTR))
+			return EXIT_RTEXEC;
+		nanosleep(&tick, NULL);
+	}
+	warn("child %d does not exit after SIGKILL (a frozen cgroup?): leaving it", (int)child);
 	return EXIT_RTEXEC;
 }
 

@@ -19,5 +19,8 @@ int wait_exec(pid_t child, int sync_fd, int sigfd, ready_fn on_ready, void *ctx,
 int supervise(pid_t child, int sigfd);
 /* Reaps the child, turning its wait status into an exit status. */
 int reap(pid_t child);
+/* SIGKILLs the child and reaps it, waiting a bounded time: a task in a frozen v1 cgroup
+ * does not die until thawed, and rtexec must not hang on it. Returns EXIT_RTEXEC. */
+int kill_child(pid_t child);
 
 #endif
