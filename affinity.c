@@ -248,18 +248,14 @@ static size_t kernel_ncpus(void)
 	return v > 0 && v < (1L << 20) ? (size_t)v + 1 : NCPUS_FALLBACK;
 }
 
-/* Adds the CPUs listed in a file; absent files and "(null)" add nothing. */
-static int add_file(struct cpumask *m, const char *path, struct rterr *e)
+/* Adds the CPUs of a list to m; what names it goes into the message. */
+static int add_list(struct cpumask *m, const char *list, const char *what, struct rterr *e)
 {
-	char buf[4096];
+	struct rterr why;
 	struct cpumask f;
 
-	if (read_file(AT_FDCWD, path, buf, sizeof(buf)) < 0 || strncmp(buf, "(null)", 6) == 0)
-		return 0;
-	struct rterr why;
-
-	if (cpulist_parse(buf, m->nbits, &f, &why) < 0)
-		return rterr_set(e, 0, "isolated CPUs: %s: %s", path, why.msg);
+	if (cpulist_parse(list, m->nbits, &f, &why) < 0)
+		return rterr_set(e, 0, "isolated CPUs: %s: %s", what, why.msg);
 	for (size_t i = 0; i < m->nbits; i++)
 		if (cpumask_test(&f, i))
 			cpumask_set(m, i);
@@ -267,11 +263,23 @@ static int add_file(struct cpumask *m, const char *path, struct rterr *e)
 	return 0;
 }
 
+/* Adds the CPUs listed in a file; absent files and "(null)" add nothing. */
+static int add_file(struct cpumask *m, const char *path, struct rterr *e)
+{
+	int err, r = 0;
+	char *buf = read_file_alloc(AT_FDCWD, path, 1 << 20, &err);
+
+	if (buf == NULL)
+		return err == -ENOENT ? 0 : rterr_set(e, -err, "isolated CPUs: read %s", path);
+	if (strncmp(buf, "(null)", 6) != 0)
+		r = add_list(m, buf, path, e);
+	free(buf);
+	return r;
+}
+
 static int add_nohz_full(struct cpumask *m, struct rterr *e)
 {
 	static char cmdline[1 << 16];
-	struct rterr why;
-	struct cpumask f;
 	char *value;
 	int r;
 
@@ -280,15 +288,9 @@ static int add_nohz_full(struct cpumask *m, struct rterr *e)
 	r = cmdline_nohz_full(cmdline, strlen(cmdline), &value);
 	if (r <= 0)
 		return add_file(m, "/sys/devices/system/cpu/nohz_full", e);
-	r = cpulist_parse(value, m->nbits, &f, &why);
+	r = add_list(m, value, "/proc/cmdline nohz_full=", e);
 	free(value);
-	if (r < 0)
-		return rterr_set(e, 0, "isolated CPUs: /proc/cmdline nohz_full=: %s", why.msg);
-	for (size_t i = 0; i < m->nbits; i++)
-		if (cpumask_test(&f, i))
-			cpumask_set(m, i);
-	cpumask_free(&f);
-	return 0;
+	return r;
 }
 
 static int detect_isolated(const struct placement_request *r, struct cpumask *m, size_t ncpus,
@@ -315,17 +317,20 @@ static int detect_isolated(const struct placement_request *r, struct cpumask *m,
 static int cgroup_cpus(const struct placement_request *r, struct cpumask *m, size_t ncpus,
 		       struct rterr *e)
 {
-	char buf[4096];
+	char all[32], *online = NULL;
 	struct rterr why;
 	const char *list = r->cgroup_cpus;
+	int err, rc;
 
 	if (list == NULL || list[0] == '\0') {
 		/* No cpuset applies: every online CPU. */
-		if (read_file(AT_FDCWD, "/sys/devices/system/cpu/online", buf, sizeof(buf)) < 0)
-			snprintf(buf, sizeof(buf), "0-%zu", ncpus - 1);
-		list = buf;
+		online = read_file_alloc(AT_FDCWD, "/sys/devices/system/cpu/online", 1 << 20, &err);
+		snprintf(all, sizeof(all), "0-%zu", ncpus - 1);
+		list = online ? online : all;
 	}
-	if (cpulist_parse(list, ncpus, m, &why) < 0)
+	rc = cpulist_parse(list, ncpus, m, &why);
+	free(online);
+	if (rc < 0)
 		return rterr_set(e, 0, "cgroup CPUs: %s", why.msg);
 	return 0;
 }

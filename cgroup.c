@@ -121,43 +121,59 @@ int cg_path_check(const char *path, bool relative, struct rterr *e)
 	return 0;
 }
 
+#define MOUNTS_MAX 256 /* cgroup mounts kept; a mount namespace rarely holds more than 20 */
+#define PROC_FILE_MAX (64 << 20)
+
 struct cg_sources {
 	struct cg_line lines[CG_MAX];
 	size_t nlines;
-	struct mount_line mounts[CG_MAX];
+	struct mount_line mounts[MOUNTS_MAX];
 	size_t nmounts;
 };
 
-static int read_lines(const char *path, char *buf, size_t n, struct rterr *e)
+static char *read_whole(const char *path, struct rterr *e)
 {
-	int r = read_file(AT_FDCWD, path, buf, n);
+	int err;
+	char *text = read_file_alloc(AT_FDCWD, path, PROC_FILE_MAX, &err);
 
-	if (r < 0)
-		return rterr_set(e, -r, "read %s", path);
-	return 0;
+	if (text == NULL)
+		rterr_set(e, -err, "read %s", path);
+	return text;
 }
 
-/* The target's cgroups (/proc/PID/cgroup) and the cgroup mounts in our mount namespace. */
+static void add_mount(struct cg_sources *s, const char *line)
+{
+	struct mount_line *m = &s->mounts[s->nmounts];
+
+	if (mountinfo_parse_line(line, m) < 0 ||
+	    (strcmp(m->fstype, "cgroup") != 0 && strcmp(m->fstype, "cgroup2") != 0))
+		return;
+	if (s->nmounts + 1 < MOUNTS_MAX)
+		s->nmounts++;
+	else
+		warn("more than %d cgroup mounts: ignoring %s", MOUNTS_MAX - 1, m->point);
+}
+
+/* The target's cgroups (/proc/PID/cgroup) and the cgroup mounts in our mount namespace,
+ * read whole: a mount table cut short would silently skip hierarchies. */
 static int read_sources(pid_t target, struct cg_sources *s, struct rterr *e)
 {
-	static char buf[1 << 16];
-	char path[64];
+	char path[64], *text, *save;
 
 	s->nlines = s->nmounts = 0;
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", target);
-	if (read_lines(path, buf, sizeof(buf), e) < 0)
+	if ((text = read_whole(path, e)) == NULL)
 		return -1;
-	for (char *l = strtok(buf, "\n"); l && s->nlines < CG_MAX; l = strtok(NULL, "\n"))
+	for (char *l = strtok_r(text, "\n", &save); l && s->nlines < CG_MAX;
+	     l = strtok_r(NULL, "\n", &save))
 		if (cg_parse_line(l, &s->lines[s->nlines]) == 0)
 			s->nlines++;
-	if (read_lines("/proc/self/mountinfo", buf, sizeof(buf), e) < 0)
+	free(text);
+	if ((text = read_whole("/proc/self/mountinfo", e)) == NULL)
 		return -1;
-	for (char *l = strtok(buf, "\n"); l && s->nmounts < CG_MAX; l = strtok(NULL, "\n")) {
-		struct mount_line *m = &s->mounts[s->nmounts];
-		if (mountinfo_parse_line(l, m) == 0 &&
-		    (strcmp(m->fstype, "cgroup") == 0 || strcmp(m->fstype, "cgroup2") == 0))
-			s->nmounts++;
-	}
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		add_mount(s, l);
+	free(text);
 	return 0;
 }
 
@@ -302,8 +318,10 @@ static int plan_lines(struct cg_plan *p, const struct config *c, const struct cg
 		bool v2 = l->id == 0 && l->controllers[0] == '\0';
 
 		if (m == NULL) {
-			debug("cgroup hierarchy %s is not mounted here, not joining",
-			      v2 ? "unified" : l->controllers);
+			/* A v1-only host still lists "0::/"; a v1 hierarchy left out matters. */
+			logmsg(v2 ? LOG_DEBUG : LOG_WARN,
+			       "cgroup hierarchy %s of the target is not mounted here: not joining it",
+			       v2 ? "unified" : l->controllers);
 			continue;
 		}
 		size_t before = p->n;
@@ -477,23 +495,27 @@ int cg_check_frozen(const struct cg_plan *p, struct rterr *e)
 	return r;
 }
 
-int cg_effective_cpus(const struct cg_plan *p, char *buf, size_t n)
+char *cg_effective_cpus(const struct cg_plan *p)
 {
-	char path[PATH_MAX + 32];
+	char path[PATH_MAX + 32], *list = NULL;
+	int err;
 
-	buf[0] = '\0';
-	snprintf(path, sizeof(path), "%s/cpuset.cpus.effective",
-		 p->joined[0] ? p->joined : p->v2 >= 0 ? p->j[p->v2].path : "");
-	if (p->v2 >= 0 && read_file(AT_FDCWD, path, buf, n) == 0 && buf[0] && buf[0] != '\n')
-		goto out;
-	buf[0] = '\0';
-	for (size_t i = 0; i < p->n; i++)
-		if (!p->j[i].v2 && has_token(p->j[i].hierarchy, "cpuset", 6) &&
-		    read_file(p->j[i].dirfd, "cpuset.effective_cpus", buf, n) == 0)
-			break;
-out:
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
+	if (p->v2 >= 0) {
+		snprintf(path, sizeof(path), "%s/cpuset.cpus.effective",
+			 p->joined[0] ? p->joined : p->j[p->v2].path);
+		list = read_file_alloc(AT_FDCWD, path, 1 << 20, &err);
+	}
+	for (size_t i = 0; i < p->n && (list == NULL || list[0] == '\0' || list[0] == '\n'); i++) {
+		if (p->j[i].v2 || !has_token(p->j[i].hierarchy, "cpuset", 6))
+			continue;
+		free(list);
+		list = read_file_alloc(p->j[i].dirfd, "cpuset.effective_cpus", 1 << 20, &err);
+	}
+	if (list == NULL)
+		list = strdup("");
+	else
+		list[strcspn(list, "\n")] = '\0';
+	return list;
 }
 
 void cg_plan_close(struct cg_plan *p)

@@ -62,8 +62,9 @@ int cg_join_v2(struct cg_plan *p, pid_t target, pid_t pid, bool born_there, stru
 int cg_join_v1_self(const struct cg_plan *p, struct rterr *e);
 /* Fails if a cgroup of the plan, or the v2 one joined, is frozen (a paused container). */
 int cg_check_frozen(const struct cg_plan *p, struct rterr *e);
-/* The effective CPUs of the cgroup joined ("" where no cpuset applies). */
-int cg_effective_cpus(const struct cg_plan *p, char *buf, size_t n);
+/* The effective CPUs of the cgroup planned (or joined), malloc'd; "" where no cpuset
+ * applies, NULL when out of memory. */
+char *cg_effective_cpus(const struct cg_plan *p);
 void cg_plan_close(struct cg_plan *p);
 
 #endif

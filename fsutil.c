@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 int read_file(int dirfd, const char *path, char *buf, size_t n)
@@ -20,9 +21,38 @@ int read_file(int dirfd, const char *path, char *buf, size_t n)
 		}
 		len += r > 0 ? (size_t)r : 0;
 	}
+	if (!saved && len + 1 >= n) {
+		char more;
+		if (read(fd, &more, 1) > 0)
+			saved = EFBIG;
+	}
 	close(fd);
 	if (saved)
 		return -saved;
 	buf[len] = '\0';
 	return 0;
+}
+
+char *read_file_alloc(int dirfd, const char *path, size_t max, int *err)
+{
+	size_t n = 4096;
+	char *buf = NULL;
+
+	for (;;) {
+		char *nb = realloc(buf, n);
+		if (nb == NULL) {
+			free(buf);
+			*err = -ENOMEM;
+			return NULL;
+		}
+		buf = nb;
+		*err = read_file(dirfd, path, buf, n);
+		if (*err == 0)
+			return buf;
+		if (*err != -EFBIG || n >= max)
+			break;
+		n *= 4;
+	}
+	free(buf);
+	return NULL;
 }

@@ -3,8 +3,11 @@
 #define RTEXEC_FSUTIL_H
 #include <stddef.h>
 
-/* Reads up to n-1 bytes of dirfd/path (AT_FDCWD for plain paths) and NUL-terminates them.
- * Non-blocking, so a FIFO planted in a container cannot stall rtexec. 0 or -errno. */
+/* Reads dirfd/path (AT_FDCWD for plain paths) into buf and NUL-terminates it. Non-blocking,
+ * so a FIFO planted in a container cannot stall rtexec. 0, or -errno: -EFBIG when the file
+ * does not fit in n-1 bytes (never a silently cut list). */
 int read_file(int dirfd, const char *path, char *buf, size_t n);
+/* The same into a malloc'd buffer of any size up to max; NULL with *err = -errno. */
+char *read_file_alloc(int dirfd, const char *path, size_t max, int *err);
 
 #endif

@@ -189,18 +189,20 @@ struct run {
 
 static void resolve(struct run *r)
 {
-	char cpus[4096];
+	char *cpus;
 	struct rterr e;
 
 	if (target_open(&r->c, &r->t, &e) < 0 || cg_plan_open(&r->c, r->t.pid, &r->cg, &e) < 0 ||
 	    ns_plan_open(&r->c, &r->t, &r->ns, &e) < 0 || target_check(&r->t, &e) < 0)
 		die("%s", e.msg);
-	cg_effective_cpus(&r->cg, cpus, sizeof(cpus));
+	if ((cpus = cg_effective_cpus(&r->cg)) == NULL)
+		die("cgroup CPUs: %s", rt_strerror(ENOMEM));
 	struct placement_request req = { r->c.transition, r->c.isolated_cpus,
 					 r->c.process.cpu_initial, r->c.process.cpu_final, cpus,
 					 r->cg.v2_root[0] ? r->cg.v2_root : NULL };
 	if (placement_resolve(&req, &r->pl, &e) < 0 || attrs_check_host(&r->c.process.attrs, &e) < 0)
 		die("%s", e.msg);
+	free(cpus);
 }
 
 /* The last steps, on the child, with the host's privileges (see final_placement()). */
