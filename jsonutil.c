@@ -187,18 +187,43 @@ static bool allowed_key(const char *key, const char *const *allowed)
 	return false;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A key given twice, found by sorting: objects may hold a million annotations. */
+static const char *duplicate_key(const cJSON *obj, size_t n)
+{
+	const char **names = malloc(n * sizeof(*names));
+	const char *dup = NULL;
+	size_t i = 0;
+
+	if (names == NULL)
+		return NULL;
+	for (const cJSON *it = obj->child; it; it = it->next)
+		names[i++] = it->string;
+	qsort(names, n, sizeof(*names), by_name);
+	for (i = 1; i < n && dup == NULL; i++)
+		if (strcmp(names[i - 1], names[i]) == 0)
+			dup = names[i];
+	free(names);
+	return dup;
+}
+
 int json_keys(const cJSON *obj, const char *path, const char *const *allowed, struct rterr *e)
 {
 	char sub[512];
+	const char *dup;
+	size_t n = 0;
 
-	for (const cJSON *it = obj->child; it; it = it->next) {
+	for (const cJSON *it = obj->child; it; it = it->next, n++) {
 		json_key_path(sub, sizeof(sub), path, it->string);
 		if (allowed && !allowed_key(it->string, allowed))
 			return rterr_set(e, 0, "%s: unknown key", sub);
-		for (const cJSON *other = obj->child; other != it; other = other->next)
-			if (strcmp(other->string, it->string) == 0)
-				return rterr_set(e, 0, "%s: key given twice", sub);
 	}
+	if (n > 1 && (dup = duplicate_key(obj, n)) != NULL)
+		return rterr_set(e, 0, "%s: key given twice", json_key_path(sub, sizeof(sub), path, dup));
 	return 0;
 }
 
@@ -231,8 +256,11 @@ static int raw_integer(const cJSON *it, bool *negative, unsigned long long *v)
 	p += *negative;
 	dot = strchr(p, '.');
 	ex = strpbrk(p, "eE");
-	if (ex)
+	if (ex) {
 		exp = strtol(ex + 1, NULL, 10);
+		/* Far beyond any 64-bit integer either way; keeps the arithmetic below defined. */
+		exp = exp > 100000 ? 100000 : exp < -100000 ? -100000 : exp;
+	}
 	for (const char *q = p; *q && q != ex; q++) {
 		if (*q == '.')
 			continue;
