@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "syscalls.h"
 
 #define NAMES(t) (sizeof(t) / sizeof(t[0]))
 
@@ -159,6 +160,8 @@ static int apply_lsm(const struct attrs_config *a, struct rterr *e)
 	char buf[4200];
 
 	if (a->apparmor_profile) {
+		if (strlen(a->apparmor_profile) + 6 >= sizeof(buf))
+			return rterr_set(e, ENAMETOOLONG, "AppArmor profile");
 		const char *path = access("/proc/self/attr/apparmor/exec", F_OK) == 0
 					   ? "/proc/self/attr/apparmor/exec"
 					   : "/proc/self/attr/exec";
@@ -183,8 +186,7 @@ int attrs_apply_privileged(const struct attrs_config *a, struct rterr *e)
 		if (write_proc("/proc/self/oom_score_adj", buf, e, "oom_score_adj") < 0)
 			return -1;
 	}
-	/* ioprio_set(IOPRIO_WHO_PROCESS, self, class << 13 | level) */
-	if (a->has_ioprio && syscall(SYS_ioprio_set, 1, 0, a->ioprio_class << 13 | a->ioprio_level) < 0)
+	if (a->has_ioprio && sys_ioprio_set_process(0, a->ioprio_class, a->ioprio_level) < 0)
 		return rterr_set(e, errno, "set I/O priority class %d level %d", a->ioprio_class,
 				 a->ioprio_level);
 	return apply_lsm(a, e);
@@ -208,19 +210,10 @@ int attrs_caps_before_uid(const struct attrs_config *a, struct rterr *e)
 	return 0;
 }
 
-struct cap_header {
-	uint32_t version;
-	int pid;
-};
-struct cap_data {
-	uint32_t effective, permitted, inheritable;
-};
-#define CAP_VERSION_3 0x20080522
-
 int attrs_caps_after_uid(const struct attrs_config *a, struct rterr *e)
 {
-	struct cap_header h = { CAP_VERSION_3, 0 };
-	struct cap_data d[2];
+	struct rt_cap_header h = { RT_CAP_VERSION_3, 0 };
+	struct rt_cap_data d[2];
 
 	if (!a->caps_set)
 		return 0;
@@ -229,7 +222,7 @@ int attrs_caps_after_uid(const struct attrs_config *a, struct rterr *e)
 		d[i].permitted = (uint32_t)(a->caps[CAPS_PERMITTED] >> (32 * i));
 		d[i].inheritable = (uint32_t)(a->caps[CAPS_INHERITABLE] >> (32 * i));
 	}
-	if (syscall(SYS_capset, &h, d) < 0)
+	if (sys_capset(&h, d) < 0)
 		return rterr_set(e, errno, "capset");
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return rterr_set(e, errno, "clear the ambient set");

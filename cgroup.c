@@ -410,7 +410,8 @@ static int write_path(const char *path, pid_t pid)
 
 /* The target's current cgroup, re-read now, and again (a bounded number of times) if the
  * init moved on between reading and joining. */
-static int join_fallback(struct cg_plan *p, pid_t target, pid_t pid, int first, struct rterr *e)
+static int join_fallback(struct cg_plan *p, const struct target *target, pid_t pid, int first,
+			 struct rterr *e)
 {
 	const struct cg_join *j = &p->j[p->v2];
 	char cur[PATH_MAX], prev[PATH_MAX] = "";
@@ -418,7 +419,9 @@ static int join_fallback(struct cg_plan *p, pid_t target, pid_t pid, int first, 
 	int r = first;
 
 	for (int i = 0; i < FALLBACK_TRIES; i++) {
-		if (current_v2(target, cur, sizeof(cur), &sub) < 0)
+		/* Read, then checked: what was read is our target's, not a reused pid's. */
+		if (current_v2(target->pid, cur, sizeof(cur), &sub) < 0 ||
+		    target_check(target, &sub) < 0)
 			return rterr_set(e, 0, "join cgroup %s: %s; fallback: %s", j->path,
 					 rt_strerror(-first), sub.msg);
 		if (strcmp(cur, prev) == 0)
@@ -440,7 +443,7 @@ static int join_fallback(struct cg_plan *p, pid_t target, pid_t pid, int first, 
 			 cur, rt_strerror(-r));
 }
 
-static int join_v2(struct cg_plan *p, pid_t target, pid_t pid, struct rterr *e)
+static int join_v2(struct cg_plan *p, const struct target *target, pid_t pid, struct rterr *e)
 {
 	const struct cg_join *j = &p->j[p->v2];
 	int r = j->dirfd >= 0 ? write_pid(j->dirfd, pid) : -j->open_err;
@@ -465,7 +468,8 @@ int cg_join_v1_self(const struct cg_plan *p, struct rterr *e)
 	return 0;
 }
 
-int cg_join_v2(struct cg_plan *p, pid_t target, pid_t pid, bool born_there, struct rterr *e)
+int cg_join_v2(struct cg_plan *p, const struct target *target, pid_t pid, bool born_there,
+	       struct rterr *e)
 {
 	if (p->v2 < 0)
 		return 0;

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "target.h"
 
 #define CG_MAX 32
 
@@ -55,7 +56,8 @@ int cg_plan_open(const struct config *c, pid_t target, struct cg_plan *p, struct
 /* The v2 directory to be born into with clone3(CLONE_INTO_CGROUP), or -1. */
 int cg_clone_fd(const struct cg_plan *p);
 /* Parent: moves pid into the v2 cgroup unless it was born there. */
-int cg_join_v2(struct cg_plan *p, pid_t target, pid_t pid, bool born_there, struct rterr *e);
+int cg_join_v2(struct cg_plan *p, const struct target *target, pid_t pid, bool born_there,
+	       struct rterr *e);
 /* Child: moves itself into every v1 cgroup. "0" into "tasks" moves the calling thread without
  * the global threadgroup lock that a pid written to cgroup.procs takes, whose RCU grace
  * period costs milliseconds (measured: median 11 ms against 25 us). */

@@ -8,10 +8,8 @@
 
 #include "cgroup.h"
 #include "jsonutil.h"
+#include "syscalls.h"
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
 
 /* Ordered as a join would go through them: the user namespace first. */
 const struct ns_kind ns_kinds[NS_COUNT] = {

@@ -174,7 +174,6 @@ int ns_join_rest(struct ns_plan *p, struct rterr *e)
 void ns_plan_close(struct ns_plan *p)
 {
 	for (size_t i = 0; i < p->n; i++)
-		if (p->j[i].fd >= 0)
-			close(p->j[i].fd);
+		close(p->j[i].fd);
 	p->n = 0;
 }

@@ -1,6 +1,7 @@
 /* Entering the container's namespaces. Every fd is opened before the first setns. */
 #ifndef RTEXEC_NSEXEC_H
 #define RTEXEC_NSEXEC_H
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -12,7 +13,7 @@ struct ns_join {
 	enum ns_type type;
 	int fd;		  /* the namespace file, always open */
 	bool from_target; /* joinable through the target's pidfd */
-	char path[256];	  /* what fd was opened from, for messages and the plan */
+	char path[PATH_MAX]; /* what fd was opened from, for messages and the plan */
 };
 
 struct ns_plan {

@@ -221,7 +221,7 @@ static void join_cgroups(struct run *r, int fd, bool born_in_cgroup)
 	int err;
 
 	/* Paused meanwhile? The child would freeze with the cgroup before its exec. */
-	if (cg_join_v2(&r->cg, r->t.pid, r->child, born_in_cgroup, &e) < 0 ||
+	if (cg_join_v2(&r->cg, &r->t, r->child, born_in_cgroup, &e) < 0 ||
 	    cg_check_frozen(&r->cg, &e) < 0) {
 		kill_child(r->child);
 		die("%s", e.msg);
@@ -297,10 +297,11 @@ int main(int argc, char **argv)
 			die("write plan: %s", rt_strerror(errno));
 		return 0;
 	}
+	/* Signals blocked first: a SIGTERM now must not leave the temporary pid file behind. */
+	r.sigfd = signals_setup(&r.orig_mask);
 	atexit(cleanup);
 	if (pidfile_prepare(&pf, r.c.pid_file, &e) < 0)
 		die("%s", e.msg);
-	r.sigfd = signals_setup(&r.orig_mask);
 	spawn(&r);
 	ns_plan_close(&r.ns);
 	cg_plan_close(&r.cg);

@@ -63,6 +63,27 @@ static inline int sys_sched_setattr(pid_t pid, struct rt_sched_attr *attr, unsig
 	return (int)syscall(SYS_sched_setattr, pid, attr, flags);
 }
 
+/* capset(2) with _LINUX_CAPABILITY_VERSION_3: two 32-bit halves of each set. */
+struct rt_cap_header {
+	uint32_t version;
+	int pid;
+};
+struct rt_cap_data {
+	uint32_t effective, permitted, inheritable;
+};
+#define RT_CAP_VERSION_3 0x20080522
+
+static inline int sys_capset(struct rt_cap_header *h, struct rt_cap_data d[2])
+{
+	return (int)syscall(SYS_capset, h, d);
+}
+
+/* ioprio_set(IOPRIO_WHO_PROCESS, pid, class << 13 | level) */
+static inline int sys_ioprio_set_process(pid_t pid, int cls, int level)
+{
+	return (int)syscall(SYS_ioprio_set, 1, pid, cls << 13 | level);
+}
+
 static inline int sys_close_range(unsigned first, unsigned last, unsigned flags)
 {
 	return (int)syscall(SYS_close_range, first, last, flags);

@@ -104,7 +104,7 @@ int target_open(const struct config *c, struct target *t, struct rterr *e)
 				 t->pid, t->start_time, c->start_time);
 	t->pidfd = sys_pidfd_open(t->pid, 0);
 	if (t->pidfd < 0 && errno != ENOSYS)
-		return rterr_set(e, errno == ESRCH ? ESRCH : errno, "target %d: pidfd_open", t->pid);
+		return rterr_set(e, errno, "target %d: pidfd_open", t->pid);
 	/* The pidfd pins the process we checked only if the pid was not reused in between. */
 	return target_check(t, e);
 }
