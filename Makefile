@@ -21,7 +21,7 @@ SRCS := rtexec.c cli.c config.c jsonutil.c target.c nsexec.c process.c passwd.c 
 OBJS := $(SRCS:%.c=$(B)/%.o)
 CJSON := $(B)/cjson
 UNIT_SRCS := cli.c config.c jsonutil.c log.c passwd.c target.c cgroup.c fsutil.c affinity.c attrs.c
-UNIT_TESTS := test/unit/test_config.c test/unit/test_cli.c test/unit/test_jsonutil.c test/unit/test_cgroup.c test/unit/test_affinity.c
+UNIT_TESTS := test/unit/test_config.c test/unit/test_cli.c test/unit/test_jsonutil.c test/unit/test_cgroup.c test/unit/test_affinity.c test/unit/test_attrs.c
 
 .PHONY: all deps install uninstall clean check unit integration demo bench
 all: rtexec

@@ -1,5 +1,6 @@
 #include "attrs.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -192,6 +193,50 @@ int attrs_apply_privileged(const struct attrs_config *a, struct rterr *e)
 	return apply_lsm(a, e);
 }
 
+int caps_parse_status(const char *status, uint64_t caps[CAP_SETS])
+{
+	static const char *const keys[CAP_SETS] = { "\nCapBnd:", "\nCapEff:", "\nCapInh:",
+		"\nCapPrm:", "\nCapAmb:" };
+
+	for (int i = 0; i < CAP_SETS; i++) {
+		const char *p = strstr(status, keys[i]);
+		char *end;
+
+		if (p == NULL)
+			return -1;
+		p += strlen(keys[i]) + strspn(p + strlen(keys[i]), " \t");
+		if (!isxdigit((unsigned char)*p))
+			return -1; /* strtoull would skip a newline and read the next line */
+		caps[i] = strtoull(p, &end, 16);
+		if (*end != '\n' && *end != '\0')
+			return -1;
+	}
+	return 0;
+}
+
+int attrs_default_caps(struct attrs_config *a, pid_t target, unsigned uid, struct rterr *e)
+{
+	char path[64], *status;
+	int err, r;
+
+	if (a->caps_set)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)target);
+	if ((status = read_file_alloc(AT_FDCWD, path, 1 << 20, &err)) == NULL)
+		return rterr_set(e, -err, "target %d: read %s", (int)target, path);
+	r = caps_parse_status(status, a->caps);
+	free(status);
+	if (r < 0)
+		return rterr_set(e, 0, "target %d: no capability sets in %s", (int)target, path);
+	a->caps_set = true;
+	a->bounding_only = uid != 0;
+	if (a->bounding_only)
+		for (int i = 0; i < CAP_SETS; i++)
+			if (i != CAPS_BOUNDING)
+				a->caps[i] = 0;
+	return 0;
+}
+
 /* Before the uid switch: the bounding set needs CAP_SETPCAP, and keep-caps lets the
  * permitted set survive a switch away from uid 0. */
 int attrs_caps_before_uid(const struct attrs_config *a, struct rterr *e)
@@ -205,7 +250,7 @@ int attrs_caps_before_uid(const struct attrs_config *a, struct rterr *e)
 			return rterr_set(e, errno, "drop %s from the bounding set",
 					 cap_name(cap) ? cap_name(cap) : "capability");
 	}
-	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+	if (!a->bounding_only && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return rterr_set(e, errno, "prctl PR_SET_KEEPCAPS");
 	return 0;
 }
@@ -215,7 +260,7 @@ int attrs_caps_after_uid(const struct attrs_config *a, struct rterr *e)
 	struct rt_cap_header h = { RT_CAP_VERSION_3, 0 };
 	struct rt_cap_data d[2];
 
-	if (!a->caps_set)
+	if (!a->caps_set || a->bounding_only)
 		return 0;
 	for (int i = 0; i < 2; i++) {
 		d[i].effective = (uint32_t)(a->caps[CAPS_EFFECTIVE] >> (32 * i));

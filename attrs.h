@@ -4,6 +4,7 @@
 #define RTEXEC_ATTRS_H
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "log.h"
 
@@ -22,6 +23,7 @@ struct attrs_config {
 	struct rlimit_config rlimits[RLIMITS_MAX];
 	unsigned nrlimits;
 	bool caps_set;
+	bool bounding_only; /* from the target, for a non-root command: the bounding set only */
 	uint64_t caps[CAP_SETS];
 	bool no_new_privs;
 	bool has_oom_score_adj;
@@ -43,6 +45,12 @@ int ioprio_class_from_name(const char *name);
 /* Parent, before anything runs: an LSM field needs that LSM enabled on this host;
  * capabilities the kernel lacks are dropped with a warning. */
 int attrs_check_host(struct attrs_config *a, struct rterr *e);
+/* Parent: without "capabilities", the command gets the target's (as runc exec gives the
+ * container's): all five sets for uid 0, the bounding set alone for another uid (the kernel
+ * clears the rest at the uid switch). */
+int attrs_default_caps(struct attrs_config *a, pid_t target, unsigned uid, struct rterr *e);
+/* Pure: the Cap* lines of /proc/PID/status into caps[]; 0, or -1 if one is missing. */
+int caps_parse_status(const char *status, uint64_t caps[CAP_SETS]);
 /* Child, with the host's privileges, before entering the user namespace: rlimits (raising a
  * hard limit), oom_score_adj (lowering it), the RT I/O class, the LSM label of the exec. */
 int attrs_apply_privileged(const struct attrs_config *a, struct rterr *e);

@@ -200,7 +200,9 @@ static void resolve(struct run *r)
 	struct placement_request req = { r->c.transition, r->c.isolated_cpus,
 					 r->c.process.cpu_initial, r->c.process.cpu_final, cpus,
 					 r->cg.v2_root[0] ? r->cg.v2_root : NULL };
-	if (placement_resolve(&req, &r->pl, &e) < 0 || attrs_check_host(&r->c.process.attrs, &e) < 0)
+	if (placement_resolve(&req, &r->pl, &e) < 0 ||
+	    attrs_default_caps(&r->c.process.attrs, r->t.pid, r->c.process.uid, &e) < 0 ||
+	    attrs_check_host(&r->c.process.attrs, &e) < 0)
 		die("%s", e.msg);
 	free(cpus);
 }

@@ -345,7 +345,7 @@ attrs_alone() {
 		"0 $(hexmask) $(hexmask) $(hexmask) $(hexmask) $(hexmask)" \
 		"$k: capabilities {}: every set empty"
 	show ''
-	is "$(field CapBnd)" "$CAPBND_DEFAULT" "$k: no capabilities: the bounding set is untouched ($CAPBND_DEFAULT)"
+	is "$(field CapBnd)" "$CAPBND_DEFAULT" "$k: no capabilities: the container init's bounding set ($CAPBND_DEFAULT), as runc exec"
 
 	show ",\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_FOO\"]}"
 	is "$RC $(field CapBnd)" "0 $(hexmask 5)" "$k: unknown capability CAP_FOO: runs, CAP_KILL kept"
@@ -411,7 +411,7 @@ attrs_nonroot() {
 		"$k: uid 1, additionalGids [3,4], umask 7"
 	show ',"user":{"uid":1000,"gid":1000}'
 	is "$(field CapPrm) $(field CapEff) $(field CapBnd)" \
-		"$(hexmask) $(hexmask) $CAPBND_DEFAULT" "$k: uid 1000 without capabilities: none"
+		"$(hexmask) $(hexmask) $CAPBND_DEFAULT" "$k: uid 1000 without capabilities: none, the init's bounding set"
 	show ',"user":{"uid":1000,"gid":1000},"capabilities":{"bounding":["CAP_CHOWN","CAP_KILL","CAP_NET_RAW"],"effective":["CAP_KILL","CAP_CHOWN"],"permitted":["CAP_KILL","CAP_CHOWN","CAP_NET_RAW"],"inheritable":["CAP_KILL","CAP_NET_RAW"],"ambient":["CAP_KILL","CAP_NET_RAW"]}'
 	is "$RC $(field CapBnd) $(field CapInh) $(field CapAmb) $(field CapPrm) $(field CapEff)" \
 		"0 $(hexmask 0 5 13) $(hexmask 5 13) $(hexmask 5 13) $(hexmask 5 13) $(hexmask 5 13)" \
@@ -452,13 +452,26 @@ install_show() {
 	printf '%s\n' "$SHOW" >"$CTR_ROOTFS/show" && chmod 755 "$CTR_ROOTFS/show"
 }
 
+# The capability sets an exec gets by default: the container init's (as runc exec).
+init_capbnd() {
+	sed -n 's/^CapBnd:[[:space:]]*//p' "/proc/$P/status"
+}
+popcount() {
+	_v=$((0x$1)) _n=0
+	while [ "$_v" -ne 0 ]; do
+		_n=$((_n + (_v & 1)))
+		_v=$((_v >> 1))
+	done
+	echo "$_n"
+}
+
 # runc: no user namespace, the host's root; rtexec's own bounding set is the caller's.
 start_runc_ctr
 case $? in
 0)
 	P=$CTR_PID
 	install_show
-	CAPBND_DEFAULT=$(caller_status CapBnd)
+	CAPBND_DEFAULT=$(init_capbnd)
 	attrs_alone runc
 	attrs_nonroot runc
 	attrs_together runc 1
@@ -472,7 +485,7 @@ start_unshare_ctr --user || bail "cannot start an unshare --user container"
 P=$CTR_PID
 USER_P=$P
 install_show
-CAPBND_DEFAULT=$ALL_CAPS
+CAPBND_DEFAULT=$(init_capbnd)
 attrs_alone user
 attrs_together user 0
 # Only uid 0 exists there: another uid is refused, never silently 0.
@@ -487,7 +500,7 @@ case $? in
 0)
 	P=$CTR_PID
 	install_show
-	CAPBND_DEFAULT=$ALL_CAPS
+	CAPBND_DEFAULT=$(init_capbnd)
 	attrs_alone mapped
 	attrs_nonroot mapped
 	attrs_together mapped 1
@@ -515,9 +528,11 @@ is "$(cat /proc/$$/oom_score_adj)" "$CALLER_OOM" "dry-run changed nothing (oom_s
 no_leftovers "dry-run: nothing running" "$P"
 
 rx "$(cfg "$P" '"process":{"args":["true"]}')" --dry-run
-is "$(printf '%s\n' "$OUT" | jq -c '[.rlimits, (.process | del(.env, .args, .cwd))]')" \
+is "$(printf '%s\n' "$OUT" | jq -c '[.rlimits, (.process | del(.env, .args, .cwd, .capabilities))]')" \
 	'[[],{"user":{"uid":0,"gid":0,"umask":18,"additionalGids":[]},"noNewPrivileges":false}]' \
-	"dry-run without attributes: no rlimits, no oomScoreAdj/ioPriority/capabilities"
+	"dry-run without attributes: no rlimits, no oomScoreAdj/ioPriority"
+is "$(printf '%s\n' "$OUT" | jq '.process.capabilities.bounding | length')" "$(popcount "$(init_capbnd)")" \
+	"dry-run without capabilities: the init's bounding set, as runc exec"
 rx "$(cfg "$P" '"process":{"args":["true"],"ioPriority":{"class":"IOPRIO_CLASS_RT","priority":7},"oomScoreAdj":0}')" --dry-run
 is "$(printf '%s\n' "$OUT" | jq -c '[.process.ioPriority, .process.oomScoreAdj]')" \
 	'[{"class":"IOPRIO_CLASS_RT","priority":7},0]' "dry-run: ioPriority RT 7, oomScoreAdj 0 shown"
