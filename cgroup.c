@@ -499,14 +499,30 @@ int cg_check_frozen(const struct cg_plan *p, struct rterr *e)
 	return r;
 }
 
+/* The v2 cgroup the child will end up in: the one joined, or before the join the plan's,
+ * unless that one has controllers enabled for children (v2 "no internal processes": the
+ * write will answer EBUSY and the fallback, the target's cgroup, is where it lands). */
+static const char *v2_expected(const struct cg_plan *p)
+{
+	const struct cg_join *j = &p->j[p->v2];
+	char ctl[256];
+
+	if (p->joined[0])
+		return p->joined;
+	if (j->can_fallback && j->fallback[0] && j->dirfd >= 0 &&
+	    read_file(j->dirfd, "cgroup.subtree_control", ctl, sizeof(ctl)) == 0 &&
+	    ctl[strspn(ctl, " \n")] != '\0' && strcmp(j->path, p->v2_root) != 0)
+		return j->fallback;
+	return j->path;
+}
+
 char *cg_effective_cpus(const struct cg_plan *p)
 {
 	char path[PATH_MAX + 32], *list = NULL;
 	int err;
 
 	if (p->v2 >= 0) {
-		snprintf(path, sizeof(path), "%s/cpuset.cpus.effective",
-			 p->joined[0] ? p->joined : p->j[p->v2].path);
+		snprintf(path, sizeof(path), "%s/cpuset.cpus.effective", v2_expected(p));
 		list = read_file_alloc(AT_FDCWD, path, 1 << 20, &err);
 	}
 	for (size_t i = 0; i < p->n && (list == NULL || list[0] == '\0' || list[0] == '\n'); i++) {
