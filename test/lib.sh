@@ -402,6 +402,9 @@ leftovers() {
 no_leftovers() {
 	_nl_name=$1
 	shift
+	# A killed process takes a moment to be gone on a loaded machine: what is still there
+	# after 3 s is a real leftover.
+	wait_for 3 eval '[ -z "$(leftovers "$@")" ]' || true
 	is "$(leftovers "$@")" "" "$_nl_name"
 }
 
