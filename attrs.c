@@ -246,9 +246,12 @@ int attrs_caps_before_uid(const struct attrs_config *a, struct rterr *e)
 	for (int cap = 0; cap < 64; cap++) {
 		if (a->caps[CAPS_BOUNDING] >> cap & 1)
 			continue;
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+			if (errno == EINVAL)
+				break; /* past the kernel's last capability */
 			return rterr_set(e, errno, "drop %s from the bounding set",
 					 cap_name(cap) ? cap_name(cap) : "capability");
+		}
 	}
 	if (!a->bounding_only && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return rterr_set(e, errno, "prctl PR_SET_KEEPCAPS");
