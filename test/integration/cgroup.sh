@@ -135,3 +135,33 @@ else
 	skip "runc container" "runc did not start a container"
 fi
 is "$(leftovers)" "" "nothing of rtexec is left running"
+
+# ---- paused between planning and the join: refused, and rtexec does not hang on it (its
+# child, frozen with the cgroup, dies of its SIGKILL once the container is resumed)
+if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
+	printf '%s\n' "$(cfg "$CTR_PID" '"process":{"args":["true"]}')" >"$T/late.json"
+	# The parent is held 1.5 s on its way back from clone3, the child already born.
+	strace -f -q -o "$T/late.log" -e trace=clone3 -e inject=clone3:delay_exit=1500000 \
+		"$RTEXEC" -f "$T/late.json" >"$T/late.out" 2>"$T/rx.err" &
+	spid=$!
+	defer "runc resume $CTR_ID; kill -9 $spid"
+	late_child() {
+		R=$(children "$spid")
+		[ -n "$R" ] && [ -n "$(children "$R")" ]
+	}
+	if wait_for 10 late_child; then
+		runc pause "$CTR_ID"
+		exited() { grep -q "^$R  *+++ exited" "$T/late.log"; }
+		wait_for 20 exited
+		ok "paused after planning: rtexec ends instead of hanging" exited
+		is "$(sed -n "s/^$R  *+++ exited with \([0-9]*\) +++\$/\1/p" "$T/late.log")" 125 \
+			"paused after planning: 125"
+		like "$(cat "$T/rx.err")" "rtexec: join cgroup *paused*" "paused after planning: one line, says paused"
+		is "$(wc -l <"$T/rx.err")" 1 "paused after planning: exactly one line"
+		runc resume "$CTR_ID"
+		wait "$spid"
+		no_leftovers "paused after planning: nothing left once resumed" "$CTR_PID"
+	else
+		fail "paused after planning: rtexec's child did not show up"
+	fi
+fi
