@@ -443,7 +443,7 @@ void placement_free(struct placement *p)
 	cpumask_free(&p->final);
 }
 
-char *affinity_current(void)
+static char *affinity_current(void)
 {
 	struct cpumask m;
 	size_t n = kernel_ncpus();
@@ -459,4 +459,15 @@ char *affinity_current(void)
 	s = cpulist_format(&m);
 	cpumask_free(&m);
 	return s;
+}
+
+void affinity_log(const char *when)
+{
+	char *list;
+
+	if (log_level < LOG_DEBUG)
+		return;
+	list = affinity_current();
+	debug("CPU affinity %s: %s", when, list ? list : "?");
+	free(list);
 }

@@ -72,7 +72,7 @@ int placement_apply_final(const struct placement *p, pid_t pid, struct rterr *e)
 struct sched_config;
 int sched_apply(const struct sched_config *s, pid_t pid, struct rterr *e);
 void placement_free(struct placement *p);
-/* The calling thread's affinity, for debug messages; malloc'd. */
-char *affinity_current(void);
+/* Logs the calling thread's affinity at debug level ("CPU affinity WHEN: LIST"). */
+void affinity_log(const char *when);
 
 #endif

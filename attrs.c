@@ -14,8 +14,6 @@
 #include "fsutil.h"
 #include "syscalls.h"
 
-#define NAMES(t) (sizeof(t) / sizeof(t[0]))
-
 static const char *const rlimit_names[RLIMITS_MAX] = {
 	[RLIMIT_CPU] = "RLIMIT_CPU",	       [RLIMIT_FSIZE] = "RLIMIT_FSIZE",
 	[RLIMIT_DATA] = "RLIMIT_DATA",	       [RLIMIT_STACK] = "RLIMIT_STACK",
@@ -51,7 +49,7 @@ int rlimit_from_name(const char *name)
 
 int cap_from_name(const char *name)
 {
-	for (size_t i = 0; i < NAMES(cap_names); i++)
+	for (size_t i = 0; i < ARRAY_LEN(cap_names); i++)
 		if (strcmp(name, cap_names[i]) == 0)
 			return (int)i;
 	return -1;
@@ -59,7 +57,7 @@ int cap_from_name(const char *name)
 
 const char *cap_name(int cap)
 {
-	return cap >= 0 && (size_t)cap < NAMES(cap_names) ? cap_names[cap] : NULL;
+	return cap >= 0 && (size_t)cap < ARRAY_LEN(cap_names) ? cap_names[cap] : NULL;
 }
 
 const char *const *cap_set_names(void)
@@ -72,7 +70,7 @@ int ioprio_class_from_name(const char *name)
 	static const char *const classes[] = { "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
 		"IOPRIO_CLASS_IDLE" };
 
-	for (size_t i = 0; i < NAMES(classes); i++)
+	for (size_t i = 0; i < ARRAY_LEN(classes); i++)
 		if (strcmp(name, classes[i]) == 0)
 			return (int)i + 1;
 	return -1;

@@ -10,7 +10,6 @@
 #include "jsonutil.h"
 #include "syscalls.h"
 
-
 /* Ordered as a join would go through them: the user namespace first. */
 const struct ns_kind ns_kinds[NS_COUNT] = {
 	[NS_USER] = { "user", "user", NULL, CLONE_NEWUSER },
@@ -226,7 +225,6 @@ static const struct {
 	{ "SCHED_FLAG_DL_OVERRUN", 0x04 }, { "SCHED_FLAG_KEEP_POLICY", 0x08 },
 	{ "SCHED_FLAG_KEEP_PARAMS", 0x10 }, { "SCHED_FLAG_UTIL_CLAMP_MIN", 0x20 },
 	{ "SCHED_FLAG_UTIL_CLAMP_MAX", 0x40 } };
-#define NAMES(t) (sizeof(t) / sizeof(t[0]))
 
 static int sched_policy(const cJSON *it, struct sched_config *s, struct rterr *e)
 {
@@ -236,7 +234,7 @@ static int sched_policy(const cJSON *it, struct sched_config *s, struct rterr *e
 		return rterr_set(e, 0, "process.scheduler.policy: is required");
 	if (json_string(it, "process.scheduler.policy", true, &name, e) < 0)
 		return -1;
-	for (size_t i = 0; i < NAMES(sched_policies); i++) {
+	for (size_t i = 0; i < ARRAY_LEN(sched_policies); i++) {
 		if (strcmp(name, sched_policies[i].name) == 0) {
 			s->policy = sched_policies[i].value;
 			s->name = sched_policies[i].name;
@@ -257,9 +255,9 @@ static int sched_flag_list(const cJSON *arr, struct sched_config *s, struct rter
 	if (json_strings(arr, "process.scheduler.flags", &names, &n, e) < 0)
 		return -1;
 	for (i = 0; i < n && r == 0; i++) {
-		for (k = 0; k < NAMES(sched_flags) && strcmp(names[i], sched_flags[k].name); k++)
+		for (k = 0; k < ARRAY_LEN(sched_flags) && strcmp(names[i], sched_flags[k].name); k++)
 			;
-		if (k == NAMES(sched_flags))
+		if (k == ARRAY_LEN(sched_flags))
 			r = rterr_set(e, 0, "process.scheduler.flags[%zu]: unknown flag \"%s\"", i,
 				      names[i]);
 		else

@@ -29,7 +29,7 @@ const char *rt_strerror(int errnum)
 		{ EPROTO, "Protocol error" },
 	};
 
-	for (size_t i = 0; i < sizeof(glibc) / sizeof(glibc[0]); i++)
+	for (size_t i = 0; i < ARRAY_LEN(glibc); i++)
 		if (glibc[i].err == errnum)
 			return glibc[i].text;
 	return strerror(errnum);
@@ -56,7 +56,7 @@ int log_level_parse(const char *name, enum log_level *out)
 {
 	static const char *const names[] = { "error", "warn", "info", "debug" };
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
 		if (strcmp(name, names[i]) == 0) {
 			*out = (enum log_level)i;
 			return 0;

@@ -3,6 +3,7 @@
 #define RTEXEC_LOG_H
 #include <stddef.h>
 
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define NORETURN __attribute__((noreturn))
 

@@ -61,14 +61,6 @@ int home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n)
 	return 0;
 }
 
-static void log_affinity(const char *when)
-{
-	char *list = affinity_current();
-
-	debug("CPU affinity %s: %s", when, list ? list : "?");
-	free(list);
-}
-
 /* Armed at birth and again after every credential change (setns into a user namespace,
  * setuid), which resets both the parent-death signal and, where fs.suid_dumpable is not 0,
  * dumpability.
@@ -278,8 +270,7 @@ void child_main(const struct child_args *a)
 		fail(a, EXIT_RTEXEC, &e);
 	if (sync_wait_go(a->sync_fd) < 0)
 		_exit(EXIT_RTEXEC);
-	if (log_level >= LOG_DEBUG)
-		log_affinity("after joining the cgroup");
+	affinity_log("after joining the cgroup");
 	if (attrs_apply_privileged(&a->c->process.attrs, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	harden(a);

@@ -250,11 +250,7 @@ static void spawn(struct run *r)
 	/* Pinned before the fork, the child never runs on another CPU until its final affinity. */
 	if (placement_pin_initial(&r->pl, &e) < 0 || ns_join_for_children(&r->ns, &e) < 0)
 		die("%s", e.msg);
-	if (log_level >= LOG_DEBUG) {
-		char *list = affinity_current();
-		debug("CPU affinity before joining the cgroup: %s", list ? list : "?");
-		free(list);
-	}
+	affinity_log("before joining the cgroup");
 	/* Born into the cgroup only without a pin: the cpuset transition must see the pin. */
 	r->child = fork_child(pinned ? -1 : cg_clone_fd(&r->cg), &born_in_cgroup);
 	if (r->child < 0)

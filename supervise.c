@@ -25,7 +25,7 @@ void forwarded_signals(sigset_t *set)
 		SIGIO, SIGPWR };
 
 	sigemptyset(set);
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
 		sigaddset(set, sigs[i]);
 	for (int s = SIGRTMIN; s <= SIGRTMAX; s++)
 		sigaddset(set, s);
@@ -168,7 +168,7 @@ int wait_exec(pid_t child, int sync_fd, int sigfd, ready_fn on_ready, void *ctx,
 				  sigabbrev((int)si.ssi_signo));
 			return kill_child(child);
 		}
-		if (ndeferred < sizeof(deferred) / sizeof(deferred[0]))
+		if (ndeferred < ARRAY_LEN(deferred))
 			deferred[ndeferred++] = si;
 	}
 }
