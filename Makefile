@@ -17,13 +17,13 @@ CFLAGS ?= $(OPT)
 LDFLAGS ?= -static -Wl,--gc-sections -Wl,-z,relro,-z,now
 DEPCFLAGS := -Os -w -std=c99
 
-SRCS := rtexec.c cli.c config.c jsonutil.c target.c nsexec.c process.c passwd.c pidfile.c supervise.c sync.c plan.c log.c cgroup.c fsutil.c affinity.c attrs.c
+SRCS := rtexec.c cli.c config.c jsonutil.c target.c nsexec.c process.c env.c pidfile.c supervise.c sync.c plan.c log.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c
 OBJS := $(SRCS:%.c=$(B)/%.o)
 CJSON := $(B)/cjson
-UNIT_SRCS := cli.c config.c jsonutil.c log.c passwd.c target.c cgroup.c fsutil.c affinity.c attrs.c
-UNIT_TESTS := test/unit/test_config.c test/unit/test_cli.c test/unit/test_jsonutil.c test/unit/test_cgroup.c test/unit/test_affinity.c test/unit/test_attrs.c
+UNIT_SRCS := cli.c config.c jsonutil.c log.c env.c target.c nsexec.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c
+UNIT_TESTS := $(wildcard test/unit/test_*.c)
 
-.PHONY: all deps install uninstall clean check check-asan unit integration demo bench
+.PHONY: all deps install uninstall clean check check-asan unit integration demo bench lint
 all: rtexec
 
 deps:
@@ -77,6 +77,12 @@ check-asan: $(B)/asan/rtexec
 	@sh scripts/deps.sh test
 	ASAN_OPTIONS=detect_leaks=0 RTEXEC=$(CURDIR)/$(B)/asan/rtexec \
 		sh test/run $$(ls test/integration/*.sh | grep -v '/attrs\.sh$$')
+
+# The code's format is .clang-format's (Debian's clang-format 14); CI fails on a difference.
+LINT_SRCS := $(wildcard *.c *.h test/unit/*.c test/unit/*.h test/helpers/*.c)
+lint:
+	@sh scripts/deps.sh lint
+	clang-format --dry-run --Werror $(LINT_SRCS)
 
 demo: rtexec
 	@sh scripts/deps.sh test

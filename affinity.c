@@ -9,151 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
 #include "fsutil.h"
 #include "syscalls.h"
 
-#define LONG_BITS (sizeof(unsigned long) * CHAR_BIT)
 #define NCPUS_FALLBACK 8192 /* x86-64's largest NR_CPUS, where kernel_max cannot be read */
-
-int cpumask_init(struct cpumask *m, size_t nbits)
-{
-	m->nbits = nbits;
-	m->bits = calloc((nbits + LONG_BITS - 1) / LONG_BITS + 1, sizeof(unsigned long));
-	return m->bits ? 0 : -ENOMEM;
-}
-
-void cpumask_free(struct cpumask *m)
-{
-	free(m->bits);
-	m->bits = NULL;
-	m->nbits = 0;
-}
-
-void cpumask_set(struct cpumask *m, size_t cpu)
-{
-	if (cpu < m->nbits)
-		m->bits[cpu / LONG_BITS] |= 1UL << (cpu % LONG_BITS);
-}
-
-bool cpumask_test(const struct cpumask *m, size_t cpu)
-{
-	return m->bits && cpu < m->nbits && (m->bits[cpu / LONG_BITS] >> (cpu % LONG_BITS)) & 1;
-}
-
-long cpumask_first(const struct cpumask *m)
-{
-	for (size_t i = 0; i < m->nbits; i++)
-		if (cpumask_test(m, i))
-			return (long)i;
-	return -1;
-}
-
-static const char *skip_blanks(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == '\n')
-		p++;
-	return p;
-}
-
-/* One decimal CPU number; no sign, below ncpus. */
-static int parse_cpu(const char **p, size_t ncpus, size_t *cpu, const char *text, struct rterr *e)
-{
-	unsigned long long v = 0;
-	const char *s = *p;
-
-	if (*s < '0' || *s > '9')
-		return rterr_set(e, 0, "\"%s\": expected a CPU number at \"%s\"", text, s);
-	for (; *s >= '0' && *s <= '9'; s++) {
-		v = v * 10 + (unsigned)(*s - '0');
-		if (v >= ncpus)
-			return rterr_set(e, 0, "\"%s\": CPU %.*s is beyond the kernel's limit of %zu CPUs",
-					 text, (int)strspn(*p, "0123456789"), *p, ncpus);
-	}
-	*cpu = (size_t)v;
-	*p = s;
-	return 0;
-}
-
-static int parse_element(const char **p, size_t ncpus, struct cpumask *out, const char *text,
-			 struct rterr *e)
-{
-	size_t a, b;
-
-	if (parse_cpu(p, ncpus, &a, text, e) < 0)
-		return -1;
-	b = a;
-	if (**p == '-') {
-		(*p)++;
-		if (parse_cpu(p, ncpus, &b, text, e) < 0)
-			return -1;
-		if (b < a)
-			return rterr_set(e, 0, "\"%s\": range %zu-%zu is reversed", text, a, b);
-	}
-	for (size_t c = a; c <= b; c++)
-		cpumask_set(out, c);
-	return 0;
-}
-
-int cpulist_parse(const char *text, size_t ncpus, struct cpumask *out, struct rterr *e)
-{
-	const char *p = text;
-
-	if (cpumask_init(out, ncpus) < 0)
-		return rterr_set(e, ENOMEM, "CPU list");
-	for (;;) {
-		p = skip_blanks(p);
-		if (*p == '\0')
-			return 0;
-		if (*p != ',' && parse_element(&p, ncpus, out, text, e) < 0)
-			break;
-		p = skip_blanks(p);
-		if (*p == ',') {
-			p++;
-			continue;
-		}
-		if (*p == '\0')
-			return 0;
-		rterr_set(e, 0, "\"%s\": unexpected \"%c\"", text, *p);
-		break;
-	}
-	cpumask_free(out);
-	return -1;
-}
-
-char *cpulist_format(const struct cpumask *m)
-{
-	size_t cap = 64, len = 0;
-	char *s = malloc(cap);
-
-	if (s == NULL)
-		return NULL;
-	s[0] = '\0';
-	for (size_t i = 0; i < m->nbits; i++) {
-		size_t j = i;
-		char item[48];
-		int n;
-
-		if (!cpumask_test(m, i))
-			continue;
-		while (j + 1 < m->nbits && cpumask_test(m, j + 1))
-			j++;
-		n = j == i ? snprintf(item, sizeof(item), "%s%zu", len ? "," : "", i)
-			   : snprintf(item, sizeof(item), "%s%zu-%zu", len ? "," : "", i, j);
-		if (len + (size_t)n + 1 > cap) {
-			char *ns = realloc(s, cap = 2 * (len + (size_t)n + 1));
-			if (ns == NULL) {
-				free(s);
-				return NULL;
-			}
-			s = ns;
-		}
-		memcpy(s + len, item, (size_t)n + 1);
-		len += (size_t)n;
-		i = j;
-	}
-	return s;
-}
 
 /* The kernel compares parameter names with '-' and '_' as the same character. */
 static bool is_key(const char *tok, size_t n, const char *key, size_t klen)
@@ -195,7 +54,7 @@ int cmdline_nohz_full(const char *cmdline, size_t len, char **value)
 			if (n == 0)
 				return 0; /* an empty value counts as absent */
 			*value = strndup(cmdline + start + sizeof(key) - 1, n);
-			return *value ? 1 : -ENOMEM;
+			return *value ? 0 : -ENOMEM;
 		}
 	}
 	return 0;
@@ -213,7 +72,7 @@ long eligible_cpu(const struct cpumask *c, const struct cpumask *isolated)
 	for (size_t i = 0; i < c->nbits; i++)
 		if (cpumask_test(c, i) && !cpumask_test(isolated, i))
 			return (long)i; /* the first housekeeping CPU */
-	return min_c; /* every CPU of the cpuset is isolated */
+	return min_c;			/* every CPU of the cpuset is isolated */
 }
 
 void placement_decide(enum transition tr, bool has_eligible, bool has_initial, bool has_final,
@@ -232,12 +91,13 @@ void placement_decide(enum transition tr, bool has_eligible, bool has_initial, b
 	else if (annotated || !has_initial)
 		*final = FINAL_RESET;
 	else
-		*final = FINAL_UNCHANGED; /* initial without final, no annotation: the kernel decides */
+		*final =
+			FINAL_UNCHANGED; /* initial without final, no annotation: the kernel decides */
 }
 
 /* ---- the host's CPUs: reading /proc and /sys, applying affinity ---- */
 
-static size_t kernel_ncpus(void)
+size_t kernel_ncpus(void)
 {
 	char buf[32];
 	long v;
@@ -266,11 +126,11 @@ static int add_list(struct cpumask *m, const char *list, const char *what, struc
 /* Adds the CPUs listed in a file; absent files and "(null)" add nothing. */
 static int add_file(struct cpumask *m, const char *path, struct rterr *e)
 {
-	int err, r = 0;
-	char *buf = read_file_alloc(AT_FDCWD, path, 1 << 20, &err);
+	char *buf;
+	int r = read_file_alloc(AT_FDCWD, path, 1 << 20, &buf);
 
-	if (buf == NULL)
-		return err == -ENOENT ? 0 : rterr_set(e, -err, "isolated CPUs: read %s", path);
+	if (r < 0)
+		return r == -ENOENT ? 0 : rterr_set(e, -r, "isolated CPUs: read %s", path);
 	if (strncmp(buf, "(null)", 6) != 0)
 		r = add_list(m, buf, path, e);
 	free(buf);
@@ -279,73 +139,67 @@ static int add_file(struct cpumask *m, const char *path, struct rterr *e)
 
 static int add_nohz_full(struct cpumask *m, struct rterr *e)
 {
-	static char cmdline[1 << 16];
-	char *value;
-	int r;
+	char *cmdline = NULL, *value = NULL;
+	int r = read_file_alloc(AT_FDCWD, "/proc/cmdline", 1 << 20, &cmdline);
 
-	if (read_file(AT_FDCWD, "/proc/cmdline", cmdline, sizeof(cmdline)) < 0)
-		cmdline[0] = '\0';
-	r = cmdline_nohz_full(cmdline, strlen(cmdline), &value);
-	if (r <= 0)
+	if (r == 0)
+		r = cmdline_nohz_full(cmdline, strlen(cmdline), &value);
+	free(cmdline);
+	if (r == -ENOMEM)
+		return rterr_set(e, ENOMEM, "isolated CPUs: /proc/cmdline");
+	if (value == NULL)
 		return add_file(m, "/sys/devices/system/cpu/nohz_full", e);
 	r = add_list(m, value, "/proc/cmdline nohz_full=", e);
 	free(value);
 	return r;
 }
 
-static int detect_isolated(const struct placement_request *r, struct cpumask *m, size_t ncpus,
-			   struct rterr *e)
+/* A mask of ncpus bits holding the CPUs of src (sized by the config's parse). */
+static int copy_mask(const struct cpumask *src, size_t ncpus, struct cpumask *dst, struct rterr *e)
+{
+	if (cpumask_init(dst, ncpus) < 0)
+		return rterr_set(e, ENOMEM, "CPU placement");
+	for (size_t i = 0; src && i < src->nbits && i < ncpus; i++)
+		if (cpumask_test(src, i))
+			cpumask_set(dst, i);
+	return 0;
+}
+
+static int detect_isolated(const struct cpu_request *r, const char *v2_root, struct cpumask *m,
+			   size_t ncpus, struct rterr *e)
 {
 	char path[PATH_MAX];
-	struct rterr why;
 
-	if (r->isolated_cpus) {
-		if (cpulist_parse(r->isolated_cpus, ncpus, m, &why) < 0)
-			return rterr_set(e, 0, "config: isolatedCpus: %s", why.msg);
+	if (copy_mask(r->has_isolated ? &r->isolated : NULL, ncpus, m, e) < 0)
+		return -1;
+	if (r->has_isolated)
 		return 0;
-	}
-	if (cpumask_init(m, ncpus) < 0)
-		return rterr_set(e, ENOMEM, "isolated CPUs");
 	if (add_nohz_full(m, e) < 0 || add_file(m, "/sys/devices/system/cpu/isolated", e) < 0)
 		return -1;
-	if (r->v2_root == NULL)
+	if (v2_root == NULL)
 		return 0;
-	snprintf(path, sizeof(path), "%s/cpuset.cpus.isolated", r->v2_root);
+	snprintf(path, sizeof(path), "%s/cpuset.cpus.isolated", v2_root);
 	return add_file(m, path, e);
 }
 
-static int cgroup_cpus(const struct placement_request *r, struct cpumask *m, size_t ncpus,
-		       struct rterr *e)
+static int cgroup_cpus(const char *list, struct cpumask *m, size_t ncpus, struct rterr *e)
 {
 	char all[32], *online = NULL;
 	struct rterr why;
-	const char *list = r->cgroup_cpus;
-	int err, rc;
+	int rc;
 
 	if (list == NULL || list[0] == '\0') {
 		/* No cpuset applies: every online CPU. */
-		online = read_file_alloc(AT_FDCWD, "/sys/devices/system/cpu/online", 1 << 20, &err);
 		snprintf(all, sizeof(all), "0-%zu", ncpus - 1);
-		list = online ? online : all;
+		list = read_file_alloc(AT_FDCWD, "/sys/devices/system/cpu/online", 1 << 20,
+				       &online) == 0
+			       ? online
+			       : all;
 	}
 	rc = cpulist_parse(list, ncpus, m, &why);
 	free(online);
 	if (rc < 0)
 		return rterr_set(e, 0, "cgroup CPUs: %s", why.msg);
-	return 0;
-}
-
-static int request_list(const char *text, const char *what, size_t ncpus, struct cpumask *m,
-			struct rterr *e)
-{
-	struct rterr why;
-
-	if (text == NULL)
-		return cpumask_init(m, ncpus) < 0 ? rterr_set(e, ENOMEM, "%s", what) : 0;
-	if (cpulist_parse(text, ncpus, m, &why) < 0)
-		return rterr_set(e, 0, "config: %s: %s", what, why.msg);
-	if (cpumask_first(m) < 0)
-		return rterr_set(e, 0, "config: %s: the list is empty", what);
 	return 0;
 }
 
@@ -360,20 +214,21 @@ static void fill_masks(struct placement *p)
 			cpumask_set(&p->final, i);
 }
 
-int placement_resolve(const struct placement_request *r, struct placement *p, struct rterr *e)
+int placement_resolve(const struct cpu_request *r, const char *cgroup_list, const char *v2_root,
+		      struct placement *p, struct rterr *e)
 {
 	memset(p, 0, sizeof(*p));
 	p->ncpus = kernel_ncpus();
 	p->transition = r->transition;
-	if (cgroup_cpus(r, &p->cgroup, p->ncpus, e) < 0 ||
-	    detect_isolated(r, &p->isolated, p->ncpus, e) < 0 ||
-	    request_list(r->initial, "process.execCPUAffinity.initial", p->ncpus, &p->initial, e) < 0 ||
-	    request_list(r->final, "process.execCPUAffinity.final", p->ncpus, &p->final, e) < 0) {
+	if (cgroup_cpus(cgroup_list, &p->cgroup, p->ncpus, e) < 0 ||
+	    detect_isolated(r, v2_root, &p->isolated, p->ncpus, e) < 0 ||
+	    copy_mask(r->has_initial ? &r->initial : NULL, p->ncpus, &p->initial, e) < 0 ||
+	    copy_mask(r->has_final ? &r->final : NULL, p->ncpus, &p->final, e) < 0) {
 		placement_free(p);
 		return -1;
 	}
 	p->eligible = eligible_cpu(&p->cgroup, &p->isolated);
-	placement_decide(p->transition, p->eligible >= 0, r->initial != NULL, r->final != NULL,
+	placement_decide(p->transition, p->eligible >= 0, r->has_initial, r->has_final,
 			 &p->initial_kind, &p->final_kind);
 	fill_masks(p);
 	return 0;
@@ -384,55 +239,30 @@ static int set_affinity(pid_t pid, const struct cpumask *m)
 	size_t bytes = (m->nbits + LONG_BITS - 1) / LONG_BITS * sizeof(unsigned long);
 
 	return sched_setaffinity(pid, bytes, (const cpu_set_t *)(const void *)m->bits) < 0 ? -errno
-											  : 0;
+											   : 0;
 }
 
-static int apply(pid_t pid, const struct cpumask *m, const char *what, struct rterr *e)
+static int apply(const struct cpumask *m, const char *what, struct rterr *e)
 {
-	int r = set_affinity(pid, m);
-	char *list;
+	int r = set_affinity(0, m);
+	char *list = NULL;
 
 	if (r == 0)
 		return 0;
-	list = cpulist_format(m);
+	cpulist_format(m, &list);
 	rterr_set(e, -r, "set %s CPU affinity %s", what, list ? list : "?");
 	free(list);
-	return r;
+	return -1;
 }
 
 int placement_pin_initial(const struct placement *p, struct rterr *e)
 {
-	return p->initial_kind == INITIAL_NONE ? 0 : apply(0, &p->initial, "initial", e);
+	return p->initial_kind == INITIAL_NONE ? 0 : apply(&p->initial, "initial", e);
 }
 
-int placement_apply_final(const struct placement *p, pid_t pid, struct rterr *e)
+int placement_apply_final(const struct placement *p, struct rterr *e)
 {
-	return p->final_kind == FINAL_UNCHANGED ? 0 : apply(pid, &p->final, "final", e);
-}
-
-int sched_apply(const struct sched_config *s, pid_t pid, struct rterr *e)
-{
-	struct rt_sched_attr attr = { .size = sizeof(attr),
-				      .sched_policy = (uint32_t)s->policy,
-				      .sched_flags = s->flags,
-				      .sched_nice = s->nice,
-				      .sched_priority = s->priority,
-				      .sched_runtime = s->runtime,
-				      .sched_deadline = s->deadline,
-				      .sched_period = s->period };
-
-	if (!s->set)
-		return 0;
-	if (sys_sched_setattr(pid, &attr, 0) < 0) {
-		int err = errno;
-		rterr_set(e, err, "set scheduler %s priority %u", s->name, s->priority);
-		/* With RT group scheduling a cgroup without RT runtime refuses every RT task. */
-		if (err == EPERM && (s->policy == SCHED_FIFO || s->policy == SCHED_RR))
-			snprintf(e->msg + strlen(e->msg), sizeof(e->msg) - strlen(e->msg),
-				 " (cpu.rt_runtime_us of the cgroup may be 0)");
-		return -err;
-	}
-	return 0;
+	return p->final_kind == FINAL_UNCHANGED ? 0 : apply(&p->final, "final", e);
 }
 
 void placement_free(struct placement *p)
@@ -443,31 +273,30 @@ void placement_free(struct placement *p)
 	cpumask_free(&p->final);
 }
 
-static char *affinity_current(void)
+/* The calling thread's affinity as a malloc'd list. 0, or -errno. */
+static int affinity_current(char **out)
 {
 	struct cpumask m;
 	size_t n = kernel_ncpus();
-	char *s;
+	int r;
 
 	if (cpumask_init(&m, n) < 0)
-		return NULL;
-	if (sched_getaffinity(0, (n + LONG_BITS - 1) / LONG_BITS * sizeof(unsigned long),
-			      (cpu_set_t *)(void *)m.bits) < 0) {
-		cpumask_free(&m);
-		return NULL;
-	}
-	s = cpulist_format(&m);
+		return -ENOMEM;
+	r = sched_getaffinity(0, (n + LONG_BITS - 1) / LONG_BITS * sizeof(unsigned long),
+			      (cpu_set_t *)(void *)m.bits) < 0
+		    ? -errno
+		    : cpulist_format(&m, out);
 	cpumask_free(&m);
-	return s;
+	return r;
 }
 
 void affinity_log(const char *when)
 {
-	char *list;
+	char *list = NULL;
 
 	if (log_level < LOG_DEBUG)
 		return;
-	list = affinity_current();
+	affinity_current(&list);
 	debug("CPU affinity %s: %s", when, list ? list : "?");
 	free(list);
 }

@@ -14,6 +14,7 @@
 #include "fsutil.h"
 #include "syscalls.h"
 
+/* clang-format off */
 static const char *const rlimit_names[RLIMITS_MAX] = {
 	[RLIMIT_CPU] = "RLIMIT_CPU",	       [RLIMIT_FSIZE] = "RLIMIT_FSIZE",
 	[RLIMIT_DATA] = "RLIMIT_DATA",	       [RLIMIT_STACK] = "RLIMIT_STACK",
@@ -24,8 +25,10 @@ static const char *const rlimit_names[RLIMITS_MAX] = {
 	[RLIMIT_MSGQUEUE] = "RLIMIT_MSGQUEUE", [RLIMIT_NICE] = "RLIMIT_NICE",
 	[RLIMIT_RTPRIO] = "RLIMIT_RTPRIO",     [RLIMIT_RTTIME] = "RLIMIT_RTTIME",
 };
+/* clang-format on */
 
 /* capability(7), by number. */
+/* clang-format off */
 static const char *const cap_names[] = { "CAP_CHOWN", "CAP_DAC_OVERRIDE",
 	"CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID",
 	"CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
@@ -35,9 +38,12 @@ static const char *const cap_names[] = { "CAP_CHOWN", "CAP_DAC_OVERRIDE",
 	"CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
 	"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND",
 	"CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE" };
+/* clang-format on */
 
+/* clang-format off */
 static const char *const set_names[CAP_SETS] = { "bounding", "effective", "inheritable",
 	"permitted", "ambient" };
+/* clang-format on */
 
 int rlimit_from_name(const char *name)
 {
@@ -67,8 +73,10 @@ const char *const *cap_set_names(void)
 
 int ioprio_class_from_name(const char *name)
 {
+	/* clang-format off */
 	static const char *const classes[] = { "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
 		"IOPRIO_CLASS_IDLE" };
+	/* clang-format on */
 
 	for (size_t i = 0; i < ARRAY_LEN(classes); i++)
 		if (strcmp(name, classes[i]) == 0)
@@ -91,7 +99,7 @@ static bool selinux_enabled(void)
 }
 
 /* Capabilities this kernel does not know: the OCI spec asks for a warning, not a failure. */
-static void drop_unknown_caps(struct attrs_config *a)
+static void drop_unknown_caps(struct attrs *a)
 {
 	for (int cap = 0; cap < 64; cap++) {
 		uint64_t bit = 1ULL << cap;
@@ -108,12 +116,13 @@ static void drop_unknown_caps(struct attrs_config *a)
 	}
 }
 
-int attrs_check_host(struct attrs_config *a, struct rterr *e)
+static int check_host(struct attrs *a, struct rterr *e)
 {
 	if (a->caps_set)
 		drop_unknown_caps(a);
 	if (a->apparmor_profile && !apparmor_enabled())
-		return rterr_set(e, 0, "process.apparmorProfile: AppArmor is not enabled on this host");
+		return rterr_set(e, 0,
+				 "process.apparmorProfile: AppArmor is not enabled on this host");
 	if (a->selinux_label && !selinux_enabled())
 		return rterr_set(e, 0, "process.selinuxLabel: SELinux is not enabled on this host");
 	return 0;
@@ -135,7 +144,7 @@ static int write_proc(const char *path, const char *text, struct rterr *e, const
 	return 0;
 }
 
-static int apply_rlimits(const struct attrs_config *a, struct rterr *e)
+static int apply_rlimits(const struct attrs *a, struct rterr *e)
 {
 	for (unsigned i = 0; i < a->nrlimits; i++) {
 		const struct rlimit_config *r = &a->rlimits[i];
@@ -154,7 +163,7 @@ static int apply_rlimits(const struct attrs_config *a, struct rterr *e)
 	return 0;
 }
 
-static int apply_lsm(const struct attrs_config *a, struct rterr *e)
+static int apply_lsm(const struct attrs *a, struct rterr *e)
 {
 	char buf[4200];
 
@@ -174,7 +183,7 @@ static int apply_lsm(const struct attrs_config *a, struct rterr *e)
 	return 0;
 }
 
-int attrs_apply_privileged(const struct attrs_config *a, struct rterr *e)
+int attrs_apply_privileged(const struct attrs *a, struct rterr *e)
 {
 	char buf[16];
 
@@ -193,8 +202,10 @@ int attrs_apply_privileged(const struct attrs_config *a, struct rterr *e)
 
 int caps_parse_status(const char *status, uint64_t caps[CAP_SETS])
 {
+	/* clang-format off */
 	static const char *const keys[CAP_SETS] = { "\nCapBnd:", "\nCapEff:", "\nCapInh:",
 		"\nCapPrm:", "\nCapAmb:" };
+	/* clang-format on */
 
 	for (int i = 0; i < CAP_SETS; i++) {
 		const char *p = strstr(status, keys[i]);
@@ -212,16 +223,16 @@ int caps_parse_status(const char *status, uint64_t caps[CAP_SETS])
 	return 0;
 }
 
-int attrs_default_caps(struct attrs_config *a, pid_t target, unsigned uid, struct rterr *e)
+static int default_caps(struct attrs *a, pid_t target, uid_t uid, struct rterr *e)
 {
 	char path[64], *status;
-	int err, r;
+	int r;
 
 	if (a->caps_set)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)target);
-	if ((status = read_file_alloc(AT_FDCWD, path, 1 << 20, &err)) == NULL)
-		return rterr_set(e, -err, "target %d: read %s", (int)target, path);
+	if ((r = read_file_alloc(AT_FDCWD, path, 1 << 20, &status)) < 0)
+		return rterr_set(e, -r, "target %d: read %s", (int)target, path);
 	r = caps_parse_status(status, a->caps);
 	free(status);
 	if (r < 0)
@@ -235,9 +246,14 @@ int attrs_default_caps(struct attrs_config *a, pid_t target, unsigned uid, struc
 	return 0;
 }
 
+int attrs_resolve(struct attrs *a, pid_t target, uid_t uid, struct rterr *e)
+{
+	return default_caps(a, target, uid, e) < 0 ? -1 : check_host(a, e);
+}
+
 /* Before the uid switch: the bounding set needs CAP_SETPCAP, and keep-caps lets the
  * permitted set survive a switch away from uid 0. */
-int attrs_caps_before_uid(const struct attrs_config *a, struct rterr *e)
+int attrs_caps_before_uid(const struct attrs *a, struct rterr *e)
 {
 	if (!a->caps_set)
 		return 0;
@@ -256,7 +272,7 @@ int attrs_caps_before_uid(const struct attrs_config *a, struct rterr *e)
 	return 0;
 }
 
-int attrs_caps_after_uid(const struct attrs_config *a, struct rterr *e)
+int attrs_caps_after_uid(const struct attrs *a, struct rterr *e)
 {
 	struct rt_cap_header h = { RT_CAP_VERSION_3, 0 };
 	struct rt_cap_data d[2];
@@ -276,8 +292,9 @@ int attrs_caps_after_uid(const struct attrs_config *a, struct rterr *e)
 		if (!(a->caps[CAPS_AMBIENT] >> cap & 1))
 			continue;
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
-			return rterr_set(e, errno, "raise %s in the ambient set (it must be permitted "
-						   "and inheritable)",
+			return rterr_set(e, errno,
+					 "raise %s in the ambient set (it must be permitted "
+					 "and inheritable)",
 					 cap_name(cap) ? cap_name(cap) : "capability");
 	}
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
@@ -285,7 +302,7 @@ int attrs_caps_after_uid(const struct attrs_config *a, struct rterr *e)
 	return 0;
 }
 
-int attrs_apply_last(const struct attrs_config *a, struct rterr *e)
+int attrs_apply_last(const struct attrs *a, struct rterr *e)
 {
 	if (a->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return rterr_set(e, errno, "prctl PR_SET_NO_NEW_PRIVS");

@@ -19,7 +19,9 @@ struct rlimit_config {
 	unsigned long long soft, hard; /* ~0ULL: unlimited */
 };
 
-struct attrs_config {
+/* The process attributes: as the config asks for them (struct config), and, resolved against
+ * the target by attrs_resolve() on a copy, as the child applies them (struct run). */
+struct attrs {
 	struct rlimit_config rlimits[RLIMITS_MAX];
 	unsigned nrlimits;
 	bool caps_set;
@@ -42,22 +44,21 @@ const char *cap_name(int cap);
 const char *const *cap_set_names(void); /* "bounding", ... indexed by enum cap_set */
 int ioprio_class_from_name(const char *name);
 
-/* Parent, before anything runs: an LSM field needs that LSM enabled on this host;
- * capabilities the kernel lacks are dropped with a warning. */
-int attrs_check_host(struct attrs_config *a, struct rterr *e);
-/* Parent: without "capabilities", the command gets the target's (as runc exec gives the
- * container's): all five sets for uid 0, the bounding set alone for another uid (the kernel
- * clears the rest at the uid switch). */
-int attrs_default_caps(struct attrs_config *a, pid_t target, unsigned uid, struct rterr *e);
+/* Parent, before anything runs, on the resolved copy: without "capabilities", the command
+ * gets the target's (as runc exec gives the container's): all five sets for uid 0, the
+ * bounding set alone for another uid (the kernel clears the rest at the uid switch);
+ * capabilities the kernel lacks are dropped with a warning; an LSM field needs that LSM
+ * enabled on this host. */
+int attrs_resolve(struct attrs *a, pid_t target, uid_t uid, struct rterr *e);
 /* Pure: the Cap* lines of /proc/PID/status into caps[]; 0, or -1 if one is missing. */
 int caps_parse_status(const char *status, uint64_t caps[CAP_SETS]);
 /* Child, with the host's privileges, before entering the user namespace: rlimits (raising a
  * hard limit), oom_score_adj (lowering it), the RT I/O class, the LSM label of the exec. */
-int attrs_apply_privileged(const struct attrs_config *a, struct rterr *e);
+int attrs_apply_privileged(const struct attrs *a, struct rterr *e);
 /* Child, around the uid switch: bounding set and keep-caps before, the rest after. */
-int attrs_caps_before_uid(const struct attrs_config *a, struct rterr *e);
-int attrs_caps_after_uid(const struct attrs_config *a, struct rterr *e);
+int attrs_caps_before_uid(const struct attrs *a, struct rterr *e);
+int attrs_caps_after_uid(const struct attrs *a, struct rterr *e);
 /* Child, last before exec. */
-int attrs_apply_last(const struct attrs_config *a, struct rterr *e);
+int attrs_apply_last(const struct attrs *a, struct rterr *e);
 
 #endif

@@ -104,54 +104,73 @@ bool cg_options_match(const char *options, const char *controllers)
 	return true;
 }
 
-int cg_path_check(const char *path, bool relative, struct rterr *e)
-{
-	if (relative && path[0] == '/')
-		return rterr_set(e, 0, "must be a relative path");
-	for (const char *p = path; *p;) {
-		size_t n = strcspn(p, "/");
-		if ((n == 2 && strncmp(p, "..", 2) == 0))
-			return rterr_set(e, 0, "must not contain \"..\"");
-		if (n == 1 && *p == '.')
-			return rterr_set(e, 0, "must not contain \".\"");
-		p += n;
-		while (*p == '/')
-			p++;
-	}
-	return 0;
-}
-
-#define MOUNTS_MAX 256 /* cgroup mounts kept; a mount namespace rarely holds more than 20 */
+#define CG_MAX 64      /* hierarchies joined; a host has about 15 */
+#define MOUNTS_MAX 256 /* cgroup mounts kept; a mount namespace rarely holds 20 */
 #define PROC_FILE_MAX (64 << 20)
 
+/* What the kernel says: the target's cgroup lines and the cgroup mounts in our mount
+ * namespace. Sized to what is there. */
 struct cg_sources {
-	struct cg_line lines[CG_MAX];
+	struct cg_line *lines;
 	size_t nlines;
-	struct mount_line mounts[MOUNTS_MAX];
+	struct mount_line *mounts;
 	size_t nmounts;
 };
 
-static char *read_whole(const char *path, struct rterr *e)
+static void sources_free(struct cg_sources *s)
 {
-	int err;
-	char *text = read_file_alloc(AT_FDCWD, path, PROC_FILE_MAX, &err);
-
-	if (text == NULL)
-		rterr_set(e, -err, "read %s", path);
-	return text;
+	free(s->lines);
+	free(s->mounts);
+	memset(s, 0, sizeof(*s));
 }
 
-static void add_mount(struct cg_sources *s, const char *line)
+/* arr, grown if needed to hold element n (elements 0..n-1 are in use); NULL when out of
+ * memory (arr is left as it was). Capacities 4, 8, 16, ...: amortised. */
+static void *room_for(void *arr, size_t n, size_t size)
 {
-	struct mount_line *m = &s->mounts[s->nmounts];
+	if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
+		return arr;
+	return realloc(arr, (n == 0 ? 4 : 2 * n) * size);
+}
 
-	if (mountinfo_parse_line(line, m) < 0 ||
-	    (strcmp(m->fstype, "cgroup") != 0 && strcmp(m->fstype, "cgroup2") != 0))
-		return;
-	if (s->nmounts + 1 < MOUNTS_MAX)
-		s->nmounts++;
-	else
-		warn("more than %d cgroup mounts: ignoring %s", MOUNTS_MAX - 1, m->point);
+static int read_whole(const char *path, char **text, struct rterr *e)
+{
+	int r = read_file_alloc(AT_FDCWD, path, PROC_FILE_MAX, text);
+
+	return r < 0 ? rterr_set(e, -r, "read %s", path) : 0;
+}
+
+static int add_mount(struct cg_sources *s, const char *line)
+{
+	struct mount_line m;
+	void *v;
+
+	if (mountinfo_parse_line(line, &m) < 0 ||
+	    (strcmp(m.fstype, "cgroup") != 0 && strcmp(m.fstype, "cgroup2") != 0))
+		return 0;
+	if (s->nmounts >= MOUNTS_MAX) {
+		warn("more than %d cgroup mounts: ignoring %s", MOUNTS_MAX, m.point);
+		return 0;
+	}
+	if ((v = room_for(s->mounts, s->nmounts, sizeof(m))) == NULL)
+		return -ENOMEM;
+	s->mounts = v;
+	s->mounts[s->nmounts++] = m;
+	return 0;
+}
+
+static int add_line(struct cg_sources *s, const char *text)
+{
+	struct cg_line l;
+	void *v;
+
+	if (s->nlines >= CG_MAX || cg_parse_line(text, &l) < 0)
+		return 0;
+	if ((v = room_for(s->lines, s->nlines, sizeof(l))) == NULL)
+		return -ENOMEM;
+	s->lines = v;
+	s->lines[s->nlines++] = l;
+	return 0;
 }
 
 /* The target's cgroups (/proc/PID/cgroup) and the cgroup mounts in our mount namespace,
@@ -159,34 +178,40 @@ static void add_mount(struct cg_sources *s, const char *line)
 static int read_sources(pid_t target, struct cg_sources *s, struct rterr *e)
 {
 	char path[64], *text, *save;
+	int r = 0;
 
-	s->nlines = s->nmounts = 0;
+	memset(s, 0, sizeof(*s));
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", target);
-	if ((text = read_whole(path, e)) == NULL)
+	if (read_whole(path, &text, e) < 0)
 		return -1;
-	for (char *l = strtok_r(text, "\n", &save); l && s->nlines < CG_MAX;
-	     l = strtok_r(NULL, "\n", &save))
-		if (cg_parse_line(l, &s->lines[s->nlines]) == 0)
-			s->nlines++;
+	for (char *l = strtok_r(text, "\n", &save); l && r == 0; l = strtok_r(NULL, "\n", &save))
+		r = add_line(s, l);
 	free(text);
-	if ((text = read_whole("/proc/self/mountinfo", e)) == NULL)
-		return -1;
-	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		add_mount(s, l);
-	free(text);
-	return 0;
+	if (r == 0 && read_whole("/proc/self/mountinfo", &text, e) == 0) {
+		for (char *l = strtok_r(text, "\n", &save); l && r == 0;
+		     l = strtok_r(NULL, "\n", &save))
+			r = add_mount(s, l);
+		free(text);
+	} else if (r == 0) {
+		r = -1;
+	}
+	if (r == 0)
+		return 0;
+	sources_free(s);
+	return r == -ENOMEM ? rterr_set(e, ENOMEM, "cgroups") : -1;
 }
 
-/* The host path of cgroup `path` of a hierarchy mounted at m (whose root need not be "/"). */
-static int host_path(const struct mount_line *m, const char *path, char *out, size_t n)
+/* The host path of cgroup `path` of a hierarchy mounted at m (whose root need not be "/"),
+ * malloc'd into *out. 0; -ENOENT when path is not below the mount's root (out of sight). */
+static int host_path(const struct mount_line *m, const char *path, char **out)
 {
 	size_t rl = strlen(m->root);
 
 	if (strcmp(m->root, "/") == 0)
 		rl = 0;
 	else if (strncmp(path, m->root, rl) != 0 || (path[rl] != '/' && path[rl] != '\0'))
-		return -1; /* not below this mount's root: out of sight */
-	return (size_t)snprintf(out, n, "%s%s", m->point, path + rl) < n ? 0 : -1;
+		return -ENOENT;
+	return asprintf(out, "%s%s", m->point, path + rl) < 0 ? -ENOMEM : 0;
 }
 
 static const struct mount_line *find_mount(const struct cg_sources *s, const struct cg_line *l)
@@ -194,7 +219,9 @@ static const struct mount_line *find_mount(const struct cg_sources *s, const str
 	for (size_t i = 0; i < s->nmounts; i++) {
 		const struct mount_line *m = &s->mounts[i];
 		bool v2 = strcmp(m->fstype, "cgroup2") == 0;
-		if (l->id == 0 && l->controllers[0] == '\0' ? v2 : (!v2 && cg_options_match(m->options, l->controllers)))
+		if (l->id == 0 && l->controllers[0] == '\0'
+			    ? v2
+			    : (!v2 && cg_options_match(m->options, l->controllers)))
 			return m;
 	}
 	return NULL;
@@ -222,7 +249,8 @@ static int open_v1(struct cg_join *j, struct rterr *e)
 static int open_sub(struct cg_join *j, const char *base, const char *sub, struct rterr *e)
 {
 	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV };
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS |
+					   RESOLVE_NO_XDEV };
 	int basefd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	if (basefd < 0)
@@ -238,54 +266,80 @@ static int open_sub(struct cg_join *j, const char *base, const char *sub, struct
 	return 0;
 }
 
+/* A new, empty entry at the end of the plan. */
+static struct cg_join *new_join(struct cg_plan *p, const char *hierarchy, struct rterr *e)
+{
+	struct cg_join *j = room_for(p->j, p->n, sizeof(*j));
+
+	if (j == NULL)
+		goto nomem;
+	p->j = j;
+	j = &p->j[p->n];
+	memset(j, 0, sizeof(*j));
+	j->dirfd = j->tasks = -1;
+	if ((j->hierarchy = strdup(hierarchy)) == NULL)
+		goto nomem;
+	p->n++;
+	return j;
+nomem:
+	rterr_set(e, ENOMEM, "cgroups");
+	return NULL;
+}
+
 static int add_v1(struct cg_plan *p, const struct mount_line *m, const struct cg_line *l,
 		  struct rterr *e)
 {
-	struct cg_join *j = &p->j[p->n];
+	char *path;
+	struct cg_join *j;
+	int r = host_path(m, l->path, &path);
 
-	memset(j, 0, sizeof(*j));
-	j->dirfd = j->tasks = -1;
-	snprintf(j->hierarchy, sizeof(j->hierarchy), "%s", l->controllers);
-	if (host_path(m, l->path, j->path, sizeof(j->path)) < 0) {
+	if (r == -ENOENT) {
 		debug("cgroup %s:%s is not below the mount %s, not joining", l->controllers,
 		      l->path, m->point);
 		return 0;
 	}
-	p->n++;
+	if (r < 0 || (j = new_join(p, l->controllers, e)) == NULL) {
+		if (r == 0)
+			free(path);
+		return r < 0 ? rterr_set(e, -r, "cgroups") : -1;
+	}
+	j->path = path;
 	return open_v1(j, e);
 }
 
-static int add_v2(struct cg_plan *p, const struct config *c, const struct mount_line *m,
+static int add_v2(struct cg_plan *p, const struct cg_request *c, const struct mount_line *m,
 		  const struct cg_line *l, struct rterr *e)
 {
-	struct cg_join *j = &p->j[p->n];
-	char base[PATH_MAX];
-	const char *rel = c->cgroup_path ? c->cgroup_path : l->path;
+	const char *rel = c->path ? c->path : l->path;
+	struct cg_join *j = new_join(p, "unified", e);
+	char *base;
+	size_t n;
+	int r;
 
-	memset(j, 0, sizeof(*j));
-	j->dirfd = j->tasks = -1;
+	if (j == NULL)
+		return -1;
 	j->v2 = true;
-	snprintf(p->v2_root, sizeof(p->v2_root), "%s", m->point);
-	j->can_fallback = c->cgroup_sub == NULL;
-	snprintf(j->hierarchy, sizeof(j->hierarchy), "unified");
-	if (host_path(m, l->path, j->fallback, sizeof(j->fallback)) < 0)
-		j->fallback[0] = '\0';
-	if ((size_t)snprintf(base, sizeof(base), "%s%s%s", m->point, rel[0] == '/' ? "" : "/",
-			     rel) >= sizeof(base))
-		return rterr_set(e, ENAMETOOLONG, "cgroup.path");
-	if (strlen(base) > 1 && base[strlen(base) - 1] == '/')
-		base[strlen(base) - 1] = '\0';
-	p->v2 = (int)p->n++;
-	if (c->cgroup_sub == NULL) {
-		snprintf(j->path, sizeof(j->path), "%s", base);
+	p->v2 = (int)(p->n - 1);
+	j->can_fallback = c->sub == NULL;
+	if ((p->v2_root = strdup(m->point)) == NULL ||
+	    host_path(m, l->path, &j->fallback) == -ENOMEM ||
+	    asprintf(&base, "%s%s%s", m->point, rel[0] == '/' ? "" : "/", rel) < 0)
+		return rterr_set(e, ENOMEM, "cgroups");
+	n = strlen(base);
+	if (n > 1 && base[n - 1] == '/')
+		base[n - 1] = '\0';
+	if (c->sub == NULL) {
+		j->path = base;
 		return open_dir(j, e);
 	}
-	if ((size_t)snprintf(j->path, sizeof(j->path), "%s/%s", base, c->cgroup_sub) >=
-	    sizeof(j->path))
-		return rterr_set(e, ENAMETOOLONG, "cgroup.sub");
-	return open_sub(j, base, c->cgroup_sub, e);
+	if (asprintf(&j->path, "%s/%s", base, c->sub) < 0) {
+		free(base);
+		return rterr_set(e, ENOMEM, "cgroups");
+	}
+	r = open_sub(j, base, c->sub, e);
+	free(base);
+	return r;
 }
-
 /* A command that joins a frozen cgroup freezes with it: refuse a paused container at once. */
 static int check_frozen(const struct cg_join *j, struct rterr *e)
 {
@@ -309,23 +363,23 @@ static int check_frozen(const struct cg_join *j, struct rterr *e)
 	return 0;
 }
 
-static int plan_lines(struct cg_plan *p, const struct config *c, const struct cg_sources *s,
+static int plan_lines(struct cg_plan *p, const struct cg_request *c, const struct cg_sources *s,
 		      struct rterr *e)
 {
-	for (size_t i = 0; i < s->nlines && p->n < CG_MAX; i++) {
+	for (size_t i = 0; i < s->nlines; i++) {
 		const struct cg_line *l = &s->lines[i];
 		const struct mount_line *m = find_mount(s, l);
 		bool v2 = l->id == 0 && l->controllers[0] == '\0';
+		size_t before = p->n;
 
 		if (m == NULL) {
 			/* A v1-only host still lists "0::/"; a v1 hierarchy left out matters. */
 			logmsg(v2 ? LOG_DEBUG : LOG_WARN,
-			       "cgroup hierarchy %s of the target is not mounted here: not joining it",
+			       "cgroup hierarchy %s of the target is not mounted here: not joining "
+			       "it",
 			       v2 ? "unified" : l->controllers);
 			continue;
 		}
-		size_t before = p->n;
-
 		if ((v2 ? add_v2(p, c, m, l, e) : add_v1(p, m, l, e)) < 0)
 			return -1;
 		if (p->n > before && check_frozen(&p->j[p->n - 1], e) < 0)
@@ -334,24 +388,23 @@ static int plan_lines(struct cg_plan *p, const struct config *c, const struct cg
 	return 0;
 }
 
-int cg_plan_open(const struct config *c, pid_t target, struct cg_plan *p, struct rterr *e)
+int cg_plan_open(const struct cg_request *c, pid_t target, struct cg_plan *p, struct rterr *e)
 {
-	static struct cg_sources s;
+	struct cg_sources s;
+	int r;
 
 	memset(p, 0, sizeof(*p));
 	p->v2 = -1;
 	if (read_sources(target, &s, e) < 0)
 		return -1;
-	if (plan_lines(p, c, &s, e) < 0) {
+	r = plan_lines(p, c, &s, e);
+	sources_free(&s);
+	if (r == 0 && p->v2 < 0 && (c->path || c->sub))
+		r = rterr_set(e, 0, "cgroup.%s: this host has no cgroup v2 hierarchy",
+			      c->path ? "path" : "sub");
+	if (r < 0)
 		cg_plan_close(p);
-		return -1;
-	}
-	if (p->v2 < 0 && (c->cgroup_path || c->cgroup_sub)) {
-		cg_plan_close(p);
-		return rterr_set(e, 0, "cgroup.%s: this host has no cgroup v2 hierarchy",
-				 c->cgroup_path ? "path" : "sub");
-	}
-	return 0;
+	return r;
 }
 
 int cg_clone_fd(const struct cg_plan *p)
@@ -381,20 +434,26 @@ static bool follow_errno(int err)
 	return err == EBUSY || err == ENOENT || err == ENODEV;
 }
 
-static int current_v2(pid_t target, char *out, size_t n, struct rterr *e)
+/* The target's current v2 cgroup, read now, into a malloc'd *out. */
+static int current_v2(pid_t target, char **out, struct rterr *e)
 {
-	static struct cg_sources s;
+	struct cg_sources s;
+	int r = -2;
 
 	if (read_sources(target, &s, e) < 0)
 		return -1;
-	for (size_t i = 0; i < s.nlines; i++) {
+	for (size_t i = 0; i < s.nlines && r == -2; i++) {
 		const struct mount_line *m = find_mount(&s, &s.lines[i]);
 		if (m && strcmp(m->fstype, "cgroup2") == 0)
-			return host_path(m, s.lines[i].path, out, n) == 0
-				       ? 0
-				       : rterr_set(e, 0, "target %d: cgroup out of sight", target);
+			r = host_path(m, s.lines[i].path, out);
 	}
-	return rterr_set(e, 0, "target %d: no cgroup v2 line in /proc/%d/cgroup", target, target);
+	sources_free(&s);
+	if (r == -2)
+		return rterr_set(e, 0, "target %d: no cgroup v2 line in /proc/%d/cgroup", target,
+				 target);
+	if (r == -ENOENT)
+		return rterr_set(e, 0, "target %d: cgroup out of sight", target);
+	return r < 0 ? rterr_set(e, -r, "cgroups") : 0;
 }
 
 static int write_path(const char *path, pid_t pid)
@@ -409,38 +468,45 @@ static int write_path(const char *path, pid_t pid)
 }
 
 /* The target's current cgroup, re-read now, and again (a bounded number of times) if the
- * init moved on between reading and joining. */
+ * init moved on between reading and joining. first: -errno of the planned cgroup. */
 static int join_fallback(struct cg_plan *p, const struct target *target, pid_t pid, int first,
 			 struct rterr *e)
 {
 	const struct cg_join *j = &p->j[p->v2];
-	char cur[PATH_MAX], prev[PATH_MAX] = "";
+	char *cur = NULL, *prev = NULL;
 	struct rterr sub;
 	int r = first;
 
 	for (int i = 0; i < FALLBACK_TRIES; i++) {
 		/* Read, then checked: what was read is our target's, not a reused pid's. */
-		if (current_v2(target->pid, cur, sizeof(cur), &sub) < 0 ||
-		    target_check(target, &sub) < 0)
+		if (current_v2(target->pid, &cur, &sub) < 0 || target_check(target, &sub) < 0) {
+			free(cur);
+			free(prev);
 			return rterr_set(e, 0, "join cgroup %s: %s; fallback: %s", j->path,
 					 rt_strerror(-first), sub.msg);
-		if (strcmp(cur, prev) == 0)
+		}
+		if (prev && strcmp(cur, prev) == 0)
 			break;
-		r = write_path(cur, pid);
-		if (r == 0) {
+		if ((r = write_path(cur, pid)) == 0) {
 			/* EBUSY is the expected v2 case; a cgroup that is gone may be a typo. */
 			logmsg(first == -EBUSY ? LOG_INFO : LOG_WARN,
 			       "join cgroup %s: %s; joined the target's cgroup %s instead", j->path,
 			       rt_strerror(-first), cur);
-			snprintf(p->joined, sizeof(p->joined), "%s", cur);
+			free(prev);
+			p->joined = cur;
 			return 0;
 		}
+		free(prev);
+		prev = cur;
+		cur = NULL;
 		if (!follow_errno(-r))
 			break;
-		snprintf(prev, sizeof(prev), "%s", cur);
 	}
-	return rterr_set(e, 0, "join cgroup %s: %s; fallback %s: %s", j->path, rt_strerror(-first),
-			 cur, rt_strerror(-r));
+	rterr_set(e, 0, "join cgroup %s: %s; fallback %s: %s", j->path, rt_strerror(-first),
+		  cur ? cur : prev, rt_strerror(-r));
+	free(cur);
+	free(prev);
+	return -1;
 }
 
 static int join_v2(struct cg_plan *p, const struct target *target, pid_t pid, struct rterr *e)
@@ -448,10 +514,8 @@ static int join_v2(struct cg_plan *p, const struct target *target, pid_t pid, st
 	const struct cg_join *j = &p->j[p->v2];
 	int r = j->dirfd >= 0 ? write_pid(j->dirfd, pid) : -j->open_err;
 
-	if (r == 0) {
-		snprintf(p->joined, sizeof(p->joined), "%s", j->path);
-		return 0;
-	}
+	if (r == 0)
+		return (p->joined = strdup(j->path)) ? 0 : rterr_set(e, ENOMEM, "cgroups");
 	if (!j->can_fallback || !follow_errno(-r))
 		return rterr_set(e, -r, "join cgroup %s", j->path);
 	return join_fallback(p, target, pid, r, e);
@@ -473,10 +537,8 @@ int cg_join_v2(struct cg_plan *p, const struct target *target, pid_t pid, bool b
 {
 	if (p->v2 < 0)
 		return 0;
-	if (born_there) {
-		snprintf(p->joined, sizeof(p->joined), "%s", p->j[p->v2].path);
-		return 0;
-	}
+	if (born_there)
+		return (p->joined = strdup(p->j[p->v2].path)) ? 0 : rterr_set(e, ENOMEM, "cgroups");
 	return join_v2(p, target, pid, e);
 }
 
@@ -488,10 +550,10 @@ int cg_check_frozen(const struct cg_plan *p, struct rterr *e)
 	for (size_t i = 0; i < p->n; i++)
 		if (check_frozen(&p->j[i], e) < 0)
 			return -1;
-	if (p->joined[0] == '\0' || (p->v2 >= 0 && strcmp(p->joined, p->j[p->v2].path) == 0))
+	if (p->joined == NULL || (p->v2 >= 0 && strcmp(p->joined, p->j[p->v2].path) == 0))
 		return 0;
 	/* The EBUSY fallback joined another cgroup than the plan's. */
-	snprintf(joined.path, sizeof(joined.path), "%s", p->joined);
+	joined.path = p->joined;
 	joined.dirfd = open(joined.path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	r = check_frozen(&joined, e);
 	if (joined.dirfd >= 0)
@@ -507,35 +569,39 @@ static const char *v2_expected(const struct cg_plan *p)
 	const struct cg_join *j = &p->j[p->v2];
 	char ctl[256];
 
-	if (p->joined[0])
+	if (p->joined)
 		return p->joined;
-	if (j->can_fallback && j->fallback[0] && j->dirfd >= 0 &&
+	if (j->can_fallback && j->fallback && j->dirfd >= 0 &&
 	    read_file(j->dirfd, "cgroup.subtree_control", ctl, sizeof(ctl)) == 0 &&
 	    ctl[strspn(ctl, " \n")] != '\0' && strcmp(j->path, p->v2_root) != 0)
 		return j->fallback;
 	return j->path;
 }
 
-char *cg_effective_cpus(const struct cg_plan *p)
+int cg_effective_cpus(const struct cg_plan *p, char **out)
 {
 	char path[PATH_MAX + 32], *list = NULL;
-	int err;
+	int r;
 
 	if (p->v2 >= 0) {
 		snprintf(path, sizeof(path), "%s/cpuset.cpus.effective", v2_expected(p));
-		list = read_file_alloc(AT_FDCWD, path, 1 << 20, &err);
+		if ((r = read_file_alloc(AT_FDCWD, path, 1 << 20, &list)) == -ENOMEM)
+			return r;
 	}
 	for (size_t i = 0; i < p->n && (list == NULL || list[0] == '\0' || list[0] == '\n'); i++) {
 		if (p->j[i].v2 || !has_token(p->j[i].hierarchy, "cpuset", 6))
 			continue;
 		free(list);
-		list = read_file_alloc(p->j[i].dirfd, "cpuset.effective_cpus", 1 << 20, &err);
+		list = NULL;
+		if ((r = read_file_alloc(p->j[i].dirfd, "cpuset.effective_cpus", 1 << 20, &list)) ==
+		    -ENOMEM)
+			return r;
 	}
-	if (list == NULL)
-		list = strdup("");
-	else
-		list[strcspn(list, "\n")] = '\0';
-	return list;
+	if (list == NULL && (list = strdup("")) == NULL)
+		return -ENOMEM;
+	list[strcspn(list, "\n")] = '\0';
+	*out = list;
+	return 0;
 }
 
 void cg_plan_close(struct cg_plan *p)
@@ -545,6 +611,13 @@ void cg_plan_close(struct cg_plan *p)
 			close(p->j[i].dirfd);
 		if (p->j[i].tasks >= 0)
 			close(p->j[i].tasks);
+		free(p->j[i].hierarchy);
+		free(p->j[i].path);
+		free(p->j[i].fallback);
 	}
-	p->n = 0;
+	free(p->j);
+	free(p->joined);
+	free(p->v2_root);
+	memset(p, 0, sizeof(*p));
+	p->v2 = -1;
 }

@@ -8,29 +8,32 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "config.h"
 #include "log.h"
 #include "target.h"
 
-#define CG_MAX 32
+/* What the caller asks for: "cgroup" of the config (already checked: relative, no ".."). */
+struct cg_request {
+	const char *path; /* v2, relative to the v2 root; NULL: the target's */
+	const char *sub;  /* below it; NULL: none (the EBUSY fallback applies) */
+};
 
 struct cg_join {
 	bool v2;
-	char hierarchy[128]; /* "cpuset", "cpu,cpuacct", "name=systemd", "unified" */
-	char path[PATH_MAX]; /* the cgroup's directory on the host */
-	int dirfd;	     /* O_PATH directory; -1 if it could not be opened (v2 fallback) */
-	int tasks;	     /* v1: its "tasks" file, open for writing; -1 for v2 */
-	int open_err;	     /* errno of opening it, for the fallback's message */
-	bool can_fallback;	 /* v2 without an explicit sub */
-	char fallback[PATH_MAX]; /* v2: the target's current cgroup at planning time */
+	char *hierarchy;   /* "cpuset", "cpu,cpuacct", "name=systemd", "unified" */
+	char *path;	   /* the cgroup's directory on the host */
+	int dirfd;	   /* O_PATH directory; -1 if it could not be opened (v2 fallback) */
+	int tasks;	   /* v1: its "tasks" file, open for writing; -1 for v2 */
+	int open_err;	   /* errno of opening it, for the fallback's message */
+	bool can_fallback; /* v2 without an explicit sub */
+	char *fallback;	   /* v2: the target's current cgroup at planning time, or NULL */
 };
 
 struct cg_plan {
-	struct cg_join j[CG_MAX];
+	struct cg_join *j;
 	size_t n;
-	int v2;		     /* index of the v2 entry, -1 if none */
-	char joined[PATH_MAX]; /* v2: the cgroup actually joined */
-	char v2_root[PATH_MAX]; /* the cgroup v2 mount point, "" if none */
+	int v2;	       /* index of the v2 entry, -1 if none */
+	char *joined;  /* v2: the cgroup actually joined, NULL before the join */
+	char *v2_root; /* the cgroup v2 mount point, NULL if none */
 };
 
 /* Pure parsers, unit-tested. */
@@ -49,10 +52,8 @@ struct mount_line {
 int mountinfo_parse_line(const char *line, struct mount_line *out);
 /* Whether a v1 mount's super options name exactly the hierarchy's controllers. */
 bool cg_options_match(const char *options, const char *controllers);
-/* Checks a cgroup.sub or cgroup.path value: no ".." or "." components. */
-int cg_path_check(const char *path, bool relative, struct rterr *e);
 
-int cg_plan_open(const struct config *c, pid_t target, struct cg_plan *p, struct rterr *e);
+int cg_plan_open(const struct cg_request *r, pid_t target, struct cg_plan *p, struct rterr *e);
 /* The v2 directory to be born into with clone3(CLONE_INTO_CGROUP), or -1. */
 int cg_clone_fd(const struct cg_plan *p);
 /* Parent: moves pid into the v2 cgroup unless it was born there. */
@@ -64,9 +65,9 @@ int cg_join_v2(struct cg_plan *p, const struct target *target, pid_t pid, bool b
 int cg_join_v1_self(const struct cg_plan *p, struct rterr *e);
 /* Fails if a cgroup of the plan, or the v2 one joined, is frozen (a paused container). */
 int cg_check_frozen(const struct cg_plan *p, struct rterr *e);
-/* The effective CPUs of the cgroup planned (or joined), malloc'd; "" where no cpuset
- * applies, NULL when out of memory. */
-char *cg_effective_cpus(const struct cg_plan *p);
+/* The effective CPUs of the cgroup planned (or joined) into a malloc'd *out; "" where no
+ * cpuset applies. 0, or -ENOMEM. */
+int cg_effective_cpus(const struct cg_plan *p, char **out);
 void cg_plan_close(struct cg_plan *p);
 
 #endif

@@ -98,7 +98,8 @@ int cli_parse(int argc, char **argv, struct cli *out, struct rterr *e)
 			break;
 		}
 		if (argv[i][0] != '-' || argv[i][1] == '\0')
-			return rterr_set(e, 0, "unexpected argument \"%s\": put the command after \"--\"",
+			return rterr_set(e, 0,
+					 "unexpected argument \"%s\": put the command after \"--\"",
 					 argv[i]);
 		if (parse_flag(argv[i], out) == 0) {
 			i++;

@@ -33,26 +33,28 @@ int read_file(int dirfd, const char *path, char *buf, size_t n)
 	return 0;
 }
 
-char *read_file_alloc(int dirfd, const char *path, size_t max, int *err)
+int read_file_alloc(int dirfd, const char *path, size_t max, char **out)
 {
 	size_t n = 4096;
 	char *buf = NULL;
+	int r;
 
 	for (;;) {
 		char *nb = realloc(buf, n);
 		if (nb == NULL) {
-			free(buf);
-			*err = -ENOMEM;
-			return NULL;
+			r = -ENOMEM;
+			break;
 		}
 		buf = nb;
-		*err = read_file(dirfd, path, buf, n);
-		if (*err == 0)
-			return buf;
-		if (*err != -EFBIG || n >= max)
+		r = read_file(dirfd, path, buf, n);
+		if (r == 0) {
+			*out = buf;
+			return 0;
+		}
+		if (r != -EFBIG || n >= max)
 			break;
 		n *= 4;
 	}
 	free(buf);
-	return NULL;
+	return r;
 }

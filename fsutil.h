@@ -7,7 +7,7 @@
  * so a FIFO planted in a container cannot stall rtexec. 0, or -errno: -EFBIG when the file
  * does not fit in n-1 bytes (never a silently cut list). */
 int read_file(int dirfd, const char *path, char *buf, size_t n);
-/* The same into a malloc'd buffer of any size up to max; NULL with *err = -errno. */
-char *read_file_alloc(int dirfd, const char *path, size_t max, int *err);
+/* The same into a malloc'd buffer (*out) of any size up to max. 0, or -errno. */
+int read_file_alloc(int dirfd, const char *path, size_t max, char **out);
 
 #endif

@@ -16,7 +16,8 @@ long json_find_nul(const char *text, size_t len)
 		if (text[i] == '"') {
 			in_string = !in_string;
 		} else if (in_string && text[i] == '\\' && i + 1 < len) {
-			if (text[i + 1] == 'u' && i + 5 < len && strncmp(text + i + 2, "0000", 4) == 0)
+			if (text[i + 1] == 'u' && i + 5 < len &&
+			    strncmp(text + i + 2, "0000", 4) == 0)
 				return (long)i;
 			i++; /* skip the escaped character, an escaped quote included */
 		}
@@ -146,7 +147,8 @@ int json_parse(const char *text, size_t len, cJSON **out, struct rterr *e)
 			position(text, end, &line, &col);
 			cJSON_Delete(*out);
 			*out = NULL;
-			return rterr_set(e, 0, "line %d column %d: trailing data after the JSON document",
+			return rterr_set(e, 0,
+					 "line %d column %d: trailing data after the JSON document",
 					 line, col);
 		}
 	}
@@ -223,7 +225,8 @@ int json_keys(const cJSON *obj, const char *path, const char *const *allowed, st
 			return rterr_set(e, 0, "%s: unknown key", sub);
 	}
 	if (n > 1 && (dup = duplicate_key(obj, n)) != NULL)
-		return rterr_set(e, 0, "%s: key given twice", json_key_path(sub, sizeof(sub), path, dup));
+		return rterr_set(e, 0, "%s: key given twice",
+				 json_key_path(sub, sizeof(sub), path, dup));
 	return 0;
 }
 
@@ -361,7 +364,8 @@ int json_u64(const cJSON *it, const char *path, unsigned long long *out, struct 
 	if (r == -2 || (neg && u != 0))
 		return out_of_range_u64(it, path, e);
 	if (u != ~0ULL && (unsigned long long)(double)u != u)
-		return rterr_set(e, 0, "%s: %llu is not exactly representable (JSON numbers are doubles)",
+		return rterr_set(e, 0,
+				 "%s: %llu is not exactly representable (JSON numbers are doubles)",
 				 path, u);
 	*out = u;
 	return 0;

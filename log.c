@@ -11,6 +11,7 @@ enum log_level log_level = LOG_WARN;
 
 const char *rt_strerror(int errnum)
 {
+	/* clang-format off */
 	static const struct {
 		int err;
 		const char *text;
@@ -28,6 +29,7 @@ const char *rt_strerror(int errnum)
 		{ ESTALE, "Stale file handle" },
 		{ EPROTO, "Protocol error" },
 	};
+	/* clang-format on */
 
 	for (size_t i = 0; i < ARRAY_LEN(glibc); i++)
 		if (glibc[i].err == errnum)
@@ -49,7 +51,8 @@ int rterr_set(struct rterr *e, int errnum, const char *fmt, ...)
 	if (errnum && n >= 0 && (size_t)n < sizeof(raw))
 		snprintf(raw + n, sizeof(raw) - (size_t)n, ": %s", rt_strerror(errnum));
 	escape_controls(raw, e->msg, sizeof(e->msg));
-	return errnum ? -errnum : -1;
+	e->err = errnum;
+	return -1;
 }
 
 int log_level_parse(const char *name, enum log_level *out)
@@ -120,6 +123,17 @@ void die(const char *fmt, ...)
 	vlog("", fmt, ap);
 	va_end(ap);
 	exit(EXIT_RTEXEC);
+}
+
+void die_errno(int err, const char *fmt, ...)
+{
+	char raw[1100];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	die("%s: %s", raw, rt_strerror(err));
 }
 
 void die_status(int status, const char *fmt, ...)

@@ -1,4 +1,9 @@
-/* One error style for all of rtexec: "rtexec: <what>: <object>: <reason>", one line. */
+/* One error style for all of rtexec: "rtexec: <what>: <object>: <reason>", one line.
+ *
+ * The error contract: a function that can fail returns 0 (or a count) on success and, on
+ * failure, either -errno (small helpers without a message) or -1 with the failure described
+ * in a struct rterr (everything that has something to say). Never 1/0/-1 triples, never NULL
+ * for "out of memory". Only rtexec.c decides to exit; the child reports over sync.c. */
 #ifndef RTEXEC_LOG_H
 #define RTEXEC_LOG_H
 #include <stddef.h>
@@ -13,13 +18,13 @@ enum { EXIT_RTEXEC = 125, EXIT_CANNOT_EXEC = 126, EXIT_NOT_FOUND = 127 };
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 extern enum log_level log_level;
 
-/* Library-like code reports failures in one of these instead of printing or exiting. */
+/* A failure: its errno, kept apart from the text so that callers can branch on it. */
 struct rterr {
-	char msg[1024];
+	int err;	/* errno of the failure; 0 when there is none (a bad value, ...) */
+	char msg[1024]; /* "what: object" followed by ": strerror(err)" when err != 0 */
 };
 
-/* Formats fmt into e; if errnum != 0 appends ": strerror(errnum)". Returns -errnum, or -1
- * when errnum is 0, so a caller can `return rterr_set(...)`. */
+/* Fills e and returns -1, so that a caller can `return rterr_set(...)`. */
 int rterr_set(struct rterr *e, int errnum, const char *fmt, ...) PRINTF(3, 4);
 
 /* strerror, with the kernel's and glibc's wording where musl's differs ("Device or resource
@@ -29,6 +34,8 @@ const char *rt_strerror(int errnum);
 int log_level_parse(const char *name, enum log_level *out);
 void logmsg(enum log_level level, const char *fmt, ...) PRINTF(2, 3);
 void die(const char *fmt, ...) PRINTF(1, 2) NORETURN;
+/* die() with ": strerror(err)" appended. */
+void die_errno(int err, const char *fmt, ...) PRINTF(2, 3) NORETURN;
 void die_status(int status, const char *fmt, ...) PRINTF(2, 3) NORETURN;
 #define debug(...) logmsg(LOG_DEBUG, __VA_ARGS__)
 #define info(...) logmsg(LOG_INFO, __VA_ARGS__)

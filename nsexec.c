@@ -12,6 +12,29 @@
 
 #define FOR_CHILDREN ((1 << NS_PID) | (1 << NS_TIME))
 
+/* clang-format off */
+const struct ns_kind ns_kinds[NS_COUNT] = {
+	[NS_USER] = { "user", "user", NULL, CLONE_NEWUSER },
+	[NS_MNT] = { "mnt", "mount", "mnt", CLONE_NEWNS },
+	[NS_PID] = { "pid", "pid", NULL, CLONE_NEWPID },
+	[NS_NET] = { "net", "network", "net", CLONE_NEWNET },
+	[NS_IPC] = { "ipc", "ipc", NULL, CLONE_NEWIPC },
+	[NS_UTS] = { "uts", "uts", NULL, CLONE_NEWUTS },
+	[NS_CGROUP] = { "cgroup", "cgroup", NULL, CLONE_NEWCGROUP },
+	[NS_TIME] = { "time", "time", NULL, CLONE_NEWTIME },
+};
+/* clang-format on */
+
+int ns_type_from_name(const char *name)
+{
+	for (int i = 0; i < NS_COUNT; i++) {
+		const struct ns_kind *k = &ns_kinds[i];
+		if (strcmp(name, k->oci) == 0 || (k->alias && strcmp(name, k->alias) == 0))
+			return i;
+	}
+	return -1;
+}
+
 static bool same_ns(int fd, enum ns_type type)
 {
 	char path[64];
@@ -30,7 +53,7 @@ static bool kernel_has(enum ns_type type)
 	return access(path, F_OK) == 0;
 }
 
-/* Opens one namespace; 1 if it is ours already (nothing to join), 0 if added. */
+/* Opens one namespace and adds it, unless it is ours already (nothing to join). */
 static int add_ns(struct ns_plan *p, enum ns_type type, const char *path, bool from_target,
 		  struct rterr *e)
 {
@@ -43,13 +66,13 @@ static int add_ns(struct ns_plan *p, enum ns_type type, const char *path, bool f
 	kind = ioctl(j->fd, NS_GET_NSTYPE);
 	if (kind >= 0 && kind != ns_kinds[type].flag) {
 		close(j->fd);
-		return rterr_set(e, 0, "open %s namespace %s: not a %s namespace", ns_kinds[type].oci,
-				 path, ns_kinds[type].oci);
+		return rterr_set(e, 0, "open %s namespace %s: not a %s namespace",
+				 ns_kinds[type].oci, path, ns_kinds[type].oci);
 	}
 	if (same_ns(j->fd, type)) {
 		debug("namespace %s: %s is rtexec's own, not joining", ns_kinds[type].proc, path);
 		close(j->fd);
-		return 1;
+		return 0;
 	}
 	j->type = type;
 	j->from_target = from_target;
@@ -58,7 +81,7 @@ static int add_ns(struct ns_plan *p, enum ns_type type, const char *path, bool f
 	return 0;
 }
 
-static int add_request(struct ns_plan *p, const struct ns_request *r, pid_t pid, struct rterr *e)
+static int add_entry(struct ns_plan *p, const struct ns_entry *r, pid_t pid, struct rterr *e)
 {
 	char path[64];
 
@@ -71,20 +94,20 @@ static int add_request(struct ns_plan *p, const struct ns_request *r, pid_t pid,
 	return add_ns(p, r->type, path, true, e);
 }
 
-int ns_plan_open(const struct config *c, const struct target *t, struct ns_plan *p,
+int ns_plan_open(const struct ns_request *req, const struct target *t, struct ns_plan *p,
 		 struct rterr *e)
 {
 	memset(p, 0, sizeof(*p));
 	p->pidfd = t->pidfd;
 	for (int i = 0; i < NS_COUNT; i++) {
-		struct ns_request def = { (enum ns_type)i, NULL };
-		const struct ns_request *r = c->ns_given ? &c->ns[i] : &def;
+		struct ns_entry def = { (enum ns_type)i, NULL };
+		const struct ns_entry *r = req->given ? &req->entries[i] : &def;
 
-		if (c->ns_given && (size_t)i >= c->n_ns)
+		if (req->given && (size_t)i >= req->n)
 			break;
-		if (!c->ns_given && !kernel_has(r->type))
+		if (!req->given && !kernel_has(r->type))
 			continue;
-		if (add_request(p, r, t->pid, e) < 0) {
+		if (add_entry(p, r, t->pid, e) < 0) {
 			ns_plan_close(p);
 			return -1;
 		}
@@ -108,7 +131,8 @@ static int join_fd(const struct ns_join *j, struct rterr *e)
 }
 
 /* setns(pidfd, flags) joins several namespaces at once, atomically, in the order the kernel
- * needs (user first). Returns 1 when the kernel cannot do it, so the caller goes per file. */
+ * needs (user first). Where the kernel cannot (before Linux 5.8), nothing is marked done and
+ * the caller goes per file. */
 static int join_pidfd(struct ns_plan *p, unsigned mask, bool *done, struct rterr *e)
 {
 	int flags = 0;
@@ -117,10 +141,10 @@ static int join_pidfd(struct ns_plan *p, unsigned mask, bool *done, struct rterr
 		if ((mask & (1u << p->j[i].type)) && p->j[i].from_target)
 			flags |= ns_kinds[p->j[i].type].flag;
 	if (flags == 0 || p->pidfd < 0)
-		return 1;
+		return 0;
 	if (setns(p->pidfd, flags) < 0) {
 		if (errno == EINVAL || errno == ENOSYS || errno == EBADF)
-			return 1; /* before Linux 5.8 setns takes no pidfd */
+			return 0; /* before Linux 5.8 setns takes no pidfd */
 		return rterr_set(e, errno, "join namespaces of target through its pidfd");
 	}
 	for (size_t i = 0; i < p->n; i++)
@@ -140,11 +164,9 @@ static int join_files(struct ns_plan *p, unsigned mask, bool *done, struct rterr
 
 			if (done[i] || !(mask & (1u << j->type)) || (pass == 1) != user)
 				continue;
-			int r = join_fd(j, e);
-
-			if (r == 0)
+			if (join_fd(j, e) == 0)
 				done[i] = true;
-			else if (!(pass == 0 && r == -EPERM))
+			else if (!(pass == 0 && e->err == EPERM))
 				return -1;
 		}
 	}
@@ -154,9 +176,8 @@ static int join_files(struct ns_plan *p, unsigned mask, bool *done, struct rterr
 static int join_mask(struct ns_plan *p, unsigned mask, struct rterr *e)
 {
 	bool done[NS_COUNT] = { false };
-	int r = join_pidfd(p, mask, done, e);
 
-	if (r < 0)
+	if (join_pidfd(p, mask, done, e) < 0)
 		return -1;
 	return join_files(p, mask, done, e);
 }

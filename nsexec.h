@@ -5,14 +5,39 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config.h"
 #include "log.h"
 #include "target.h"
 
+enum ns_type { NS_USER, NS_MNT, NS_PID, NS_NET, NS_IPC, NS_UTS, NS_CGROUP, NS_TIME, NS_COUNT };
+
+/* The namespace vocabulary. The order of the types means nothing to the join: setns(pidfd)
+ * orders them itself, and the per-file fallback goes in nsenter's passes (see nsexec.c). */
+struct ns_kind {
+	const char *proc; /* name under /proc/PID/ns */
+	const char *oci;  /* OCI runtime-spec type name */
+	const char *alias;
+	int flag; /* CLONE_NEW* */
+};
+extern const struct ns_kind ns_kinds[NS_COUNT];
+
+/* Maps an OCI namespace type name ("network", "mnt", ...) to its type; -1 if unknown. */
+int ns_type_from_name(const char *name);
+
+/* What the caller asks for: "namespaces" of the config. */
+struct ns_entry {
+	enum ns_type type;
+	const char *path; /* NULL: the target's namespace of this type */
+};
+struct ns_request {
+	bool given; /* join exactly entries[0..n); else every namespace of the target */
+	struct ns_entry entries[NS_COUNT];
+	size_t n;
+};
+
 struct ns_join {
 	enum ns_type type;
-	int fd;		  /* the namespace file, always open */
-	bool from_target; /* joinable through the target's pidfd */
+	int fd;		     /* the namespace file, always open */
+	bool from_target;    /* joinable through the target's pidfd */
 	char path[PATH_MAX]; /* what fd was opened from, for messages and the plan */
 };
 
@@ -23,7 +48,7 @@ struct ns_plan {
 };
 
 /* Decides which namespaces to join and opens them all. */
-int ns_plan_open(const struct config *c, const struct target *t, struct ns_plan *p,
+int ns_plan_open(const struct ns_request *r, const struct target *t, struct ns_plan *p,
 		 struct rterr *e);
 /* The pid and time namespaces only take effect for children: the parent joins them before
  * forking the child that execs. */

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "passwd.h"
-#include "process.h"
+#include "cJSON.h"
+#include "env.h"
 
 static cJSON *plan_target(const struct target *t)
 {
@@ -43,7 +43,7 @@ static cJSON *plan_cgroups(const struct cg_plan *cg)
 
 		cJSON_AddStringToObject(o, "hierarchy", j->hierarchy);
 		cJSON_AddStringToObject(o, "path", j->path);
-		if (j->v2 && j->can_fallback && j->fallback[0] && strcmp(j->fallback, j->path) != 0)
+		if (j->v2 && j->can_fallback && j->fallback && strcmp(j->fallback, j->path) != 0)
 			cJSON_AddStringToObject(o, "fallback", j->fallback);
 		else
 			cJSON_AddNullToObject(o, "fallback");
@@ -52,43 +52,29 @@ static cJSON *plan_cgroups(const struct cg_plan *cg)
 	return a;
 }
 
-/* HOME as the command would see it: looked up in the container's root through
- * /proc/PID/root, resolved inside it (openat2 RESOLVE_IN_ROOT), without joining anything. */
-static void plan_home(const struct config *c, const struct target *t, const struct ns_plan *ns,
-		      char *var, size_t n)
+/* The environment as the command would see it: HOME looked up in the container's root
+ * through /proc/PID/root, resolved inside it (openat2 RESOLVE_IN_ROOT), without joining
+ * anything. */
+static cJSON *plan_env(const struct plan_input *in)
 {
-	char root[64], home[PATH_MAX];
+	const struct process_request *p = in->proc;
+	struct env_request r = { p->env, p->nenv, p->uid };
+	cJSON *a = cJSON_CreateArray();
+	char root[64], **env = NULL;
 	int fd;
 
-	snprintf(root, sizeof(root), "/proc/%d/root", t->pid);
-	fd = open(ns_plan_has(ns, NS_MNT) ? root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	/* Without openat2 the file cannot be read safely from outside: say so, do not guess. */
-	if (home_lookup(fd, false, c->process.uid, home, sizeof(home)) < 0)
-		snprintf(home, sizeof(home), "(from the container's /etc/passwd)");
-	close(fd);
-	snprintf(var, n, "HOME=%s", home);
-}
-
-static cJSON *plan_env(const struct config *c, const struct target *t, const struct ns_plan *ns)
-{
-	static char home[PATH_MAX + 8];
-	cJSON *a = cJSON_CreateArray();
-
-	if (!c->process.has_env)
-		cJSON_AddItemToArray(a, cJSON_CreateString(DEFAULT_PATH));
-	for (size_t i = 0; i < c->process.nenv; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(c->process.env[i]));
-	if (env_get(c->process.env, "HOME") == NULL) {
-		plan_home(c, t, ns, home, sizeof(home));
-		if (home[0])
-			cJSON_AddItemToArray(a, cJSON_CreateString(home));
-	}
+	snprintf(root, sizeof(root), "/proc/%d/root", in->target->pid);
+	fd = open(ns_plan_has(in->ns, NS_MNT) ? root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (env_build(&r, fd, false, &env) == 0)
+		for (char **v = env; *v; v++)
+			cJSON_AddItemToArray(a, cJSON_CreateString(*v));
+	if (fd >= 0)
+		close(fd);
+	free(env);
 	return a;
 }
 
-static cJSON *plan_user(const struct proc_config *p)
+static cJSON *plan_user(const struct process_request *p)
 {
 	cJSON *o = cJSON_CreateObject(), *groups = cJSON_CreateArray();
 
@@ -110,7 +96,7 @@ static cJSON *limit_value(unsigned long long v)
 	return cJSON_CreateRaw(buf);
 }
 
-static cJSON *plan_rlimits(const struct attrs_config *a)
+static cJSON *plan_rlimits(const struct attrs *a)
 {
 	cJSON *arr = cJSON_CreateArray();
 
@@ -124,7 +110,7 @@ static cJSON *plan_rlimits(const struct attrs_config *a)
 	return arr;
 }
 
-static cJSON *plan_caps(const struct attrs_config *a)
+static cJSON *plan_caps(const struct attrs *a)
 {
 	const char *const *sets = cap_set_names();
 	cJSON *o = cJSON_CreateObject();
@@ -139,11 +125,12 @@ static cJSON *plan_caps(const struct attrs_config *a)
 	return o;
 }
 
-static void plan_attrs(cJSON *o, const struct proc_config *p)
+static void plan_attrs(cJSON *o, const struct attrs *a, const struct sched_config *sched)
 {
+	/* clang-format off */
 	static const char *const ioclass[] = { NULL, "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
 		"IOPRIO_CLASS_IDLE" };
-	const struct attrs_config *a = &p->attrs;
+	/* clang-format on */
 
 	if (a->caps_set)
 		cJSON_AddItemToObject(o, "capabilities", plan_caps(a));
@@ -155,11 +142,11 @@ static void plan_attrs(cJSON *o, const struct proc_config *p)
 		cJSON_AddStringToObject(io, "class", ioclass[a->ioprio_class]);
 		cJSON_AddNumberToObject(io, "priority", a->ioprio_level);
 	}
-	if (p->sched.set) {
+	if (sched->set) {
 		cJSON *s = cJSON_AddObjectToObject(o, "scheduler");
-		cJSON_AddStringToObject(s, "policy", p->sched.name);
-		cJSON_AddNumberToObject(s, "nice", p->sched.nice);
-		cJSON_AddNumberToObject(s, "priority", p->sched.priority);
+		cJSON_AddStringToObject(s, "policy", sched->name);
+		cJSON_AddNumberToObject(s, "nice", sched->nice);
+		cJSON_AddNumberToObject(s, "priority", sched->priority);
 	}
 	if (a->apparmor_profile)
 		cJSON_AddStringToObject(o, "apparmorProfile", a->apparmor_profile);
@@ -167,25 +154,27 @@ static void plan_attrs(cJSON *o, const struct proc_config *p)
 		cJSON_AddStringToObject(o, "selinuxLabel", a->selinux_label);
 }
 
-static cJSON *plan_process(const struct config *c, const struct target *t,
-			   const struct ns_plan *ns)
+static cJSON *plan_process(const struct plan_input *in)
 {
+	const struct process_request *p = in->proc;
 	cJSON *o = cJSON_CreateObject(), *args = cJSON_CreateArray();
 
-	for (size_t i = 0; i < c->process.nargs; i++)
-		cJSON_AddItemToArray(args, cJSON_CreateString(c->process.args[i]));
+	for (size_t i = 0; i < p->nargs; i++)
+		cJSON_AddItemToArray(args, cJSON_CreateString(p->args[i]));
 	cJSON_AddItemToObject(o, "args", args);
-	cJSON_AddItemToObject(o, "env", plan_env(c, t, ns));
-	cJSON_AddStringToObject(o, "cwd", c->process.cwd ? c->process.cwd : "/");
-	cJSON_AddItemToObject(o, "user", plan_user(&c->process));
-	plan_attrs(o, &c->process);
+	cJSON_AddItemToObject(o, "env", plan_env(in));
+	cJSON_AddStringToObject(o, "cwd", p->cwd ? p->cwd : "/");
+	cJSON_AddItemToObject(o, "user", plan_user(p));
+	plan_attrs(o, in->attrs, in->sched);
 	return o;
 }
 
 static void add_list(cJSON *o, const char *key, const struct cpumask *m)
 {
-	char *list = m ? cpulist_format(m) : NULL;
+	char *list = NULL;
 
+	if (m && cpulist_format(m, &list) < 0)
+		list = NULL;
 	if (list)
 		cJSON_AddStringToObject(o, key, list);
 	else
@@ -206,25 +195,25 @@ static cJSON *plan_cpus(const struct placement *pl)
 		cJSON_AddNullToObject(o, "transition");
 	add_list(o, "initial", pl->initial_kind == INITIAL_NONE ? NULL : &pl->initial);
 	/* A reset is shown as what the process ends up with: the cgroup's CPUs. */
-	add_list(o, "final", pl->final_kind == FINAL_UNCHANGED ? NULL
-			     : pl->final_kind == FINAL_RESET ? &pl->cgroup
-							     : &pl->final);
+	add_list(o, "final",
+		 pl->final_kind == FINAL_UNCHANGED ? NULL
+		 : pl->final_kind == FINAL_RESET   ? &pl->cgroup
+						   : &pl->final);
 	return o;
 }
 
-int plan_print(const struct config *c, const struct target *t, const struct ns_plan *ns,
-	       const struct cg_plan *cg, const struct placement *pl)
+int plan_print(const struct plan_input *in)
 {
 	cJSON *plan = cJSON_CreateObject();
 	char *text;
 	int r = 0;
 
-	cJSON_AddItemToObject(plan, "target", plan_target(t));
-	cJSON_AddItemToObject(plan, "namespaces", plan_namespaces(ns));
-	cJSON_AddItemToObject(plan, "cgroups", plan_cgroups(cg));
-	cJSON_AddItemToObject(plan, "cpus", plan_cpus(pl));
-	cJSON_AddItemToObject(plan, "rlimits", plan_rlimits(&c->process.attrs));
-	cJSON_AddItemToObject(plan, "process", plan_process(c, t, ns));
+	cJSON_AddItemToObject(plan, "target", plan_target(in->target));
+	cJSON_AddItemToObject(plan, "namespaces", plan_namespaces(in->ns));
+	cJSON_AddItemToObject(plan, "cgroups", plan_cgroups(in->cg));
+	cJSON_AddItemToObject(plan, "cpus", plan_cpus(in->placement));
+	cJSON_AddItemToObject(plan, "rlimits", plan_rlimits(in->attrs));
+	cJSON_AddItemToObject(plan, "process", plan_process(in));
 	text = cJSON_Print(plan);
 	cJSON_Delete(plan);
 	if (text == NULL)

@@ -2,13 +2,25 @@
 #ifndef RTEXEC_PLAN_H
 #define RTEXEC_PLAN_H
 #include "affinity.h"
+#include "attrs.h"
 #include "cgroup.h"
-#include "config.h"
 #include "nsexec.h"
+#include "process.h"
+#include "scheduler.h"
 #include "target.h"
 
-/* Prints the plan on stdout. Returns 0 or -errno. */
-int plan_print(const struct config *c, const struct target *t, const struct ns_plan *ns,
-	       const struct cg_plan *cg, const struct placement *pl);
+/* What the plan shows: the resolved state, read only. */
+struct plan_input {
+	const struct target *target;
+	const struct ns_plan *ns;
+	const struct cg_plan *cg;
+	const struct placement *placement;
+	const struct process_request *proc;
+	const struct attrs *attrs; /* resolved against the target */
+	const struct sched_config *sched;
+};
+
+/* Prints the plan on stdout. 0, or -errno. */
+int plan_print(const struct plan_input *in);
 
 #endif

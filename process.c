@@ -14,51 +14,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "passwd.h"
+#include "env.h"
 #include "sync.h"
 #include "syscalls.h"
-
-#define PASSWD_MAX (1 << 20)
 
 static void fail(const struct child_args *a, int status, const struct rterr *e) NORETURN;
 static void fail(const struct child_args *a, int status, const struct rterr *e)
 {
-	sync_report(a->sync_fd, status, e->msg);
+	sync_send_failure(a->sync_fd, status, e->msg);
 	_exit(status);
-}
-
-static int open_passwd(int rootfd, bool in_root)
-{
-	struct open_how how = { .flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
-				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-	int fd = sys_openat2(rootfd, "etc/passwd", &how);
-
-	if (fd < 0 && errno == ENOSYS && in_root)
-		fd = openat(rootfd, "etc/passwd", (int)how.flags);
-	return fd;
-}
-
-int home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n)
-{
-	int fd = open_passwd(rootfd, in_root);
-	struct stat st;
-	char *buf;
-	ssize_t r = -1;
-
-	snprintf(home, n, "/");
-	if (fd < 0)
-		return errno == ENOSYS ? -1 : 0;
-	/* A hostile container may put a FIFO or a device there: read regular files only. */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (buf = malloc(PASSWD_MAX + 1))) {
-		r = read(fd, buf, PASSWD_MAX);
-		if (r >= 0) {
-			buf[r] = '\0';
-			passwd_home(buf, uid, home, n);
-		}
-		free(buf);
-	}
-	close(fd);
-	return 0;
 }
 
 /* Armed at birth and again after every credential change (setns into a user namespace,
@@ -115,7 +79,7 @@ static int close_range_fallback(unsigned first, unsigned last)
  * (close-on-exec) stays open: a leaked directory fd is a way out (CVE-2024-21626). */
 static int close_fds(const struct child_args *a, struct rterr *e)
 {
-	unsigned keep_end = 3 + a->c->preserve_fds, s = (unsigned)a->sync_fd;
+	unsigned keep_end = 3 + a->preserve_fds, s = (unsigned)a->sync_fd;
 
 	if (s > keep_end && sys_close_range(keep_end, s - 1, 0) < 0) {
 		if (errno != ENOSYS)
@@ -130,36 +94,20 @@ static int close_fds(const struct child_args *a, struct rterr *e)
 	return 0;
 }
 
-static char **build_env(const struct config *c, char *home_var)
+/* HOME from the root, not the cwd: without the mount namespace joined, the cwd is still the
+ * caller's and its etc/passwd is none of the container's business. */
+static int build_env(const struct process_request *p, char ***env)
 {
-	const struct proc_config *p = &c->process;
-	char **env = calloc(p->nenv + 3, sizeof(*env));
-	size_t n = 0;
+	struct env_request r = { p->env, p->nenv, p->uid };
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), err;
 
-	if (env == NULL)
-		return NULL;
-	static char default_path[] = DEFAULT_PATH;
-
-	if (!p->has_env)
-		env[n++] = default_path;
-	for (size_t i = 0; i < p->nenv; i++)
-		env[n++] = p->env[i];
-	if (env_get(env, "HOME") == NULL) {
-		char home[PATH_MAX];
-		/* The root, not the cwd: without the mount namespace joined, the cwd is still the
-		 * caller's and its etc/passwd is none of the container's business. */
-		int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-		home_lookup(root, true, p->uid, home, sizeof(home));
-		if (root >= 0)
-			close(root);
-		snprintf(home_var, PATH_MAX + 8, "HOME=%s", home);
-		env[n++] = home_var;
-	}
-	return env;
+	err = env_build(&r, root, true, env);
+	if (root >= 0)
+		close(root);
+	return err;
 }
 
-static int set_user(const struct proc_config *p, struct rterr *e)
+static int set_user(const struct process_request *p, struct rterr *e)
 {
 	/* Without this the host's supplementary groups of root would reach the container. */
 	if (setgroups(p->ngroups, p->groups) < 0 && !(errno == EPERM && p->ngroups == 0))
@@ -173,7 +121,7 @@ static int set_user(const struct proc_config *p, struct rterr *e)
 
 /* The cwd must be inside the container: a path through a leaked fd or a directory outside
  * the root shows up in getcwd as unreachable (CVE-2024-21626). */
-static int enter_cwd(const struct proc_config *p, struct rterr *e)
+static int enter_cwd(const struct process_request *p, struct rterr *e)
 {
 	const char *cwd = p->cwd ? p->cwd : "/";
 	char buf[PATH_MAX];
@@ -192,7 +140,7 @@ static void prepare_exec(const struct child_args *a)
 {
 	prctl(PR_SET_PDEATHSIG, 0);
 	sigprocmask(SIG_SETMASK, a->mask, NULL);
-	sync_exec(a->sync_fd);
+	sync_send(a->sync_fd, SYNC_EXEC);
 }
 
 /* As execvp: ENOENT and ENOTDIR try the next PATH entry, EACCES too but is remembered,
@@ -220,7 +168,7 @@ static int search_exec(const char *name, const char *path, char **argv, char **e
 static void exec_command(const struct child_args *a, char **env) NORETURN;
 static void exec_command(const struct child_args *a, char **env)
 {
-	char **argv = a->c->process.args;
+	char **argv = a->proc->args;
 	const char *path = env_get(env, "PATH"), *name = argv[0];
 	struct rterr e;
 	int err;
@@ -241,24 +189,22 @@ static void exec_command(const struct child_args *a, char **env)
 	fail(a, err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC, &e);
 }
 
-/* The final affinity and the scheduler, last: the parent does both where a scheduler is set
- * (an RT policy needs the host's privileges, which a joined user namespace took away). */
+/* Last: the final affinity, then (SCHED_DEADLINE needs the full mask) the scheduler, which
+ * the parent applies when one is set. */
 static void final_placement(const struct child_args *a)
 {
 	struct rterr e;
 
-	if (a->assisted) {
-		if (sync_ready(a->sync_fd) < 0)
-			_exit(EXIT_RTEXEC);
-		return;
-	}
-	if (placement_apply_final(a->placement, 0, &e) < 0)
+	if (placement_apply_final(a->placement, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
+	if (a->assisted &&
+	    (sync_send(a->sync_fd, SYNC_READY) < 0 || sync_expect(a->sync_fd, SYNC_GO) < 0))
+		_exit(EXIT_RTEXEC);
 }
 
 void child_main(const struct child_args *a)
 {
-	static char home_var[PATH_MAX + 8];
+	const struct process_request *p = a->proc;
 	struct rterr e;
 	char **env;
 
@@ -268,10 +214,10 @@ void child_main(const struct child_args *a)
 	 * (unless we were born there), which then says go. */
 	if (cg_join_v1_self(a->cg, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
-	if (sync_wait_go(a->sync_fd) < 0)
+	if (sync_expect(a->sync_fd, SYNC_GO) < 0)
 		_exit(EXIT_RTEXEC);
 	affinity_log("after joining the cgroup");
-	if (attrs_apply_privileged(&a->c->process.attrs, &e) < 0)
+	if (attrs_apply_privileged(a->attrs, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	harden(a);
 	if (ns_join_rest(a->ns, &e) < 0)
@@ -279,20 +225,21 @@ void child_main(const struct child_args *a)
 	harden(a);
 	if (close_fds(a, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
-	env = build_env(a->c, home_var);
-	if (env == NULL)
-		fail(a, EXIT_RTEXEC, &(struct rterr){ "environment: Cannot allocate memory" });
-	if (attrs_caps_before_uid(&a->c->process.attrs, &e) < 0 || set_user(&a->c->process, &e) < 0 ||
-	    attrs_caps_after_uid(&a->c->process.attrs, &e) < 0)
+	if (build_env(p, &env) < 0) {
+		rterr_set(&e, ENOMEM, "environment");
+		fail(a, EXIT_RTEXEC, &e);
+	}
+	if (attrs_caps_before_uid(a->attrs, &e) < 0 || set_user(p, &e) < 0 ||
+	    attrs_caps_after_uid(a->attrs, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	harden(a);
-	umask(a->c->process.has_umask ? a->c->process.umask : 022);
-	if (enter_cwd(&a->c->process, &e) < 0)
+	umask(p->has_umask ? p->umask : 022);
+	if (enter_cwd(p, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	/* Until here the child stayed on the CPU pinned before the join: a saturated isolated
 	 * core can only catch it after the exec. */
 	final_placement(a);
-	if (attrs_apply_last(&a->c->process.attrs, &e) < 0)
+	if (attrs_apply_last(a->attrs, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	prepare_exec(a);
 	exec_command(a, env);

@@ -7,27 +7,40 @@
 #include <sys/types.h>
 
 #include "affinity.h"
+#include "attrs.h"
 #include "cgroup.h"
-#include "config.h"
 #include "log.h"
 #include "nsexec.h"
 
+/* What the caller asks the command to be: "process" of the config (args, env, cwd, user),
+ * with args replaced by the command line's when it gives one. */
+struct process_request {
+	char **args; /* NULL-terminated */
+	size_t nargs;
+	char **env; /* NULL-terminated; NULL when "env" is absent */
+	size_t nenv;
+	const char *cwd; /* NULL: "/" */
+	uid_t uid;
+	gid_t gid;
+	bool has_umask;
+	mode_t umask;
+	gid_t *groups;
+	size_t ngroups;
+};
+
+/* Everything the child needs, resolved by the parent before the fork. */
 struct child_args {
-	const struct config *c;
+	const struct process_request *proc;
+	const struct attrs *attrs; /* resolved against the target */
+	unsigned preserve_fds;
 	struct ns_plan *ns;
-	int sync_fd; /* placed above the preserved fds */
-	const sigset_t *mask; /* the caller's signal mask, restored for the command */
-	const struct placement *placement;
 	const struct cg_plan *cg;
-	bool assisted; /* the parent applies the final affinity and scheduler */
+	const struct placement *placement;
+	int sync_fd;	      /* placed above the preserved fds */
+	const sigset_t *mask; /* the caller's signal mask, restored for the command */
+	bool assisted;	      /* the parent applies a scheduler: say READY and wait for GO */
 };
 
 void child_main(const struct child_args *a) NORETURN;
-
-/* HOME for uid from etc/passwd below rootfd, resolved inside that root (never escaping it
- * through symlinks); "/" when the file or the user is missing. in_root: the caller's root
- * already is rootfd, so plain open is safe where openat2 is missing. -1 when the file could
- * not be read safely (no openat2 and not in_root): HOME is unknown. */
-int home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n);
 
 #endif

@@ -11,8 +11,8 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "cgroup.h"
 #include "affinity.h"
+#include "cgroup.h"
 #include "cli.h"
 #include "config.h"
 #include "log.h"
@@ -36,7 +36,7 @@ static void sanitize_std_fds(void)
 {
 	for (int fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
-			die("open /dev/null: %s", rt_strerror(errno));
+			die_errno(errno, "open /dev/null");
 }
 
 /* Unused numbers among the preserved fds get a close-on-exec placeholder, so that no fd
@@ -48,25 +48,27 @@ static void reserve_preserved_fds(unsigned n)
 			continue;
 		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (nul < 0 || (nul != (int)fd && dup3(nul, (int)fd, O_CLOEXEC) < 0))
-			die("reserve preserved fd %u: %s", fd, rt_strerror(errno));
+			die_errno(errno, "reserve preserved fd %u", fd);
 		if (nul != (int)fd)
 			close(nul);
 	}
 }
 
-static char *read_all(int fd, size_t *len)
+/* The whole of fd into a malloc'd, NUL-terminated *out. 0, or -errno. */
+static int read_all(int fd, char **out, size_t *len)
 {
 	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
+	char *buf = malloc(cap), *nb;
 	ssize_t r;
 
-	while (buf) {
+	for (;;) {
+		if (buf == NULL)
+			return -ENOMEM;
 		if (n + 1 >= cap) {
-			char *nb = cap >= CONFIG_MAX ? NULL : realloc(buf, cap *= 2);
+			nb = cap >= CONFIG_MAX ? NULL : realloc(buf, cap *= 2);
 			if (nb == NULL) {
 				free(buf);
-				errno = n + 1 >= CONFIG_MAX ? EFBIG : ENOMEM;
-				return NULL;
+				return n + 1 >= CONFIG_MAX ? -EFBIG : -ENOMEM;
 			}
 			buf = nb;
 		}
@@ -75,30 +77,29 @@ static char *read_all(int fd, size_t *len)
 			break;
 		if (r < 0 && errno != EINTR) {
 			free(buf);
-			return NULL;
+			return -errno;
 		}
 		n += r > 0 ? (size_t)r : 0;
 	}
-	if (buf) {
-		buf[n] = '\0';
-		*len = n;
-	}
-	return buf;
+	buf[n] = '\0';
+	*len = n;
+	*out = buf;
+	return 0;
 }
 
 static char *read_config(const char *file, size_t *len)
 {
 	bool is_stdin = file == NULL || strcmp(file, "-") == 0;
-	int fd = is_stdin ? STDIN_FILENO : open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	char *text;
+	int fd = is_stdin ? STDIN_FILENO : open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY), r;
+	char *text = NULL;
 
+	*len = 0;
 	if (fd < 0)
-		die("config: open %s: %s", file, rt_strerror(errno));
+		die_errno(errno, "config: open %s", file);
 	if (is_stdin && isatty(fd))
 		die("config: stdin is a terminal: pipe the config in, or use -f FILE");
-	text = read_all(fd, len);
-	if (text == NULL)
-		die("config: read %s: %s", is_stdin ? "stdin" : file, rt_strerror(errno));
+	if ((r = read_all(fd, &text, len)) < 0)
+		die_errno(-r, "config: read %s", is_stdin ? "stdin" : file);
 	if (!is_stdin)
 		close(fd);
 	return text;
@@ -110,17 +111,10 @@ static void load_config(const struct cli *cli, struct config *c)
 	size_t len;
 	char *text = read_config(cli->config_file, &len);
 
-	if (config_parse(text, len, cli->cmd != NULL, c, &e) < 0)
+	/* The one place config errors get their prefix. */
+	if (config_parse(text, len, cli->cmd != NULL, kernel_ncpus(), c, &e) < 0)
 		die("config: %s", e.msg);
 	free(text);
-	if (cli->cmd) {
-		free(c->process.args);
-		c->process.args = cli->cmd;
-		c->process.nargs = (size_t)cli->ncmd;
-	}
-	c->detach = c->detach || cli->detach;
-	if (cli->pid_file)
-		c->pid_file = cli->pid_file;
 }
 
 static void parse_cli(int argc, char **argv, struct cli *cli)
@@ -148,10 +142,10 @@ static int signals_setup(sigset_t *orig)
 
 	forwarded_signals(&set);
 	if (sigprocmask(SIG_BLOCK, &set, orig) < 0)
-		die("sigprocmask: %s", rt_strerror(errno));
+		die_errno(errno, "sigprocmask");
 	fd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (fd < 0)
-		die("signalfd: %s", rt_strerror(errno));
+		die_errno(errno, "signalfd");
 	return fd;
 }
 
@@ -159,7 +153,8 @@ static int signals_setup(sigset_t *orig)
  * where the kernel cannot, or the cgroup refuses (EBUSY), it is forked and moved. */
 static pid_t fork_child(int cgroup_fd, bool *born_in_cgroup)
 {
-	struct rt_clone_args args = { .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+	struct rt_clone_args args = { .flags = CLONE_INTO_CGROUP,
+				      .exit_signal = SIGCHLD,
 				      .cgroup = (uint64_t)cgroup_fd };
 	pid_t pid;
 
@@ -175,95 +170,99 @@ static pid_t fork_child(int cgroup_fd, bool *born_in_cgroup)
 	return fork();
 }
 
-/* Everything resolved before the fork: shared by the parent and the child it forks. */
+/* The request (c) and everything resolved from it before the fork: shared by the parent and
+ * the child it forks. */
 struct run {
 	struct config c;
+	struct process_request proc; /* c.process, with the command line's args */
+	bool detach;
+	const char *pid_file;
 	struct target t;
 	struct ns_plan ns;
 	struct cg_plan cg;
 	struct placement pl;
+	struct attrs attrs; /* c.attrs resolved against the target */
 	sigset_t orig_mask;
-	int sigfd, sync_fd;
-	pid_t child;
+	struct child child;
 };
+
+/* What the command line adds to the config: it wins where both say something. */
+static void apply_cli(const struct cli *cli, struct run *r)
+{
+	r->proc = r->c.process;
+	if (cli->cmd) {
+		r->proc.args = cli->cmd;
+		r->proc.nargs = (size_t)cli->ncmd;
+	}
+	r->detach = r->c.detach || cli->detach;
+	r->pid_file = cli->pid_file ? cli->pid_file : r->c.pid_file;
+}
 
 static void resolve(struct run *r)
 {
 	char *cpus;
 	struct rterr e;
+	int err;
 
-	if (target_open(&r->c, &r->t, &e) < 0 || cg_plan_open(&r->c, r->t.pid, &r->cg, &e) < 0 ||
-	    ns_plan_open(&r->c, &r->t, &r->ns, &e) < 0 || target_check(&r->t, &e) < 0)
+	if (target_open(&r->c.target, &r->t, &e) < 0 ||
+	    cg_plan_open(&r->c.cgroup, r->t.pid, &r->cg, &e) < 0 ||
+	    ns_plan_open(&r->c.ns, &r->t, &r->ns, &e) < 0 || target_check(&r->t, &e) < 0)
 		die("%s", e.msg);
-	if ((cpus = cg_effective_cpus(&r->cg)) == NULL)
-		die("cgroup CPUs: %s", rt_strerror(ENOMEM));
-	struct placement_request req = { r->c.transition, r->c.isolated_cpus,
-					 r->c.process.cpu_initial, r->c.process.cpu_final, cpus,
-					 r->cg.v2_root[0] ? r->cg.v2_root : NULL };
-	if (placement_resolve(&req, &r->pl, &e) < 0 ||
-	    attrs_default_caps(&r->c.process.attrs, r->t.pid, r->c.process.uid, &e) < 0 ||
-	    attrs_check_host(&r->c.process.attrs, &e) < 0)
+	if ((err = cg_effective_cpus(&r->cg, &cpus)) < 0)
+		die_errno(-err, "cgroup CPUs");
+	r->attrs = r->c.attrs;
+	if (placement_resolve(&r->c.cpus, cpus, r->cg.v2_root, &r->pl, &e) < 0 ||
+	    attrs_resolve(&r->attrs, r->t.pid, r->proc.uid, &e) < 0)
 		die("%s", e.msg);
 	free(cpus);
 }
 
-/* The last steps, on the child, with the host's privileges (see final_placement()). */
-static int finish_child(pid_t child, void *ctx, struct rterr *e)
-{
-	const struct run *r = ctx;
-
-	if (placement_apply_final(&r->pl, child, e) < 0)
-		return -1;
-	return sched_apply(&r->c.process.sched, child, e);
-}
-
-static void join_cgroups(struct run *r, int fd, bool born_in_cgroup)
+static void join_cgroups(struct run *r, bool born_in_cgroup)
 {
 	struct rterr e;
-	int err;
 
 	/* Paused meanwhile? The child would freeze with the cgroup before its exec. */
-	if (cg_join_v2(&r->cg, &r->t, r->child, born_in_cgroup, &e) < 0 ||
+	if (cg_join_v2(&r->cg, &r->t, r->child.pid, born_in_cgroup, &e) < 0 ||
 	    cg_check_frozen(&r->cg, &e) < 0) {
-		kill_child(r->child);
+		kill_child(r->child.pid);
 		die("%s", e.msg);
 	}
-	/* A child that failed meanwhile (its v1 join) has reported why: wait_exec reads it. */
-	if ((err = sync_send_go(fd)) < 0)
-		debug("write to child: %s", rt_strerror(-err));
-	debug("joined cgroup %s%s", r->cg.joined, born_in_cgroup ? " (born there)" : "");
+	child_release(&r->child);
+	debug("joined cgroup %s%s", r->cg.joined ? r->cg.joined : "(no v2)",
+	      born_in_cgroup ? " (born there)" : "");
 }
 
 static void spawn(struct run *r)
 {
-	int fds[2], child_fd;
+	int fds[2], child_fd, err;
 	bool born_in_cgroup, pinned = r->pl.initial_kind != INITIAL_NONE;
 	struct rterr e;
 
-	if (sync_channel(fds) < 0)
-		die("socketpair: %s", rt_strerror(errno));
+	if ((err = sync_channel(fds)) < 0)
+		die_errno(-err, "socketpair");
 	/* The child's end sits above the preserved fds, which keep their numbers. */
 	child_fd = fcntl(fds[1], F_DUPFD_CLOEXEC, 3 + r->c.preserve_fds);
 	if (child_fd < 0)
-		die("fcntl: %s", rt_strerror(errno));
+		die_errno(errno, "fcntl");
 	close(fds[1]);
 	/* Pinned before the fork, the child never runs on another CPU until its final affinity. */
 	if (placement_pin_initial(&r->pl, &e) < 0 || ns_join_for_children(&r->ns, &e) < 0)
 		die("%s", e.msg);
 	affinity_log("before joining the cgroup");
 	/* Born into the cgroup only without a pin: the cpuset transition must see the pin. */
-	r->child = fork_child(pinned ? -1 : cg_clone_fd(&r->cg), &born_in_cgroup);
-	if (r->child < 0)
-		die("fork: %s", rt_strerror(errno));
-	if (r->child == 0) {
-		struct child_args a = { &r->c, &r->ns, child_fd, &r->orig_mask, &r->pl, &r->cg,
-					r->c.process.sched.set };
+	r->child.pid = fork_child(pinned ? -1 : cg_clone_fd(&r->cg), &born_in_cgroup);
+	if (r->child.pid < 0)
+		die_errno(errno, "fork");
+	if (r->child.pid == 0) {
+		struct child_args a = { &r->proc, &r->attrs,	 r->c.preserve_fds,
+					&r->ns,	  &r->cg,	 &r->pl,
+					child_fd, &r->orig_mask, r->c.sched.set };
 		close(fds[0]);
 		child_main(&a);
 	}
 	close(child_fd);
-	join_cgroups(r, fds[0], born_in_cgroup);
-	r->sync_fd = fds[0];
+	r->child.sync_fd = fds[0];
+	join_cgroups(r, born_in_cgroup);
 }
 
 static struct pidfile pf = { .fd = -1 };
@@ -272,6 +271,15 @@ static struct pidfile pf = { .fd = -1 };
 static void cleanup(void)
 {
 	pidfile_abort(&pf);
+}
+
+static void print_plan(const struct run *r)
+{
+	struct plan_input in = { &r->t, &r->ns, &r->cg, &r->pl, &r->proc, &r->attrs, &r->c.sched };
+	int err = plan_print(&in);
+
+	if (err < 0)
+		die_errno(-err, "write plan");
 }
 
 int main(int argc, char **argv)
@@ -288,30 +296,31 @@ int main(int argc, char **argv)
 	sanitize_std_fds();
 	parse_cli(argc, argv, &cli);
 	load_config(&cli, &r.c);
+	apply_cli(&cli, &r);
 	reserve_preserved_fds(r.c.preserve_fds);
 	resolve(&r);
 	if (cli.dry_run) {
-		if (plan_print(&r.c, &r.t, &r.ns, &r.cg, &r.pl) < 0)
-			die("write plan: %s", rt_strerror(errno));
+		print_plan(&r);
 		return 0;
 	}
 	/* Signals blocked first: a SIGTERM now must not leave the temporary pid file behind. */
-	r.sigfd = signals_setup(&r.orig_mask);
+	r.child.sigfd = signals_setup(&r.orig_mask);
 	atexit(cleanup);
-	if (pidfile_prepare(&pf, r.c.pid_file, &e) < 0)
+	if (pidfile_prepare(&pf, r.pid_file, &e) < 0)
 		die("%s", e.msg);
 	spawn(&r);
 	ns_plan_close(&r.ns);
 	cg_plan_close(&r.cg);
 	target_close(&r.t);
-	status = wait_exec(r.child, r.sync_fd, r.sigfd, finish_child, &r, &e);
+	status = child_wait_exec(&r.child, &r.c.sched, &e);
 	if (status != 0)
 		die_status(status, "%s", e.msg);
-	if (pidfile_commit(&pf, r.child, &e) < 0) {
-		kill_child(r.child); /* a caller relying on the pid file must not lose the command */
+	if (pidfile_commit(&pf, r.child.pid, &e) < 0) {
+		kill_child(
+			r.child.pid); /* a caller relying on the pid file must not lose the command */
 		die("%s", e.msg);
 	}
-	if (r.c.detach)
+	if (r.detach)
 		return 0;
-	return supervise(r.child, r.sigfd);
+	return supervise(&r.child);
 }

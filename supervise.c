@@ -12,17 +12,15 @@
 
 #include "sync.h"
 
-/* Signals that arrived before the exec: forwarded once the command runs. */
-static struct signalfd_siginfo deferred[64];
-static size_t ndeferred;
-
 void forwarded_signals(sigset_t *set)
 {
 	/* Not the synchronous faults (they are rtexec's own), not SIGKILL/SIGSTOP (cannot be
 	 * caught), and not SIGTSTP/SIGTTIN/SIGTTOU: rtexec must stop with its job. */
+	/* clang-format off */
 	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM,
 		SIGTERM, SIGCHLD, SIGCONT, SIGURG, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH,
 		SIGIO, SIGPWR };
+	/* clang-format on */
 
 	sigemptyset(set);
 	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
@@ -93,6 +91,14 @@ int kill_child(pid_t child)
 	return EXIT_RTEXEC;
 }
 
+void child_release(struct child *c)
+{
+	int r = sync_send(c->sync_fd, SYNC_GO);
+
+	if (r < 0)
+		debug("write to child: %s", rt_strerror(-r));
+}
+
 #define KEEP_WAITING (-1)
 
 /* The channel closed without a word about the exec: the child was killed before it. */
@@ -109,43 +115,57 @@ static int died_before_exec(pid_t child, struct rterr *e)
 	return EXIT_RTEXEC;
 }
 
-/* One message from the child: 0 once it exec'd (EOF on the close-on-exec channel after its
- * "exec" word), KEEP_WAITING after a ready/go exchange or that word, else the exit status of
- * its failure. */
-static int on_sync(pid_t child, int sync_fd, ready_fn on_ready, void *ctx, bool *execing,
-		   struct rterr *e)
+/* The child is ready for what only the parent can do: its scheduler, with the host's
+ * privileges (an RT policy needs them, and a joined user namespace took them away). */
+static int on_ready(struct child *c, const struct sched_config *sched, struct rterr *e)
 {
-	struct sync_msg m;
-	int r = sync_read(sync_fd, &m);
+	int r;
 
-	if (r == 0)
-		return *execing ? 0 : died_before_exec(child, e);
-	if (r < 0) {
-		rterr_set(e, -r, "read from child");
-		return kill_child(child);
-	}
-	if (m.type == SYNC_EXEC) {
-		*execing = true;
-		return KEEP_WAITING;
-	}
-	if (m.type != SYNC_READY) {
-		reap(child);
-		snprintf(e->msg, sizeof(e->msg), "%s", m.text);
-		return m.status;
-	}
-	if (on_ready(child, ctx, e) < 0)
-		return kill_child(child);
-	if ((r = sync_send_go(sync_fd)) < 0) {
+	if (sched_apply(sched, c->pid, e) < 0)
+		return kill_child(c->pid);
+	if ((r = sync_send(c->sync_fd, SYNC_GO)) < 0) {
 		rterr_set(e, -r, "write to child");
-		return kill_child(child);
+		return kill_child(c->pid);
 	}
 	return KEEP_WAITING;
 }
 
-int wait_exec(pid_t child, int sync_fd, int sigfd, ready_fn on_ready, void *ctx,
-	      struct rterr *e)
+/* One message from the child: 0 once it exec'd (EOF on the close-on-exec channel after its
+ * "exec" word), KEEP_WAITING after a ready/go exchange or that word, else the exit status of
+ * its failure. */
+static int on_message(struct child *c, const struct sched_config *sched, bool *execing,
+		      struct rterr *e)
 {
-	struct pollfd p[2] = { { .fd = sync_fd, .events = POLLIN }, { .fd = sigfd, .events = POLLIN } };
+	struct sync_msg m;
+	int r = sync_recv(c->sync_fd, &m);
+
+	if (r < 0) {
+		rterr_set(e, -r, "read from child");
+		return kill_child(c->pid);
+	}
+	switch (m.type) {
+	case SYNC_EOF: return *execing ? 0 : died_before_exec(c->pid, e);
+	case SYNC_EXEC: *execing = true; return KEEP_WAITING;
+	case SYNC_READY: return on_ready(c, sched, e);
+	case SYNC_FAILED:
+		reap(c->pid);
+		snprintf(e->msg, sizeof(e->msg), "%s", m.text);
+		e->err = 0;
+		return m.status;
+	default: rterr_set(e, EPROTO, "read from child"); return kill_child(c->pid);
+	}
+}
+
+static void keep_pending(struct pending_signals *p, const struct signalfd_siginfo *si)
+{
+	if (p->n < ARRAY_LEN(p->si))
+		p->si[p->n++] = *si;
+}
+
+int child_wait_exec(struct child *c, const struct sched_config *sched, struct rterr *e)
+{
+	struct pollfd p[2] = { { .fd = c->sync_fd, .events = POLLIN },
+			       { .fd = c->sigfd, .events = POLLIN } };
 	struct signalfd_siginfo si;
 	bool execing = false;
 	int r;
@@ -153,45 +173,45 @@ int wait_exec(pid_t child, int sync_fd, int sigfd, ready_fn on_ready, void *ctx,
 	for (;;) {
 		if (poll(p, 2, -1) < 0 && errno != EINTR) {
 			rterr_set(e, errno, "poll");
-			return kill_child(child);
+			return kill_child(c->pid);
 		}
 		/* The child's word first: a signal that came while it exec'd is the command's. */
 		if (p[0].revents & (POLLIN | POLLHUP)) {
-			if ((r = on_sync(child, sync_fd, on_ready, ctx, &execing, e)) != KEEP_WAITING)
+			if ((r = on_message(c, sched, &execing, e)) != KEEP_WAITING)
 				return r;
 			continue;
 		}
-		if (!(p[1].revents & POLLIN) || read_signal(sigfd, &si) < 0)
+		if (!(p[1].revents & POLLIN) || read_signal(c->sigfd, &si) < 0)
 			continue;
 		if (terminating(si.ssi_signo) && !execing) {
 			rterr_set(e, 0, "interrupted by SIG%s before the command started",
 				  sigabbrev((int)si.ssi_signo));
-			return kill_child(child);
+			return kill_child(c->pid);
 		}
-		if (ndeferred < ARRAY_LEN(deferred))
-			deferred[ndeferred++] = si;
+		keep_pending(&c->pending, &si);
 	}
 }
 
-int supervise(pid_t child, int sigfd)
+int supervise(struct child *c)
 {
 	struct signalfd_siginfo si;
 	int st;
 
-	for (size_t i = 0; i < ndeferred; i++)
-		if (deferred[i].ssi_signo != SIGCHLD)
-			forward(child, &deferred[i]);
+	for (size_t i = 0; i < c->pending.n; i++)
+		if (c->pending.si[i].ssi_signo != SIGCHLD)
+			forward(c->pid, &c->pending.si[i]);
 	for (;;) {
-		pid_t r = waitpid(child, &st, WNOHANG);
+		pid_t r = waitpid(c->pid, &st, WNOHANG);
 
-		if (r == child)
+		if (r == c->pid)
 			return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
 		if (r < 0 && errno != EINTR) {
-			logmsg(LOG_ERROR, "wait for the command %d: %s", (int)child, rt_strerror(errno));
+			logmsg(LOG_ERROR, "wait for the command %d: %s", (int)c->pid,
+			       rt_strerror(errno));
 			return EXIT_RTEXEC;
 		}
-		if (read_signal(sigfd, &si) < 0 || si.ssi_signo == SIGCHLD)
+		if (read_signal(c->sigfd, &si) < 0 || si.ssi_signo == SIGCHLD)
 			continue;
-		forward(child, &si);
+		forward(c->pid, &si);
 	}
 }

@@ -1,22 +1,41 @@
-/* The parent half: waits for the exec, forwards signals, reports the command's status. */
+/* The parent's half: its side of the conversation with the child (sync.h), then the
+ * command's supervision (signal forwarding, exit status). */
 #ifndef RTEXEC_SUPERVISE_H
 #define RTEXEC_SUPERVISE_H
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <sys/types.h>
 
 #include "log.h"
+#include "scheduler.h"
+
+/* Signals that arrived before the exec: forwarded once the command runs. */
+struct pending_signals {
+	struct signalfd_siginfo si[64];
+	size_t n;
+};
+
+/* The parent's handle on its child. */
+struct child {
+	pid_t pid;
+	int sync_fd; /* the parent's end of the channel */
+	int sigfd;   /* the forwarded signals, blocked since before the fork */
+	struct pending_signals pending;
+};
 
 /* The signals rtexec forwards; blocked from before the fork, read through a signalfd. */
 void forwarded_signals(sigset_t *set);
 
-/* Waits until the child has exec'd (0) or reported a failure (its status, message in e).
- * When the child says it is ready, on_ready does the last steps on it and it is told to go.
- * A terminating signal before the exec kills the child: EXIT_RTEXEC with a message. */
-typedef int (*ready_fn)(pid_t child, void *ctx, struct rterr *e);
-int wait_exec(pid_t child, int sync_fd, int sigfd, ready_fn on_ready, void *ctx,
-	      struct rterr *e);
-/* Forwards signals until the child exits; its status as rtexec's exit status. */
-int supervise(pid_t child, int sigfd);
+/* Tells the child that its cgroups are joined (GO). A child that failed meanwhile has
+ * reported why: child_wait_exec reads it. */
+void child_release(struct child *c);
+/* Waits until the child has exec'd (0) or reported a failure (its status, message in e). At
+ * READY, applies sched to the child with the host's privileges and tells it to go on. A
+ * terminating signal before the exec kills the child: EXIT_RTEXEC with a message. */
+int child_wait_exec(struct child *c, const struct sched_config *sched, struct rterr *e);
+/* Forwards the pending signals, then every signal until the child exits; its status as
+ * rtexec's exit status. */
+int supervise(struct child *c);
 /* Reaps the child, turning its wait status into an exit status. */
 int reap(pid_t child);
 /* SIGKILLs the child and reaps it, waiting a bounded time: a task in a frozen v1 cgroup

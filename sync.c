@@ -13,7 +13,28 @@ int sync_channel(int fds[2])
 	return 0;
 }
 
-void sync_report(int fd, int status, const char *text)
+static int send_msg(int fd, const struct sync_msg *m)
+{
+	ssize_t r;
+
+	do
+		r = send(fd, m, sizeof(*m), MSG_NOSIGNAL);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	return r == (ssize_t)sizeof(*m) ? 0 : -EPROTO;
+}
+
+int sync_send(int fd, enum sync_type type)
+{
+	struct sync_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = type;
+	return send_msg(fd, &m);
+}
+
+void sync_send_failure(int fd, int status, const char *text)
 {
 	struct sync_msg m;
 
@@ -21,11 +42,10 @@ void sync_report(int fd, int status, const char *text)
 	m.type = SYNC_FAILED;
 	m.status = status;
 	strncpy(m.text, text, sizeof(m.text) - 1);
-	while (send(fd, &m, sizeof(m), MSG_NOSIGNAL) < 0 && errno == EINTR)
-		;
+	send_msg(fd, &m);
 }
 
-int sync_read(int fd, struct sync_msg *m)
+int sync_recv(int fd, struct sync_msg *m)
 {
 	ssize_t r;
 
@@ -34,53 +54,19 @@ int sync_read(int fd, struct sync_msg *m)
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
 		return -errno;
-	if (r == 0)
+	if (r == 0) {
+		m->type = SYNC_EOF;
 		return 0;
-	if ((size_t)r != sizeof(*m))
+	}
+	if ((size_t)r != sizeof(*m) || m->type <= SYNC_EOF || m->type > SYNC_FAILED)
 		return -EPROTO;
 	m->text[sizeof(m->text) - 1] = '\0';
-	return 1;
-}
-
-#define GO 'G'
-
-int sync_send_go(int fd)
-{
-	char go = GO;
-
-	if (send(fd, &go, 1, MSG_NOSIGNAL) != 1)
-		return -errno;
 	return 0;
 }
 
-int sync_wait_go(int fd)
-{
-	char buf[8];
-	ssize_t r;
-
-	do
-		r = recv(fd, buf, sizeof(buf), 0);
-	while (r < 0 && errno == EINTR);
-	return r == 1 && buf[0] == GO ? 0 : -1;
-}
-
-void sync_exec(int fd)
+int sync_expect(int fd, enum sync_type type)
 {
 	struct sync_msg m;
 
-	memset(&m, 0, sizeof(m));
-	m.type = SYNC_EXEC;
-	while (send(fd, &m, sizeof(m), MSG_NOSIGNAL) < 0 && errno == EINTR)
-		;
-}
-
-int sync_ready(int fd)
-{
-	struct sync_msg m;
-
-	memset(&m, 0, sizeof(m));
-	m.type = SYNC_READY;
-	if (send(fd, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
-		return -1;
-	return sync_wait_go(fd);
+	return sync_recv(fd, &m) == 0 && m.type == (int32_t)type ? 0 : -1;
 }

@@ -1,12 +1,29 @@
-/* The channel between rtexec and its child: close-on-exec, so the parent reading EOF without
- * a report means the exec succeeded (the trick of musl's posix_spawn). */
+/* The conversation between rtexec and its child, one typed message at a time, over a
+ * close-on-exec SOCK_SEQPACKET pair (so the parent reading EOF after the child's "exec"
+ * word means the exec succeeded: the trick of musl's posix_spawn).
+ *
+ *   parent                                child
+ *                                         joins its v1 cgroups
+ *   joins it to the v2 cgroup, GO  -->
+ *                                         ... everything up to the final affinity
+ *                                   <--   READY (only when the parent applies a scheduler)
+ *   sched_setattr on the child, GO -->
+ *                                   <--   EXEC, then execve: EOF
+ *                                   <--   or FAILED {status, text}, then _exit
+ */
 #ifndef RTEXEC_SYNC_H
 #define RTEXEC_SYNC_H
 #include <stdint.h>
 
 #include "log.h"
 
-enum sync_type { SYNC_FAILED = 1, SYNC_READY = 2, SYNC_EXEC = 3 };
+enum sync_type {
+	SYNC_EOF = 0, /* not sent: what the receiver sees when the other end is closed */
+	SYNC_GO,      /* parent: your part may go on */
+	SYNC_READY,   /* child: everything but what the parent applies is done */
+	SYNC_EXEC,    /* child: calling execve now */
+	SYNC_FAILED,  /* child: status and text say why */
+};
 
 struct sync_msg {
 	int32_t type;
@@ -14,21 +31,16 @@ struct sync_msg {
 	char text[1020];
 };
 
+/* 0, or -errno. */
 int sync_channel(int fds[2]);
-/* Parent to child: the parent's part (cgroup join) is done, go on. */
-int sync_send_go(int fd);
-/* Child side: 0 once told to go on, -1 if the parent went away. */
-int sync_wait_go(int fd);
-/* Child side: reports one failure. Never fails loudly: the child _exits next anyway. */
-void sync_report(int fd, int status, const char *text);
-/* Child side: about to call execve. EOF after this (and no failure report) means the exec
- * succeeded; EOF without it means the child died before. */
-void sync_exec(int fd);
-/* Child side: everything but the last steps is done; the parent applies those (with the
- * host's privileges) and says go. 0, or -1 if the parent went away. */
-int sync_ready(int fd);
-/* Parent side: 1 with *m filled on a message, 0 on EOF (exec succeeded or child died),
- * -errno on error. */
-int sync_read(int fd, struct sync_msg *m);
+/* Sends a message of this type (not SYNC_FAILED). 0, or -errno. */
+int sync_send(int fd, enum sync_type type);
+/* Child: reports one failure. Never fails loudly: the child _exits next anyway. */
+void sync_send_failure(int fd, int status, const char *text);
+/* The next message (type SYNC_EOF when the other end is closed). 0, or -errno. */
+int sync_recv(int fd, struct sync_msg *m);
+/* Child: waits for a message of this type. 0, or -1 if anything else came (the parent went
+ * away). */
+int sync_expect(int fd, enum sync_type type);
 
 #endif

@@ -39,8 +39,8 @@ static inline int sys_pidfd_open(pid_t pid, unsigned flags)
 
 /* linux/sched.h's struct clone_args, declared here: that header clashes with musl's sched.h. */
 struct rt_clone_args {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
-		set_tid, set_tid_size, cgroup;
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+		set_tid_size, cgroup;
 };
 
 /* Without a stack, clone3 returns twice like fork. */

@@ -73,35 +73,35 @@ static int check_alive(pid_t pid, char state, struct rterr *e)
 	return 0;
 }
 
-static int resolve_pid(const struct config *c, pid_t *pid, struct rterr *e)
+static int resolve_pid(const struct target_request *r, pid_t *pid, struct rterr *e)
 {
 	char buf[64];
-	int r;
+	int err;
 
-	if (c->target_pidfile == NULL) {
-		*pid = c->target_pid;
+	if (r->pid_file == NULL) {
+		*pid = r->pid;
 		return 0;
 	}
-	r = read_file(AT_FDCWD, c->target_pidfile, buf, sizeof(buf));
-	if (r < 0)
-		return rterr_set(e, -r, "target: read pid file %s", c->target_pidfile);
+	if ((err = read_file(AT_FDCWD, r->pid_file, buf, sizeof(buf))) < 0)
+		return rterr_set(e, -err, "target: read pid file %s", r->pid_file);
 	if (pid_text_parse(buf, pid) < 0)
-		return rterr_set(e, 0, "target: pid file %s: does not hold a pid", c->target_pidfile);
+		return rterr_set(e, 0, "target: pid file %s: does not hold a pid", r->pid_file);
 	return 0;
 }
 
-int target_open(const struct config *c, struct target *t, struct rterr *e)
+int target_open(const struct target_request *r, struct target *t, struct rterr *e)
 {
 	char state;
 
 	t->pidfd = -1;
-	if (resolve_pid(c, &t->pid, e) < 0)
+	if (resolve_pid(r, &t->pid, e) < 0)
 		return -1;
 	if (read_stat(t->pid, &state, &t->start_time, e) < 0 || check_alive(t->pid, state, e) < 0)
 		return -1;
-	if (c->has_start_time && c->start_time != t->start_time)
-		return rterr_set(e, 0, "target %d: start time is %llu, not %llu (the pid was reused)",
-				 t->pid, t->start_time, c->start_time);
+	if (r->has_start_time && r->start_time != t->start_time)
+		return rterr_set(e, 0,
+				 "target %d: start time is %llu, not %llu (the pid was reused)",
+				 t->pid, t->start_time, r->start_time);
 	t->pidfd = sys_pidfd_open(t->pid, 0);
 	if (t->pidfd < 0 && errno != ENOSYS)
 		return rterr_set(e, errno, "target %d: pidfd_open", t->pid);

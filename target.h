@@ -3,8 +3,17 @@
 #define RTEXEC_TARGET_H
 #include <sys/types.h>
 
-#include "config.h"
+#include <stdbool.h>
+
 #include "log.h"
+
+/* What the caller asks for: "target" of the config. */
+struct target_request {
+	pid_t pid;	      /* 0 when pid_file is used */
+	const char *pid_file; /* a file holding the pid, as `runc run --pid-file` writes it */
+	bool has_start_time;
+	unsigned long long start_time;
+};
 
 struct target {
 	pid_t pid;
@@ -17,7 +26,7 @@ int proc_stat_parse(const char *text, char *state, unsigned long long *start_tim
 /* Pure: parses a pid file's content ("1234\n"). */
 int pid_text_parse(const char *text, pid_t *pid);
 
-int target_open(const struct config *c, struct target *t, struct rterr *e);
+int target_open(const struct target_request *r, struct target *t, struct rterr *e);
 /* Fails unless the target is still the process target_open found. */
 int target_check(const struct target *t, struct rterr *e);
 void target_close(struct target *t);

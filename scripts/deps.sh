@@ -1,15 +1,17 @@
 #!/bin/sh
 # Install the Debian packages that building and testing rtexec need, when missing.
-# Usage: scripts/deps.sh build|test|bench
+# Usage: scripts/deps.sh build|test|bench|lint
 set -eu
 build="musl-tools dpkg-dev gcc make ca-certificates file xz-utils"
 test="$build runc busybox-static jq util-linux procps strace"
 bench="$test hyperfine"
+lint="clang-format"
 case "${1:-build}" in
 build) want=$build ;;
 test) want=$test ;;
 bench) want=$bench ;;
-*) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+lint) want=$lint ;;
+*) echo "usage: $0 build|test|bench|lint" >&2; exit 2 ;;
 esac
 missing=
 for p in $want; do

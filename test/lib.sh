@@ -4,7 +4,11 @@
 # TAP:       ok NAME CMD [ARG]...     passes if CMD succeeds
 #            is GOT WANT NAME         passes if the strings are equal (diagnostics otherwise)
 #            like GOT GLOB NAME       passes if GOT matches the case(1) glob
-#            pass NAME / fail NAME / skip NAME REASON / diag MSG / bail MSG
+#            pass NAME / fail NAME / skip NAME REASON / skip_limit NAME REASON / diag MSG / bail MSG
+#            skip: this machine lacks something an install gives (a tool, root, runc);
+#            with RTEXEC_MUST_WORK=1 (set by .ci/run) it is a failure instead.
+#            skip_limit: a limit of the host that no install lifts (no CAP_SYS_RESOURCE,
+#            AppArmor off): a skip everywhere.
 #            The plan "1..N" is printed at exit; the exit status is 1 if any test failed,
 #            else the script's own (so a script must not end on a failing command).
 #            Each helper returns 0 if its test passed, 1 if it failed.
@@ -55,6 +59,14 @@ fail() {
 }
 
 skip() {
+	if [ "${RTEXEC_MUST_WORK:-0}" = 1 ]; then
+		fail "$1 (must run here, RTEXEC_MUST_WORK=1: $2)"
+		return 1
+	fi
+	skip_limit "$@"
+}
+
+skip_limit() {
 	_tap_n=$((_tap_n + 1))
 	echo "ok $_tap_n - $1 # SKIP $2"
 }
@@ -104,8 +116,15 @@ bail() {
 	exit 1
 }
 
-# The whole file is skipped (e.g. not root): a plan of 0 and status 0.
+# The whole file is skipped (e.g. not root): a plan of 0 and status 0; with
+# RTEXEC_MUST_WORK=1 a failure.
 skip_all() {
+	if [ "${RTEXEC_MUST_WORK:-0}" = 1 ]; then
+		echo "not ok 1 - $TEST_NAME must run here (RTEXEC_MUST_WORK=1): $*"
+		echo "1..1"
+		_tap_planned=1
+		exit 1
+	fi
 	echo "1..0 # SKIP $*"
 	_tap_planned=1
 	exit 0

@@ -21,6 +21,7 @@
 #define MAX_CALLS 32
 #define X32_SYSCALL_BIT 0x40000000u
 
+/* clang-format off */
 static const struct {
 	const char *name;
 	unsigned nr;
@@ -30,6 +31,7 @@ static const struct {
 	{ "clone3", 435 },	  { "close_range", 436 },	{ "openat2", 437 },
 	{ "pidfd_getfd", 438 }, { "faccessat2", 439 },
 };
+/* clang-format on */
 
 static int lookup(const char *word, unsigned *nr)
 {

@@ -249,7 +249,7 @@ attrs_alone() {
 		is "$RC $(lim "$OUT" "Max core file size")" "0 unlimited unlimited" \
 			"$k: RLIMIT_CORE unlimited, unlimited"
 	else
-		skip "$k: RLIMIT_CORE 2^60, 2^64-2048 and unlimited" \
+		skip_limit "$k: RLIMIT_CORE 2^60, 2^64-2048 and unlimited" \
 			"the caller's RLIMIT_CORE hard limit is not unlimited"
 	fi
 	show ",\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"soft\":9007199254740994,\"hard\":9007199254740995}]"
@@ -280,7 +280,7 @@ attrs_alone() {
 		is "$(lim "$OUT" "Max open files")" "$up $up" \
 			"$k: RLIMIT_NOFILE hard raised above the caller's ($nofile_hard -> $up)"
 	else
-		skip "$k: RLIMIT_NOFILE hard raised above the caller's" "$NO_SYS_RESOURCE"
+		skip_limit "$k: RLIMIT_NOFILE hard raised above the caller's" "$NO_SYS_RESOURCE"
 		show "$up_cfg" "$PF"
 		failed "$k: hard limit above the caller's without CAP_SYS_RESOURCE" \
 			"set RLIMIT_NOFILE soft $up hard $up: Operation not permitted"
@@ -305,7 +305,7 @@ attrs_alone() {
 		show ',"oomScoreAdj":-500'
 		is "$(field oom_score_adj)" -500 "$k: oomScoreAdj -500"
 	else
-		skip "$k: negative oomScoreAdj" "$NO_SYS_RESOURCE"
+		skip_limit "$k: negative oomScoreAdj" "$NO_SYS_RESOURCE"
 		show ',"oomScoreAdj":-500' "$PF"
 		failed "$k: oomScoreAdj -500 without CAP_SYS_RESOURCE" \
 			"oom_score_adj: write /proc/self/oom_score_adj: *"
@@ -359,7 +359,7 @@ attrs_alone() {
 			"$k: a capability this kernel lacks is dropped"
 		err_one_line "$k: ... with a warning" "warning: *CAP_CHECKPOINT_RESTORE*"
 	else
-		skip "$k: a capability the kernel lacks is warned about" \
+		skip_limit "$k: a capability the kernel lacks is warned about" \
 			"this kernel knows every capability rtexec knows (cap_last_cap $LAST_CAP)"
 	fi
 
@@ -380,7 +380,7 @@ attrs_alone() {
 		show ',"apparmorProfile":"unconfined"'
 		is "$RC" 0 "$k: apparmorProfile unconfined: runs"
 	else
-		skip "$k: apparmorProfile applied" "AppArmor is not enabled on this host"
+		skip_limit "$k: apparmorProfile applied" "AppArmor is not enabled on this host"
 		show ',"apparmorProfile":"rtexec-test"' "$PF"
 		failed "$k: apparmorProfile without AppArmor" \
 			"process.apparmorProfile: AppArmor is not enabled on this host"
@@ -390,7 +390,7 @@ attrs_alone() {
 		rx "$(cfg "$P" "\"process\":{\"args\":[\"cat\",\"/proc/self/attr/current\"],\"selinuxLabel\":\"$label\"}")"
 		is "$RC/$(printf '%s' "$OUT" | tr -d '\0')" "0/$label" "$k: selinuxLabel applied"
 	else
-		skip "$k: selinuxLabel applied" "SELinux is not enabled on this host"
+		skip_limit "$k: selinuxLabel applied" "SELinux is not enabled on this host"
 		show ',"selinuxLabel":"system_u:system_r:container_t:s0"' "$PF"
 		failed "$k: selinuxLabel without SELinux" \
 			"process.selinuxLabel: SELinux is not enabled on this host"

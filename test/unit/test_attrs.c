@@ -9,7 +9,8 @@ int main(void)
 	uint64_t caps[CAP_SETS];
 	const char *status = "Name:\tsleep\nUmask:\t0022\nCapInh:\t0000000000000000\n"
 			     "CapPrm:\t0000000020000420\nCapEff:\t00000000a80425fb\n"
-			     "CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000400\nNoNewPrivs:\t0\n";
+			     "CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000400\nNoNewPrivs:"
+			     "\t0\n";
 
 	ok(rlimit_from_name("RLIMIT_NOFILE") == RLIMIT_NOFILE, "RLIMIT_NOFILE");
 	ok(rlimit_from_name("RLIMIT_RTTIME") == RLIMIT_RTTIME, "RLIMIT_RTTIME");
@@ -31,7 +32,8 @@ int main(void)
 	ok(caps[CAPS_INHERITABLE] == 0, "status: CapInh");
 	ok(caps[CAPS_AMBIENT] == 0x400, "status: CapAmb");
 	ok(caps_parse_status("Name:\tx\nCapInh:\t0\n", caps) == -1, "status: missing sets refused");
-	ok(caps_parse_status("Name:\tx\nCapInh:\t\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\t0\nCapAmb:\t0\n",
+	ok(caps_parse_status("Name:\tx\nCapInh:\t\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\t0\nCapAmb:"
+			     "\t0\n",
 			     caps) == -1,
 	   "status: an empty value refused");
 	return tap_done();

@@ -1,5 +1,5 @@
 /* Unit tests of the pure cgroup parsers: /proc/PID/cgroup lines, mountinfo lines, v1 mount
- * option matching and the cgroup.path/sub checks. */
+ * option matching (the cgroup.path/sub checks are config's: test_config.c). */
 #include "cgroup.h"
 #include "tap.h"
 
@@ -56,28 +56,10 @@ static void test_options(void)
 	ok(!cg_options_match("rw", ""), "empty controller list never matches");
 }
 
-static void test_paths(void)
-{
-	struct rterr e;
-
-	ok(cg_path_check("exec", true, &e) == 0, "plain sub");
-	ok(cg_path_check("a/b/c", true, &e) == 0, "nested sub");
-	ok(cg_path_check("/a", true, &e) < 0, "absolute sub refused");
-	is_str(e.msg, "must be a relative path", "message");
-	ok(cg_path_check("a/../b", true, &e) < 0, ".. refused");
-	is_str(e.msg, "must not contain \"..\"", "message");
-	ok(cg_path_check("..", true, &e) < 0, "bare .. refused");
-	ok(cg_path_check("a/..", false, &e) < 0, "trailing .. refused in path");
-	ok(cg_path_check("a/./b", true, &e) < 0, ". refused");
-	ok(cg_path_check("a..b/..c", true, &e) == 0, "dots inside names are fine");
-	ok(cg_path_check("/ctr1", false, &e) == 0, "absolute path allowed for cgroup.path");
-}
-
 int main(void)
 {
 	test_cg_lines();
 	test_mountinfo();
 	test_options();
-	test_paths();
 	return tap_done();
 }

@@ -89,11 +89,13 @@ static void test_pid_file(void)
 
 static void test_log_level(void)
 {
+	/* clang-format off */
 	static const struct {
 		const char *name;
 		enum log_level level;
 	} levels[] = { { "error", LOG_ERROR }, { "warn", LOG_WARN }, { "info", LOG_INFO },
 		       { "debug", LOG_DEBUG } };
+	/* clang-format on */
 	struct cli c;
 	struct rterr e;
 	char eq[32];
@@ -143,8 +145,8 @@ static void test_command(void)
 	ok(PARSE(&c, &e, "--", "sh", "-f", "x", "--dry-run") == 0 && c.ncmd == 4 &&
 		   c.config_file == NULL && !c.dry_run,
 	   "options after -- belong to the command");
-	ok(PARSE(&c, &e, "--", "sh", "") == 0 && c.ncmd == 2,
-	   "an empty argument after the command");
+	ok(PARSE(&c, &e, "--", "sh", "") == 0 && c.ncmd == 2, "an empty argument after the "
+							      "command");
 
 	ok(PARSE(&c, &e, "-f", "c.json", "--dry-run", "-d", "--pid-file", "p", "--log-level",
 		 "info", "--", "sh", "-c", "x") == 0,
@@ -161,6 +163,7 @@ struct bad {
 	const char *msg;
 };
 
+/* clang-format off */
 static const struct bad bad[] = {
 	{ { "--bogus" }, "unknown option \"--bogus\" (see --help)" },
 	{ { "-x" }, "unknown option \"-x\" (see --help)" },
@@ -201,6 +204,7 @@ static const struct bad bad[] = {
 	{ { "-" }, "unexpected argument \"-\": put the command after \"--\"" },
 	{ { "" }, "unexpected argument \"\": put the command after \"--\"" },
 };
+/* clang-format on */
 
 static void test_errors(void)
 {

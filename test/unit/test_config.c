@@ -12,6 +12,9 @@
 #include "jsonutil.h"
 #include "tap.h"
 
+/* The kernel limit CPU lists are checked against here (x86-64 allows up to 8192). */
+#define NCPUS 65536
+
 /* The document with every ' replaced by ". */
 static char *q(const char *json)
 {
@@ -67,6 +70,7 @@ struct bad {
 #define CAPS(x) PROC("'capabilities':" x)
 #define IOP(x) PROC("'ioPriority':" x)
 
+/* clang-format off */
 static const struct bad bad[] = {
 	/* The document as a whole. */
 	{ "", false, "empty document: expected a JSON object" },
@@ -474,13 +478,14 @@ static const struct bad bad[] = {
 	{ PROC("'selinuxLabel':false"), false, "process.selinuxLabel: expected a string" },
 	{ PROC("'selinuxLabel':{}"), false, "process.selinuxLabel: expected a string" },
 };
+/* clang-format on */
 
 static void check_bad(const char *text, size_t len, bool args_given, const char *want,
 		      const char *name)
 {
 	struct config c;
-	struct rterr e = { { 0 } };
-	int r = config_parse(text, len, args_given, &c, &e);
+	struct rterr e = { 0, { 0 } };
+	int r = config_parse(text, len, args_given, NCPUS, &c, &e);
 
 	ok(r < 0, "refused: %s", name);
 	if (r < 0) {
@@ -544,18 +549,20 @@ static void test_too_many_groups(void)
 /* Every failure is exactly one line on stderr: what the user typed must not break it. */
 static void test_one_line(void)
 {
+	/* clang-format off */
 	static const char *const docs[] = {
 		"{'a\\nb':1}",
 		TOP("'namespaces':['net\\n\\u001b[2J']"),
 		TGT("'pid':1,'x\\r':1"),
 	};
+	/* clang-format on */
 	char name[160];
 
 	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
 		char *json = q(docs[i]);
 		struct config c;
-		struct rterr e = { { 0 } };
-		int r = config_parse(json, strlen(json), false, &c, &e);
+		struct rterr e = { 0, { 0 } };
+		int r = config_parse(json, strlen(json), false, NCPUS, &c, &e);
 		bool clean = true;
 
 		for (const char *p = e.msg; *p; p++)
@@ -576,8 +583,8 @@ static bool parse_ok(const char *json, bool args_given, struct config *c)
 {
 	char *text = q(json);
 	char name[160];
-	struct rterr e = { { 0 } };
-	int r = config_parse(text, strlen(text), args_given, c, &e);
+	struct rterr e = { 0, { 0 } };
+	int r = config_parse(text, strlen(text), args_given, NCPUS, c, &e);
 
 	ok(r == 0, "accepted: %s", shown(name, sizeof(name), text, strlen(text)));
 	if (r != 0)
@@ -592,17 +599,18 @@ static void test_minimal(void)
 
 	if (!parse_ok("{" T "," A "}", false, &c))
 		return;
-	ok(c.target_pid == 1, "minimal: target pid 1");
-	ok(c.target_pidfile == NULL, "minimal: no target pid file");
-	ok(!c.has_start_time, "minimal: no startTime");
-	ok(!c.ns_given && c.n_ns == 0, "minimal: namespaces not given");
-	ok(c.cgroup_path == NULL && c.cgroup_sub == NULL, "minimal: no cgroup path or sub");
+	ok(c.target.pid == 1, "minimal: target pid 1");
+	ok(c.target.pid_file == NULL, "minimal: no target pid file");
+	ok(!c.target.has_start_time, "minimal: no startTime");
+	ok(!c.ns.given && c.ns.n == 0, "minimal: namespaces not given");
+	ok(c.cgroup.path == NULL && c.cgroup.sub == NULL, "minimal: no cgroup path or sub");
 	ok(!c.detach, "minimal: detach defaults to false");
 	ok(c.pid_file == NULL, "minimal: no pidFile");
 	ok(c.preserve_fds == 0, "minimal: preserveFds 0");
 	ok(c.process.nargs == 1 && c.process.args[1] == NULL, "minimal: one arg, NULL-terminated");
 	is_str(c.process.args[0], "/bin/sh", "minimal: args[0]");
-	ok(!c.process.has_env && c.process.env == NULL && c.process.nenv == 0, "minimal: no env");
+	ok(!(c.process.env != NULL) && c.process.env == NULL && c.process.nenv == 0, "minimal: no "
+										     "env");
 	ok(c.process.cwd == NULL, "minimal: cwd unset (the caller's default /)");
 	ok(c.process.uid == 0 && c.process.gid == 0, "minimal: uid 0, gid 0");
 	ok(!c.process.has_umask, "minimal: no umask");
@@ -618,23 +626,25 @@ static void test_target(void)
 	struct config c;
 
 	if (parse_ok("{'target':{'pidFile':'/run/ctr.pid','startTime':987654}," A "}", false, &c)) {
-		ok(c.target_pid == 0, "pidFile: target pid 0");
-		is_str(c.target_pidfile, "/run/ctr.pid", "pidFile: path");
-		ok(c.has_start_time && c.start_time == 987654, "pidFile: startTime 987654");
+		ok(c.target.pid == 0, "pidFile: target pid 0");
+		is_str(c.target.pid_file, "/run/ctr.pid", "pidFile: path");
+		ok(c.target.has_start_time && c.target.start_time == 987654, "pidFile: startTime "
+									     "987654");
 		config_free(&c);
 	}
 	if (parse_ok("{'target':{'pidFile':'ctr.pid'}," A "}", false, &c)) {
-		is_str(c.target_pidfile, "ctr.pid", "a relative pid file is taken as given");
-		ok(!c.has_start_time, "no startTime");
+		is_str(c.target.pid_file, "ctr.pid", "a relative pid file is taken as given");
+		ok(!c.target.has_start_time, "no startTime");
 		config_free(&c);
 	}
 	if (parse_ok(TGT("'startTime':0,'pid':4194304"), false, &c)) {
-		ok(c.target_pid == 4194304, "pid 4194304 (PID_MAX_LIMIT) accepted");
-		ok(c.has_start_time && c.start_time == 0, "startTime 0 is given, not absent");
+		ok(c.target.pid == 4194304, "pid 4194304 (PID_MAX_LIMIT) accepted");
+		ok(c.target.has_start_time && c.target.start_time == 0, "startTime 0 is given, not "
+									"absent");
 		config_free(&c);
 	}
 	if (parse_ok(TGT("'pid':1,'startTime':9007199254740991"), false, &c)) {
-		ok(c.start_time == 9007199254740991ULL, "startTime 2^53-1 is exact");
+		ok(c.target.start_time == 9007199254740991ULL, "startTime 2^53-1 is exact");
 		config_free(&c);
 	}
 }
@@ -643,14 +653,14 @@ static void test_start_time_not_rounded(void)
 {
 	char *json = q(TGT("'pid':1,'startTime':9007199254740993"));
 	struct config c;
-	struct rterr e = { { 0 } };
-	int r = config_parse(json, strlen(json), false, &c, &e);
+	struct rterr e = { 0, { 0 } };
+	int r = config_parse(json, strlen(json), false, NCPUS, &c, &e);
 
 	/* 2^53+1 reads as the double 2^53: accepting it compares against a value the user
 	 * did not write. Every accepted startTime must be exact, so the limit is 2^53-1. */
 	ok(r < 0, "startTime 9007199254740993 (2^53+1) is refused, not rounded to 2^53");
 	if (r == 0)
-		printf("#   accepted as %llu\n", c.start_time);
+		printf("#   accepted as %llu\n", c.target.start_time);
 	else
 		is_str(e.msg,
 		       "target.startTime: 9007199254740993 is out of range (0..9007199254740991)",
@@ -661,47 +671,56 @@ static void test_start_time_not_rounded(void)
 
 static void test_namespaces(void)
 {
+	/* clang-format off */
 	static const enum ns_type all[] = { NS_USER, NS_MNT, NS_PID, NS_NET,
 					    NS_IPC, NS_UTS, NS_CGROUP, NS_TIME };
+	/* clang-format on */
 	struct config c;
 
 	if (parse_ok(NS("['user','mnt','pid','net','ipc','uts','cgroup','time']"), false, &c)) {
-		bool same = c.ns_given && c.n_ns == NS_COUNT;
+		bool same = c.ns.given && c.ns.n == NS_COUNT;
 		for (size_t i = 0; same && i < NS_COUNT; i++)
-			same = c.ns[i].type == all[i] && c.ns[i].path == NULL;
+			same = c.ns.entries[i].type == all[i] && c.ns.entries[i].path == NULL;
 		ok(same, "all eight namespaces, in order, no paths");
 		config_free(&c);
 	}
 	if (parse_ok(NS("['network','mount','cgroup']"), false, &c)) {
-		ok(c.n_ns == 3 && c.ns[0].type == NS_NET && c.ns[1].type == NS_MNT &&
-			   c.ns[2].type == NS_CGROUP,
+		ok(c.ns.n == 3 && c.ns.entries[0].type == NS_NET &&
+			   c.ns.entries[1].type == NS_MNT && c.ns.entries[2].type == NS_CGROUP,
 		   "OCI names network and mount");
 		config_free(&c);
 	}
 	if (parse_ok(NS("[{'type':'network','path':'/run/netns/a'},'mnt',{'type':'ipc'}]"), false,
 		     &c)) {
-		ok(c.n_ns == 3, "three entries");
-		ok(c.ns[0].type == NS_NET, "object entry: type network");
-		is_str(c.ns[0].path, "/run/netns/a", "object entry: path");
-		ok(c.ns[1].type == NS_MNT && c.ns[1].path == NULL, "string entry mnt: no path");
-		ok(c.ns[2].type == NS_IPC && c.ns[2].path == NULL, "object entry without path");
+		ok(c.ns.n == 3, "three entries");
+		ok(c.ns.entries[0].type == NS_NET, "object entry: type network");
+		is_str(c.ns.entries[0].path, "/run/netns/a", "object entry: path");
+		ok(c.ns.entries[1].type == NS_MNT && c.ns.entries[1].path == NULL, "string entry "
+										   "mnt: no path");
+		ok(c.ns.entries[2].type == NS_IPC && c.ns.entries[2].path == NULL, "object entry "
+										   "without path");
 		config_free(&c);
 	}
 	if (parse_ok(NS("[{'path':'/proc/1/ns/mnt','type':'mount'},{'type':'net','path':'/x'}]"),
 		     false, &c)) {
-		ok(c.n_ns == 2 && c.ns[0].type == NS_MNT && c.ns[1].type == NS_NET,
+		ok(c.ns.n == 2 && c.ns.entries[0].type == NS_MNT && c.ns.entries[1].type == NS_NET,
 		   "path before type; alias net in an object");
-		is_str(c.ns[0].path, "/proc/1/ns/mnt", "path of the first entry");
+		is_str(c.ns.entries[0].path, "/proc/1/ns/mnt", "path of the first entry");
 		config_free(&c);
 	}
 	if (parse_ok(NS("[]"), false, &c)) {
-		ok(c.ns_given && c.n_ns == 0, "an empty list: given, join nothing");
+		ok(c.ns.given && c.ns.n == 0, "an empty list: given, join nothing");
 		config_free(&c);
 	}
-	ok(ns_type_from_name("net") == NS_NET && ns_type_from_name("network") == NS_NET,
-	   "ns_type_from_name: net and network");
-	ok(ns_type_from_name("mnt") == NS_MNT && ns_type_from_name("mount") == NS_MNT,
-	   "ns_type_from_name: mnt and mount");
+	ok(ns_type_from_name("net") == NS_NET && ns_type_from_name("network") == NS_NET, "ns_type_"
+											 "from_"
+											 "name: "
+											 "net and "
+											 "network");
+	ok(ns_type_from_name("mnt") == NS_MNT && ns_type_from_name("mount") == NS_MNT, "ns_type_"
+										       "from_name: "
+										       "mnt and "
+										       "mount");
 	ok(ns_type_from_name("time") == NS_TIME && ns_type_from_name("") == -1 &&
 		   ns_type_from_name("Network") == -1,
 	   "ns_type_from_name: time, empty, wrong case");
@@ -721,7 +740,7 @@ static void test_process(void)
 		config_free(&c);
 	}
 	if (parse_ok(PROC("'env':['PATH=/bin','EMPTY=','A=b=c'],'cwd':'/tmp'"), false, &c)) {
-		ok(c.process.has_env && c.process.nenv == 3 && c.process.env[3] == NULL,
+		ok((c.process.env != NULL) && c.process.nenv == 3 && c.process.env[3] == NULL,
 		   "env: three entries, NULL-terminated");
 		is_str(c.process.env[0], "PATH=/bin", "env[0]");
 		is_str(c.process.env[1], "EMPTY=", "env[1]: empty value");
@@ -730,7 +749,8 @@ static void test_process(void)
 		config_free(&c);
 	}
 	if (parse_ok(PROC("'env':[]"), false, &c)) {
-		ok(c.process.has_env && c.process.nenv == 0 && c.process.env && !c.process.env[0],
+		ok((c.process.env != NULL) && c.process.nenv == 0 && c.process.env &&
+			   !c.process.env[0],
 		   "env: an empty list is given (no default PATH)");
 		config_free(&c);
 	}
@@ -788,17 +808,17 @@ static void test_cgroup(void)
 	struct config c;
 
 	if (parse_ok(TOP("'cgroup':{'path':'/ctr1','sub':'exec'}"), false, &c)) {
-		is_str(c.cgroup_path, "/ctr1", "cgroup.path");
-		is_str(c.cgroup_sub, "exec", "cgroup.sub");
+		is_str(c.cgroup.path, "/ctr1", "cgroup.path");
+		is_str(c.cgroup.sub, "exec", "cgroup.sub");
 		config_free(&c);
 	}
 	if (parse_ok(TOP("'cgroup':{}"), false, &c)) {
-		ok(c.cgroup_path == NULL && c.cgroup_sub == NULL, "cgroup {}: both keys optional");
+		ok(c.cgroup.path == NULL && c.cgroup.sub == NULL, "cgroup {}: both keys optional");
 		config_free(&c);
 	}
 	if (parse_ok(TOP("'cgroup':{'sub':'a/b..c/.d','path':'kubepods/x..y'}"), false, &c)) {
-		is_str(c.cgroup_path, "kubepods/x..y", "cgroup.path: dots inside a name are fine");
-		is_str(c.cgroup_sub, "a/b..c/.d", "cgroup.sub: dots inside a name are fine");
+		is_str(c.cgroup.path, "kubepods/x..y", "cgroup.path: dots inside a name are fine");
+		is_str(c.cgroup.sub, "a/b..c/.d", "cgroup.sub: dots inside a name are fine");
 		config_free(&c);
 	}
 }
@@ -827,13 +847,13 @@ static void test_layout(void)
 	struct config c;
 
 	if (parse_ok("\xef\xbb\xbf{" T "," A "}", false, &c)) {
-		ok(c.target_pid == 1, "a UTF-8 byte order mark is skipped");
+		ok(c.target.pid == 1, "a UTF-8 byte order mark is skipped");
 		config_free(&c);
 	}
 	if (parse_ok("\r\n\t{\r\n  'target': { 'pid' : 42 },\r\n  'process': {\r\n"
 		     "    'args': [ 'sh' ]\r\n  }\r\n}\r\n\n \t",
 		     false, &c)) {
-		ok(c.target_pid == 42, "pretty-printed with CRLF and trailing whitespace");
+		ok(c.target.pid == 42, "pretty-printed with CRLF and trailing whitespace");
 		config_free(&c);
 	}
 }
@@ -842,6 +862,7 @@ static void test_layout(void)
  * largest limit is 2^53-1 when 2^60 and 18446744073709551615 (unlimited) are accepted. */
 static void test_rlimit_out_of_range(void)
 {
+	/* clang-format off */
 	static const struct {
 		const char *json, *prefix;
 	} cases[] = {
@@ -851,13 +872,14 @@ static void test_rlimit_out_of_range(void)
 		{ NOFILE("99999999999999999999999", "18446744073709551615"),
 		  "process.rlimits[0].soft: 99999999999999999999999 " },
 	};
+	/* clang-format on */
 	char name[160];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *json = q(cases[i].json);
 		struct config c;
-		struct rterr e = { { 0 } };
-		int r = config_parse(json, strlen(json), false, &c, &e);
+		struct rterr e = { 0, { 0 } };
+		int r = config_parse(json, strlen(json), false, NCPUS, &c, &e);
 
 		shown(name, sizeof(name), json, strlen(json));
 		ok(r < 0, "refused: %s", name);
@@ -874,8 +896,7 @@ static void test_rlimit_out_of_range(void)
 }
 
 /* Runs config_parse with stderr captured into buf (the warnings). */
-static int parse_capturing(const char *json, struct config *c, struct rterr *e, char *buf,
-			   size_t n)
+static int parse_capturing(const char *json, struct config *c, struct rterr *e, char *buf, size_t n)
 {
 	char *text = q(json);
 	FILE *f = tmpfile();
@@ -885,7 +906,7 @@ static int parse_capturing(const char *json, struct config *c, struct rterr *e, 
 	fflush(stderr);
 	if (f)
 		dup2(fileno(f), 2);
-	r = config_parse(text, strlen(text), false, c, e);
+	r = config_parse(text, strlen(text), false, NCPUS, c, e);
 	fflush(stderr);
 	if (saved >= 0) {
 		dup2(saved, 2);
@@ -904,20 +925,25 @@ static int parse_capturing(const char *json, struct config *c, struct rterr *e, 
 
 static void test_rlimits(void)
 {
+	/* clang-format off */
 	static const char *const names[] = { "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA",
 		"RLIMIT_STACK", "RLIMIT_CORE", "RLIMIT_RSS", "RLIMIT_NPROC", "RLIMIT_NOFILE",
 		"RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS", "RLIMIT_SIGPENDING",
 		"RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME" };
+	/* clang-format on */
+	/* clang-format off */
 	static const int resources[] = { RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_STACK,
 		RLIMIT_CORE, RLIMIT_RSS, RLIMIT_NPROC, RLIMIT_NOFILE, RLIMIT_MEMLOCK, RLIMIT_AS,
 		RLIMIT_LOCKS, RLIMIT_SIGPENDING, RLIMIT_MSGQUEUE, RLIMIT_NICE, RLIMIT_RTPRIO,
 		RLIMIT_RTTIME };
+	/* clang-format on */
 	char doc[4096], item[160];
 	size_t o = 0;
 	struct config c;
 
 	/* Every type once, in reverse order, soft = 100 + i, hard = 200 + i. */
-	o += (size_t)snprintf(doc + o, sizeof(doc) - o, "{" T ",'process':{'args':['sh'],'rlimits':[");
+	o += (size_t)snprintf(doc + o, sizeof(doc) - o,
+			      "{" T ",'process':{'args':['sh'],'rlimits':[");
 	for (int i = 15; i >= 0; i--) {
 		snprintf(item, sizeof(item), "{'type':'%s','soft':%d,'hard':%d}%s", names[i],
 			 100 + i, 200 + i, i ? "," : "");
@@ -925,9 +951,9 @@ static void test_rlimits(void)
 	}
 	snprintf(doc + o, sizeof(doc) - o, "]}}");
 	if (parse_ok(doc, false, &c)) {
-		bool same = c.process.attrs.nrlimits == 16;
+		bool same = c.attrs.nrlimits == 16;
 		for (int i = 0; same && i < 16; i++) {
-			const struct rlimit_config *r = &c.process.attrs.rlimits[15 - i];
+			const struct rlimit_config *r = &c.attrs.rlimits[15 - i];
 			same = r->resource == resources[i] && strcmp(r->name, names[i]) == 0 &&
 			       r->soft == 100ULL + (unsigned)i && r->hard == 200ULL + (unsigned)i;
 		}
@@ -941,68 +967,69 @@ static void test_rlimits(void)
 	   "rlimit_from_name: unknown, empty, wrong case");
 
 	if (parse_ok(NOFILE("18446744073709551615", "18446744073709551615"), false, &c)) {
-		ok(c.process.attrs.nrlimits == 1 && c.process.attrs.rlimits[0].soft == ~0ULL &&
-			   c.process.attrs.rlimits[0].hard == ~0ULL,
+		ok(c.attrs.nrlimits == 1 && c.attrs.rlimits[0].soft == ~0ULL &&
+			   c.attrs.rlimits[0].hard == ~0ULL,
 		   "18446744073709551615 is unlimited (~0), soft and hard");
 		config_free(&c);
 	}
 	if (parse_ok(NOFILE("1152921504606846976", "18446744073709551615"), false, &c)) {
-		ok(c.process.attrs.rlimits[0].soft == 1152921504606846976ULL,
-		   "2^60 = 1152921504606846976 is kept exactly");
-		ok(c.process.attrs.rlimits[0].hard == ~0ULL, "... with an unlimited hard limit");
+		ok(c.attrs.rlimits[0].soft == 1152921504606846976ULL, "2^60 = 1152921504606846976 "
+								      "is kept exactly");
+		ok(c.attrs.rlimits[0].hard == ~0ULL, "... with an unlimited hard limit");
 		config_free(&c);
 	}
 	if (parse_ok(NOFILE("9007199254740992", "9007199254740994"), false, &c)) {
-		ok(c.process.attrs.rlimits[0].soft == 9007199254740992ULL &&
-			   c.process.attrs.rlimits[0].hard == 9007199254740994ULL,
+		ok(c.attrs.rlimits[0].soft == 9007199254740992ULL &&
+			   c.attrs.rlimits[0].hard == 9007199254740994ULL,
 		   "2^53 and 2^53+2 (exact doubles) are kept exactly");
 		config_free(&c);
 	}
 	if (parse_ok(NOFILE("18446744073709549568", "18446744073709551615"), false, &c)) {
-		ok(c.process.attrs.rlimits[0].soft == 18446744073709549568ULL,
-		   "2^64-2048 (the largest exact double below 2^64) is a number, not unlimited");
+		ok(c.attrs.rlimits[0].soft == 18446744073709549568ULL, "2^64-2048 (the largest "
+								       "exact double below 2^64) "
+								       "is a number, not "
+								       "unlimited");
 		config_free(&c);
 	}
 	/* 10^19 = 2^19 * 5^19 is an exact double: the notation does not matter. */
 	if (parse_ok(NOFILE("1e19", "18446744073709551615"), false, &c)) {
-		ok(c.process.attrs.rlimits[0].soft == 10000000000000000000ULL,
-		   "1e19 is kept exactly (10000000000000000000)");
+		ok(c.attrs.rlimits[0].soft == 10000000000000000000ULL, "1e19 is kept exactly "
+								       "(10000000000000000000)");
 		config_free(&c);
 	}
 	{
 		char *json = q(NOFILE("9.007199254740993e15", "18446744073709551615"));
-		struct rterr e = { { 0 } };
-		int r = config_parse(json, strlen(json), false, &c, &e);
+		struct rterr e = { 0, { 0 } };
+		int r = config_parse(json, strlen(json), false, NCPUS, &c, &e);
 
 		ok(r < 0, "9.007199254740993e15 (2^53+1) is refused, not rounded");
 		if (r == 0)
-			printf("#   accepted as %llu\n", c.process.attrs.rlimits[0].soft);
+			printf("#   accepted as %llu\n", c.attrs.rlimits[0].soft);
 		else
 			printf("#   message: %s\n", e.msg);
 		config_free(&c);
 		free(json);
 	}
 	if (parse_ok(NOFILE("0", "0"), false, &c)) {
-		ok(c.process.attrs.rlimits[0].soft == 0 && c.process.attrs.rlimits[0].hard == 0,
-		   "0 and 0");
+		ok(c.attrs.rlimits[0].soft == 0 && c.attrs.rlimits[0].hard == 0, "0 and 0");
 		config_free(&c);
 	}
 	if (parse_ok(NOFILE("-0", "1e3"), false, &c)) {
-		ok(c.process.attrs.rlimits[0].soft == 0 && c.process.attrs.rlimits[0].hard == 1000,
-		   "-0 is 0, 1e3 is 1000");
+		ok(c.attrs.rlimits[0].soft == 0 && c.attrs.rlimits[0].hard == 1000, "-0 is 0, 1e3 "
+										    "is 1000");
 		config_free(&c);
 	}
 	if (parse_ok(NOFILE("1024", "1024"), false, &c)) {
-		ok(c.process.attrs.rlimits[0].soft == 1024 && c.process.attrs.rlimits[0].hard == 1024,
-		   "soft equal to hard");
+		ok(c.attrs.rlimits[0].soft == 1024 && c.attrs.rlimits[0].hard == 1024, "soft equal "
+										       "to hard");
 		config_free(&c);
 	}
 	if (parse_ok(RL("[]"), false, &c)) {
-		ok(c.process.attrs.nrlimits == 0, "an empty rlimits list");
+		ok(c.attrs.nrlimits == 0, "an empty rlimits list");
 		config_free(&c);
 	}
 	if (parse_ok("{" T "," A "}", false, &c)) {
-		const struct attrs_config *a = &c.process.attrs;
+		const struct attrs *a = &c.attrs;
 		ok(a->nrlimits == 0 && !a->caps_set && !a->no_new_privs && !a->has_oom_score_adj &&
 			   !a->has_ioprio && !a->apparmor_profile && !a->selinux_label,
 		   "no attributes given: none set");
@@ -1015,7 +1042,7 @@ static void test_rlimits(void)
 static void test_capabilities(void)
 {
 	struct config c;
-	struct rterr e = { { 0 } };
+	struct rterr e = { 0, { 0 } };
 	char err[2048];
 	int r;
 
@@ -1023,9 +1050,10 @@ static void test_capabilities(void)
 			  "'effective':['CAP_KILL'],'permitted':['CAP_KILL','CAP_CHOWN'],"
 			  "'inheritable':['CAP_NET_RAW','CAP_KILL'],'ambient':['CAP_KILL']}"),
 		     false, &c)) {
-		const uint64_t *caps = c.process.attrs.caps;
-		ok(c.process.attrs.caps_set, "capabilities given");
-		ok(caps[CAPS_BOUNDING] == (BIT(0) | BIT(5) | BIT(13)), "bounding: CHOWN KILL NET_RAW");
+		const uint64_t *caps = c.attrs.caps;
+		ok(c.attrs.caps_set, "capabilities given");
+		ok(caps[CAPS_BOUNDING] == (BIT(0) | BIT(5) | BIT(13)), "bounding: CHOWN KILL "
+								       "NET_RAW");
 		ok(caps[CAPS_EFFECTIVE] == BIT(5), "effective: KILL");
 		ok(caps[CAPS_PERMITTED] == (BIT(0) | BIT(5)), "permitted: CHOWN KILL");
 		ok(caps[CAPS_INHERITABLE] == (BIT(5) | BIT(13)), "inheritable: NET_RAW KILL");
@@ -1033,24 +1061,24 @@ static void test_capabilities(void)
 		config_free(&c);
 	}
 	if (parse_ok(CAPS("{}"), false, &c)) {
-		const uint64_t *caps = c.process.attrs.caps;
-		ok(c.process.attrs.caps_set && !caps[0] && !caps[1] && !caps[2] && !caps[3] &&
-			   !caps[4],
+		const uint64_t *caps = c.attrs.caps;
+		ok(c.attrs.caps_set && !caps[0] && !caps[1] && !caps[2] && !caps[3] && !caps[4],
 		   "capabilities {}: given, every set empty (all dropped)");
 		config_free(&c);
 	}
 	if (parse_ok(CAPS("{'bounding':['CAP_CHECKPOINT_RESTORE','CAP_CHOWN','CAP_CHOWN']}"), false,
 		     &c)) {
-		ok(c.process.attrs.caps[CAPS_BOUNDING] == (BIT(40) | BIT(0)),
-		   "CAP_CHECKPOINT_RESTORE is 40; a name twice is harmless");
+		ok(c.attrs.caps[CAPS_BOUNDING] == (BIT(40) | BIT(0)), "CAP_CHECKPOINT_RESTORE is "
+								      "40; a name twice is "
+								      "harmless");
 		config_free(&c);
 	}
-	r = parse_capturing(CAPS("{'bounding':['CAP_KILL','CAP_FOO'],'ambient':['cap_kill']}"), &c, &e,
-			    err, sizeof(err));
+	r = parse_capturing(CAPS("{'bounding':['CAP_KILL','CAP_FOO'],'ambient':['cap_kill']}"), &c,
+			    &e, err, sizeof(err));
 	ok(r == 0, "unknown capability names: only a warning, the document is valid");
 	if (r == 0) {
-		ok(c.process.attrs.caps[CAPS_BOUNDING] == BIT(5), "unknown name skipped, CAP_KILL kept");
-		ok(c.process.attrs.caps[CAPS_AMBIENT] == 0, "wrong case is unknown: skipped");
+		ok(c.attrs.caps[CAPS_BOUNDING] == BIT(5), "unknown name skipped, CAP_KILL kept");
+		ok(c.attrs.caps[CAPS_AMBIENT] == 0, "wrong case is unknown: skipped");
 		config_free(&c);
 	} else {
 		printf("#   error: %s\n", e.msg);
@@ -1073,42 +1101,39 @@ static void test_other_attrs(void)
 	struct config c;
 
 	if (parse_ok(PROC("'noNewPrivileges':true"), false, &c)) {
-		ok(c.process.attrs.no_new_privs, "noNewPrivileges true");
+		ok(c.attrs.no_new_privs, "noNewPrivileges true");
 		config_free(&c);
 	}
 	if (parse_ok(PROC("'noNewPrivileges':false"), false, &c)) {
-		ok(!c.process.attrs.no_new_privs, "noNewPrivileges false");
+		ok(!c.attrs.no_new_privs, "noNewPrivileges false");
 		config_free(&c);
 	}
 	if (parse_ok(PROC("'oomScoreAdj':-1000"), false, &c)) {
-		ok(c.process.attrs.has_oom_score_adj && c.process.attrs.oom_score_adj == -1000,
-		   "oomScoreAdj -1000");
+		ok(c.attrs.has_oom_score_adj && c.attrs.oom_score_adj == -1000, "oomScoreAdj "
+										"-1000");
 		config_free(&c);
 	}
 	if (parse_ok(PROC("'oomScoreAdj':1000"), false, &c)) {
-		ok(c.process.attrs.has_oom_score_adj && c.process.attrs.oom_score_adj == 1000,
-		   "oomScoreAdj 1000");
+		ok(c.attrs.has_oom_score_adj && c.attrs.oom_score_adj == 1000, "oomScoreAdj 1000");
 		config_free(&c);
 	}
 	if (parse_ok(PROC("'oomScoreAdj':0"), false, &c)) {
-		ok(c.process.attrs.has_oom_score_adj && c.process.attrs.oom_score_adj == 0,
-		   "oomScoreAdj 0 is given (written), not absent");
+		ok(c.attrs.has_oom_score_adj && c.attrs.oom_score_adj == 0, "oomScoreAdj 0 is "
+									    "given (written), not "
+									    "absent");
 		config_free(&c);
 	}
 	if (parse_ok(IOP("{'class':'IOPRIO_CLASS_RT','priority':0}"), false, &c)) {
-		ok(c.process.attrs.has_ioprio && c.process.attrs.ioprio_class == 1 &&
-			   c.process.attrs.ioprio_level == 0,
+		ok(c.attrs.has_ioprio && c.attrs.ioprio_class == 1 && c.attrs.ioprio_level == 0,
 		   "ioPriority RT 0");
 		config_free(&c);
 	}
 	if (parse_ok(IOP("{'priority':7,'class':'IOPRIO_CLASS_BE'}"), false, &c)) {
-		ok(c.process.attrs.ioprio_class == 2 && c.process.attrs.ioprio_level == 7,
-		   "ioPriority BE 7");
+		ok(c.attrs.ioprio_class == 2 && c.attrs.ioprio_level == 7, "ioPriority BE 7");
 		config_free(&c);
 	}
 	if (parse_ok(IOP("{'class':'IOPRIO_CLASS_IDLE'}"), false, &c)) {
-		ok(c.process.attrs.has_ioprio && c.process.attrs.ioprio_class == 3 &&
-			   c.process.attrs.ioprio_level == 0,
+		ok(c.attrs.has_ioprio && c.attrs.ioprio_class == 3 && c.attrs.ioprio_level == 0,
 		   "ioPriority IDLE, no priority: 0");
 		config_free(&c);
 	}
@@ -1120,8 +1145,8 @@ static void test_other_attrs(void)
 	if (parse_ok(PROC("'apparmorProfile':'docker-default','selinuxLabel':"
 			  "'system_u:system_r:container_t:s0:c1,c2'"),
 		     false, &c)) {
-		is_str(c.process.attrs.apparmor_profile, "docker-default", "apparmorProfile");
-		is_str(c.process.attrs.selinux_label, "system_u:system_r:container_t:s0:c1,c2",
+		is_str(c.attrs.apparmor_profile, "docker-default", "apparmorProfile");
+		is_str(c.attrs.selinux_label, "system_u:system_r:container_t:s0:c1,c2",
 		       "selinuxLabel");
 		config_free(&c);
 	}
@@ -1134,16 +1159,17 @@ static void test_attrs_together(void)
 	if (!parse_ok(PROC("'rlimits':[{'type':'RLIMIT_NOFILE','soft':1024,'hard':4096},"
 			   "{'type':'RLIMIT_CORE','soft':0,'hard':18446744073709551615}],"
 			   "'capabilities':{'bounding':['CAP_NET_BIND_SERVICE'],"
-			   "'permitted':['CAP_NET_BIND_SERVICE'],'effective':['CAP_NET_BIND_SERVICE']},"
+			   "'permitted':['CAP_NET_BIND_SERVICE'],'effective':['CAP_NET_BIND_"
+			   "SERVICE']},"
 			   "'noNewPrivileges':true,'oomScoreAdj':100,"
 			   "'ioPriority':{'class':'IOPRIO_CLASS_BE','priority':4},"
 			   "'apparmorProfile':'p','selinuxLabel':'l',"
 			   "'user':{'uid':1,'gid':2,'umask':63,'additionalGids':[3]}"),
 		      false, &c))
 		return;
-	const struct attrs_config *a = &c.process.attrs;
-	ok(a->nrlimits == 2 && a->rlimits[0].resource == RLIMIT_NOFILE && a->rlimits[0].soft == 1024 &&
-		   a->rlimits[0].hard == 4096,
+	const struct attrs *a = &c.attrs;
+	ok(a->nrlimits == 2 && a->rlimits[0].resource == RLIMIT_NOFILE &&
+		   a->rlimits[0].soft == 1024 && a->rlimits[0].hard == 4096,
 	   "together: RLIMIT_NOFILE 1024/4096");
 	ok(a->rlimits[1].resource == RLIMIT_CORE && a->rlimits[1].soft == 0 &&
 		   a->rlimits[1].hard == ~0ULL,
@@ -1152,7 +1178,8 @@ static void test_attrs_together(void)
 		   a->caps[CAPS_EFFECTIVE] == BIT(10) && a->caps[CAPS_INHERITABLE] == 0 &&
 		   a->caps[CAPS_AMBIENT] == 0,
 	   "together: capabilities");
-	ok(a->no_new_privs && a->has_oom_score_adj && a->oom_score_adj == 100, "together: nnp, oom");
+	ok(a->no_new_privs && a->has_oom_score_adj && a->oom_score_adj == 100, "together: nnp, "
+									       "oom");
 	ok(a->has_ioprio && a->ioprio_class == 2 && a->ioprio_level == 4, "together: ioPriority");
 	ok(a->apparmor_profile && a->selinux_label, "together: LSM labels");
 	ok(c.process.uid == 1 && c.process.gid == 2 && c.process.umask == 077 &&
@@ -1163,6 +1190,41 @@ static void test_attrs_together(void)
 		ok(c.process.uid == 1 && c.process.gid == 0, "uid 1 alone is uid 1, gid 0");
 		config_free(&c);
 	}
+}
+
+/* The cgroup.path and cgroup.sub rules, one value at a time (the refusals with their
+ * messages are in the table above). */
+static void cgroup_value(const char *key, const char *value, const char *want_err)
+{
+	char json[256], *text;
+	struct config c;
+	struct rterr e = { 0, { 0 } };
+	int r;
+
+	snprintf(json, sizeof(json), "{" T "," A ",'cgroup':{'%s':'%s'}}", key, value);
+	text = q(json);
+	r = config_parse(text, strlen(text), false, NCPUS, &c, &e);
+	if (want_err == NULL)
+		ok(r == 0, "cgroup.%s \"%s\" accepted", key, value);
+	else
+		ok(r < 0 && strstr(e.msg, want_err), "cgroup.%s \"%s\" refused: %s", key, value,
+		   want_err);
+	if (r == 0)
+		config_free(&c);
+	free(text);
+}
+
+static void test_cgroup_paths(void)
+{
+	cgroup_value("sub", "exec", NULL);
+	cgroup_value("sub", "a/b/c", NULL);
+	cgroup_value("sub", "/a", "must be a relative path");
+	cgroup_value("sub", "a/../b", "must not contain \"..\"");
+	cgroup_value("sub", "..", "must not contain \"..\"");
+	cgroup_value("path", "a/..", "must not contain \"..\"");
+	cgroup_value("sub", "a/./b", "must not contain \".\"");
+	cgroup_value("sub", "a..b/..c", NULL);
+	cgroup_value("path", "/ctr1", NULL);
 }
 
 int main(void)
@@ -1178,6 +1240,7 @@ int main(void)
 	test_process();
 	test_top_level();
 	test_cgroup();
+	test_cgroup_paths();
 	test_args_given();
 	test_layout();
 	test_rlimit_out_of_range();

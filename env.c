@@ -1,0 +1,140 @@
+#include "env.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "syscalls.h"
+
+#define PASSWD_MAX (1 << 20)
+
+/* Field i (0-based) of a passwd line [line, end) as [*start, *stop). */
+static int field(const char *line, const char *end, int i, const char **start, const char **stop)
+{
+	const char *p = line;
+
+	for (; i > 0; i--) {
+		p = memchr(p, ':', (size_t)(end - p));
+		if (p == NULL)
+			return -1;
+		p++;
+	}
+	*start = p;
+	*stop = memchr(p, ':', (size_t)(end - p));
+	if (*stop == NULL)
+		*stop = end;
+	return 0;
+}
+
+static int line_uid(const char *line, const char *end, unsigned long *uid)
+{
+	const char *s, *t;
+	char num[16];
+	char *stop;
+
+	if (field(line, end, 2, &s, &t) < 0 || t == s || (size_t)(t - s) >= sizeof(num))
+		return -1;
+	memcpy(num, s, (size_t)(t - s));
+	num[t - s] = '\0';
+	if (num[0] < '0' || num[0] > '9')
+		return -1;
+	*uid = strtoul(num, &stop, 10);
+	return *stop == '\0' ? 0 : -1;
+}
+
+int passwd_home(const char *text, uid_t uid, char *home, size_t n)
+{
+	for (const char *line = text; *line;) {
+		const char *end = strchr(line, '\n'), *s, *t;
+		unsigned long u;
+
+		if (end == NULL)
+			end = line + strlen(line);
+		if (line[0] != '#' && line_uid(line, end, &u) == 0 && u == uid &&
+		    field(line, end, 5, &s, &t) == 0 && t > s && (size_t)(t - s) < n) {
+			memcpy(home, s, (size_t)(t - s));
+			home[t - s] = '\0';
+			return 0;
+		}
+		line = *end ? end + 1 : end;
+	}
+	return -ENOENT;
+}
+
+const char *env_get(char *const *env, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; env && *env; env++)
+		if (strncmp(*env, name, n) == 0 && (*env)[n] == '=')
+			return *env + n + 1;
+	return NULL;
+}
+
+static int open_passwd(int rootfd, bool in_root)
+{
+	struct open_how how = { .flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	int fd = sys_openat2(rootfd, "etc/passwd", &how);
+
+	if (fd < 0 && errno == ENOSYS && in_root)
+		fd = openat(rootfd, "etc/passwd", (int)how.flags);
+	return fd;
+}
+
+int home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n)
+{
+	int fd = open_passwd(rootfd, in_root);
+	struct stat st;
+	char *buf;
+	ssize_t r = -1;
+
+	snprintf(home, n, "/");
+	if (fd < 0)
+		return errno == ENOSYS ? -ENOSYS : 0;
+	/* A hostile container may put a FIFO or a device there: read regular files only. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (buf = malloc(PASSWD_MAX + 1))) {
+		r = read(fd, buf, PASSWD_MAX);
+		if (r >= 0) {
+			buf[r] = '\0';
+			passwd_home(buf, uid, home, n);
+		}
+		free(buf);
+	}
+	close(fd);
+	return 0;
+}
+
+int env_build(const struct env_request *r, int rootfd, bool in_root, char ***out)
+{
+	/* One allocation: the vector, then room for "HOME=" and a path. */
+	size_t nvec = r->nenv + 3, room = PATH_MAX + 8;
+	static char default_path[] = DEFAULT_PATH;
+	char **env = malloc(nvec * sizeof(*env) + room), *home_var = (char *)(env + nvec);
+	char home[PATH_MAX];
+	size_t n = 0;
+
+	if (env == NULL)
+		return -ENOMEM;
+	if (r->env == NULL)
+		env[n++] = default_path;
+	for (size_t i = 0; i < r->nenv; i++)
+		env[n++] = r->env[i];
+	env[n] = NULL;
+	if (env_get(env, "HOME") == NULL) {
+		/* Without openat2 the file cannot be read safely from outside: say so, do not
+		 * guess (only the plan, which reads through /proc/PID/root, gets here). */
+		if (home_lookup(rootfd, in_root, r->uid, home, sizeof(home)) == -ENOSYS)
+			snprintf(home, sizeof(home), "(from the container's /etc/passwd)");
+		snprintf(home_var, room, "HOME=%s", home);
+		env[n++] = home_var;
+	}
+	env[n] = NULL;
+	*out = env;
+	return 0;
+}
