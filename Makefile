@@ -17,7 +17,7 @@ CFLAGS ?= $(OPT)
 LDFLAGS ?= -static -Wl,--gc-sections -Wl,-z,relro,-z,now
 DEPCFLAGS := -Os -w -std=c99
 
-SRCS := rtexec.c cli.c config.c jsonutil.c target.c nsexec.c process.c env.c pidfile.c supervise.c sync.c plan.c log.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c
+SRCS := rtexec.c selfexe.c cli.c config.c jsonutil.c target.c nsexec.c process.c env.c pidfile.c supervise.c sync.c plan.c log.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c
 OBJS := $(SRCS:%.c=$(B)/%.o)
 CJSON := $(B)/cjson
 UNIT_SRCS := cli.c config.c jsonutil.c log.c env.c target.c nsexec.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c
@@ -54,6 +54,12 @@ rtexec: $(OBJS) $(B)/cJSON.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 	@file $@ | grep -q 'statically linked' || { echo "rtexec is not statically linked" >&2; rm -f $@; exit 1; }
 
+# The control of test/integration/exe.sh: rtexec without its CVE-2019-5736 defence, which
+# the attack must beat. Never installed.
+$(B)/rtexec-unprotected: $(SRCS) $(wildcard *.h) $(B)/cJSON.o $(B)/uapi/.stamp
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(UAPI) -I$(CJSON) -DRTEXEC_UNPROTECTED_TEST_BUILD \
+		$(LDFLAGS) -o $@ $(SRCS) $(B)/cJSON.o
+
 # Unit tests of the pure logic: glibc + ASan/UBSan, with the same strict warnings.
 SAN := -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 $(B)/unit/%: test/unit/%.c $(UNIT_SRCS) $(wildcard *.h) test/unit/tap.h $(CJSON)/cJSON.c
@@ -67,13 +73,13 @@ $(B)/asan/rtexec: $(SRCS) $(wildcard *.h) $(CJSON)/cJSON.c
 	@mkdir -p $(B)/asan
 	$(HOSTCC) $(CSTD) $(WARN) $(SAN) -I. -I$(CJSON) -o $@ $(SRCS) $(CJSON)/cJSON.c
 
-check: rtexec unit
+check: rtexec unit $(B)/rtexec-unprotected
 	@sh scripts/deps.sh test
 	sh test/run
 
 # The integration tests against the ASan/UBSan build. attrs.sh is left out: its RLIMIT_AS
 # and RLIMIT_DATA values starve ASan of the address space it maps at start-up.
-check-asan: $(B)/asan/rtexec
+check-asan: $(B)/asan/rtexec $(B)/rtexec-unprotected
 	@sh scripts/deps.sh test
 	ASAN_OPTIONS=detect_leaks=0 RTEXEC=$(CURDIR)/$(B)/asan/rtexec \
 		sh test/run $$(ls test/integration/*.sh | grep -v '/attrs\.sh$$')

@@ -223,20 +223,21 @@ int caps_parse_status(const char *status, uint64_t caps[CAP_SETS])
 	return 0;
 }
 
-static int default_caps(struct attrs *a, pid_t target, uid_t uid, struct rterr *e)
+static int default_caps(struct attrs *a, const struct target *t, uid_t uid, struct rterr *e)
 {
-	char path[64], *status;
+	char *status;
 	int r;
 
 	if (a->caps_set)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)target);
-	if ((r = read_file_alloc(AT_FDCWD, path, 1 << 20, &status)) < 0)
-		return rterr_set(e, -r, "target %d: read %s", (int)target, path);
+	if ((r = target_read(t, "status", &status)) < 0)
+		return rterr_set(e, -r, "target %d: read /proc/%d/status", (int)t->pid,
+				 (int)t->pid);
 	r = caps_parse_status(status, a->caps);
 	free(status);
 	if (r < 0)
-		return rterr_set(e, 0, "target %d: no capability sets in %s", (int)target, path);
+		return rterr_set(e, 0, "target %d: no capability sets in /proc/%d/status",
+				 (int)t->pid, (int)t->pid);
 	a->caps_set = true;
 	a->bounding_only = uid != 0;
 	if (a->bounding_only)
@@ -246,7 +247,7 @@ static int default_caps(struct attrs *a, pid_t target, uid_t uid, struct rterr *
 	return 0;
 }
 
-int attrs_resolve(struct attrs *a, pid_t target, uid_t uid, struct rterr *e)
+int attrs_resolve(struct attrs *a, const struct target *target, uid_t uid, struct rterr *e)
 {
 	return default_caps(a, target, uid, e) < 0 ? -1 : check_host(a, e);
 }

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "log.h"
+#include "target.h"
 
 #define RLIMITS_MAX 16 /* RLIM_NLIMITS */
 #define CAP_SETS 5
@@ -49,7 +50,7 @@ int ioprio_class_from_name(const char *name);
  * bounding set alone for another uid (the kernel clears the rest at the uid switch);
  * capabilities the kernel lacks are dropped with a warning; an LSM field needs that LSM
  * enabled on this host. */
-int attrs_resolve(struct attrs *a, pid_t target, uid_t uid, struct rterr *e);
+int attrs_resolve(struct attrs *a, const struct target *target, uid_t uid, struct rterr *e);
 /* Pure: the Cap* lines of /proc/PID/status into caps[]; 0, or -1 if one is missing. */
 int caps_parse_status(const char *status, uint64_t caps[CAP_SETS]);
 /* Child, with the host's privileges, before entering the user namespace: rlimits (raising a

@@ -60,11 +60,11 @@ static cJSON *plan_env(const struct plan_input *in)
 	const struct process_request *p = in->proc;
 	struct env_request r = { p->env, p->nenv, p->uid };
 	cJSON *a = cJSON_CreateArray();
-	char root[64], **env = NULL;
-	int fd;
+	char **env = NULL;
+	int fd = ns_plan_has(in->ns, NS_MNT)
+			 ? openat(in->target->procfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC)
+			 : open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-	snprintf(root, sizeof(root), "/proc/%d/root", in->target->pid);
-	fd = open(ns_plan_has(in->ns, NS_MNT) ? root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (env_build(&r, fd, false, &env) == 0)
 		for (char **v = env; *v; v++)
 			cJSON_AddItemToArray(a, cJSON_CreateString(*v));

@@ -20,6 +20,7 @@
 #include "pidfile.h"
 #include "plan.h"
 #include "process.h"
+#include "selfexe.h"
 #include "supervise.h"
 #include "sync.h"
 #include "syscalls.h"
@@ -205,16 +206,19 @@ static void resolve(struct run *r)
 	int err;
 
 	if (target_open(&r->c.target, &r->t, &e) < 0 ||
-	    cg_plan_open(&r->c.cgroup, r->t.pid, &r->cg, &e) < 0 ||
-	    ns_plan_open(&r->c.ns, &r->t, &r->ns, &e) < 0 || target_check(&r->t, &e) < 0)
+	    cg_plan_open(&r->c.cgroup, &r->t, &r->cg, &e) < 0 ||
+	    ns_plan_open(&r->c.ns, &r->t, &r->ns, &e) < 0)
 		die("%s", e.msg);
 	if ((err = cg_effective_cpus(&r->cg, &cpus)) < 0)
 		die_errno(-err, "cgroup CPUs");
 	r->attrs = r->c.attrs;
+	/* Last: everything read above belonged to the live target (reads went through its
+	 * pinned /proc/PID directory, this says it still runs). */
 	if (placement_resolve(&r->c.cpus, cpus, r->cg.v2_root, &r->pl, &e) < 0 ||
-	    attrs_resolve(&r->attrs, r->t.pid, r->proc.uid, &e) < 0)
+	    attrs_resolve(&r->attrs, &r->t, r->proc.uid, &e) < 0 || target_check(&r->t, &e) < 0)
 		die("%s", e.msg);
 	free(cpus);
+	log_flush_warnings();
 }
 
 static void join_cgroups(struct run *r, bool born_in_cgroup)
@@ -295,6 +299,10 @@ int main(int argc, char **argv)
 	prctl(PR_SET_DUMPABLE, 0);
 	sanitize_std_fds();
 	parse_cli(argc, argv, &cli);
+	/* Before anything is read: the copy starts over with the same argv and stdin. A dry run
+	 * starts no process in the container. */
+	if (!cli.dry_run && selfexe_protect(argv, &e) < 0)
+		die("%s", e.msg);
 	load_config(&cli, &r.c);
 	apply_cli(&cli, &r);
 	reserve_preserved_fds(r.c.preserve_fds);

@@ -381,7 +381,8 @@ start_runc_ctr() {
 }
 
 # leftovers [CTR_PID]...: one line per process that should not be there: rtexec processes
-# started by this test (its exe is the rtexec binary, its environment has our tag), and
+# started by this test (its exe is the rtexec binary or its sealed copy, its environment
+# has our tag), and
 # any live process in the pid namespace of each CTR_PID other than CTR_PID itself, and
 # zombie children of its init (which never reaps them). (A process that joined the pid
 # namespace with setns is reparented to the host's init when its parent dies, which reaps
@@ -391,7 +392,9 @@ leftovers() {
 	ls -l /proc/[0-9]*/exe 2>/dev/null |
 		sed -n 's|^.* /proc/\([0-9]*\)/exe -> \(.*\)$|\1 \2|p' |
 		while read -r _p _e; do
-			[ "$_e" = "$RTEXEC_REAL" ] || [ "$_e" = "$RTEXEC_REAL (deleted)" ] || continue
+			# The binary, or the sealed copy it runs from (CVE-2019-5736, selfexe.c).
+			[ "$_e" = "$RTEXEC_REAL" ] || [ "$_e" = "$RTEXEC_REAL (deleted)" ] ||
+				[ "$_e" = "/memfd:rtexec (deleted)" ] || continue
 			tr '\0' '\n' 2>/dev/null <"/proc/$_p/environ" |
 				grep -qx "RTEXEC_TEST_TAG=$RTEXEC_TEST_TAG" || continue
 			echo "rtexec process $_p: $(tr '\0' ' ' 2>/dev/null <"/proc/$_p/cmdline")"
