@@ -144,21 +144,44 @@ static int write_proc(const char *path, const char *text, struct rterr *e, const
 	return 0;
 }
 
+static int set_rlimit(const struct rlimit_config *r, struct rterr *e)
+{
+	struct rlimit rl = { r->soft == ~0ULL ? RLIM_INFINITY : r->soft,
+			     r->hard == ~0ULL ? RLIM_INFINITY : r->hard };
+	char soft[24] = "unlimited", hard[24] = "unlimited";
+
+	if (setrlimit(r->resource, &rl) == 0)
+		return 0;
+	if (r->soft != ~0ULL)
+		snprintf(soft, sizeof(soft), "%llu", r->soft);
+	if (r->hard != ~0ULL)
+		snprintf(hard, sizeof(hard), "%llu", r->hard);
+	return rterr_set(e, errno, "set %s soft %s hard %s", r->name, soft, hard);
+}
+
+/* RLIMIT_NOFILE waits for attrs_apply_last(): the child still opens files (HOME from
+ * /etc/passwd) and polls (poll() refuses more fds than the soft limit), so a limit of 0 or
+ * 3 must not apply before its exec. Only a hard limit above ours is raised now, while the
+ * host's CAP_SYS_RESOURCE is still ours (a joined user namespace takes it away). */
 static int apply_rlimits(const struct attrs *a, struct rterr *e)
 {
+	struct rlimit cur;
+
 	for (unsigned i = 0; i < a->nrlimits; i++) {
 		const struct rlimit_config *r = &a->rlimits[i];
-		struct rlimit rl = { r->soft == ~0ULL ? RLIM_INFINITY : r->soft,
-				     r->hard == ~0ULL ? RLIM_INFINITY : r->hard };
 
-		char soft[24] = "unlimited", hard[24] = "unlimited";
-
-		if (r->soft != ~0ULL)
-			snprintf(soft, sizeof(soft), "%llu", r->soft);
-		if (r->hard != ~0ULL)
-			snprintf(hard, sizeof(hard), "%llu", r->hard);
-		if (setrlimit(r->resource, &rl) < 0)
-			return rterr_set(e, errno, "set %s soft %s hard %s", r->name, soft, hard);
+		if (r->resource != RLIMIT_NOFILE) {
+			if (set_rlimit(r, e) < 0)
+				return -1;
+			continue;
+		}
+		if (getrlimit(RLIMIT_NOFILE, &cur) < 0)
+			return rterr_set(e, errno, "get RLIMIT_NOFILE");
+		if (r->hard != ~0ULL && cur.rlim_max != RLIM_INFINITY && r->hard <= cur.rlim_max)
+			continue;
+		cur.rlim_max = r->hard == ~0ULL ? RLIM_INFINITY : r->hard;
+		if (setrlimit(RLIMIT_NOFILE, &cur) < 0)
+			return set_rlimit(r, e); /* the same error, with the config's values */
 	}
 	return 0;
 }
@@ -305,6 +328,9 @@ int attrs_caps_after_uid(const struct attrs *a, struct rterr *e)
 
 int attrs_apply_last(const struct attrs *a, struct rterr *e)
 {
+	for (unsigned i = 0; i < a->nrlimits; i++)
+		if (a->rlimits[i].resource == RLIMIT_NOFILE && set_rlimit(&a->rlimits[i], e) < 0)
+			return -1;
 	if (a->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return rterr_set(e, errno, "prctl PR_SET_NO_NEW_PRIVS");
 	return 0;

@@ -15,6 +15,7 @@
 #include "cgroup.h"
 #include "cli.h"
 #include "config.h"
+#include "fsutil.h"
 #include "log.h"
 #include "nsexec.h"
 #include "pidfile.h"
@@ -91,12 +92,14 @@ static int read_all(int fd, char **out, size_t *len)
 static char *read_config(const char *file, size_t *len)
 {
 	bool is_stdin = file == NULL || strcmp(file, "-") == 0;
-	int fd = is_stdin ? STDIN_FILENO : open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY), r;
+	int fd = is_stdin ? STDIN_FILENO : open_regular(file, true), r;
 	char *text = NULL;
 
 	*len = 0;
+	if (fd == -EMEDIUMTYPE)
+		die("config: open %s: not a regular file or a pipe", file);
 	if (fd < 0)
-		die_errno(errno, "config: open %s", file);
+		die_errno(-fd, "config: open %s", file);
 	if (is_stdin && isatty(fd))
 		die("config: stdin is a terminal: pipe the config in, or use -f FILE");
 	if ((r = read_all(fd, &text, len)) < 0)
@@ -318,9 +321,9 @@ int main(int argc, char **argv)
 		die("%s", e.msg);
 	spawn(&r);
 	ns_plan_close(&r.ns);
-	cg_plan_close(&r.cg);
 	target_close(&r.t);
-	status = child_wait_exec(&r.child, &r.c.sched, &e);
+	status = child_wait_exec(&r.child, &r.c.sched, &r.cg, &e);
+	cg_plan_close(&r.cg);
 	if (status != 0)
 		die_status(status, "%s", e.msg);
 	if (pidfile_commit(&pf, r.child.pid, &e) < 0) {

@@ -12,6 +12,9 @@
 
 #include "sync.h"
 
+#define WATCH_MS 100	  /* how often a silent child is checked on */
+#define KILL_WAIT_MS 1000 /* how long a killed child may take to die */
+
 void forwarded_signals(sigset_t *set)
 {
 	/* Not the synchronous faults (they are rtexec's own), not SIGKILL/SIGSTOP (cannot be
@@ -80,7 +83,7 @@ int kill_child(pid_t child)
 	struct timespec tick = { 0, 10 * 1000 * 1000 };
 
 	kill(child, SIGKILL);
-	for (int i = 0; i < 300; i++) {
+	for (int i = 0; i < KILL_WAIT_MS / 10; i++) {
 		pid_t r = waitpid(child, NULL, WNOHANG);
 		if (r == child || (r < 0 && errno != EINTR))
 			return EXIT_RTEXEC;
@@ -100,6 +103,35 @@ void child_release(struct child *c)
 }
 
 #define KEEP_WAITING (-1)
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Between the child's messages: a container paused meanwhile freezes the child with it (v1
+ * and v2 alike), and nothing else may stall it past the deadline (a hung FUSE file in the
+ * container). Either kills it: rtexec never waits for a paused container. */
+static int watch(struct child *c, const struct cg_plan *cg, long long deadline, struct rterr *e)
+{
+	struct rterr why;
+
+	if (cg && cg_check_frozen(cg, &why) < 0) {
+		rterr_set(e, 0, "%s during the join", why.msg);
+		return kill_child(c->pid);
+	}
+	if (now_ms() >= deadline) {
+		rterr_set(e, 0,
+			  "child %d: not executing the command after %d s (stuck in the "
+			  "container?)",
+			  (int)c->pid, EXEC_DEADLINE_MS / 1000);
+		return kill_child(c->pid);
+	}
+	return KEEP_WAITING;
+}
 
 /* The channel closed without a word about the exec: the child was killed before it. */
 static int died_before_exec(pid_t child, struct rterr *e)
@@ -162,18 +194,26 @@ static void keep_pending(struct pending_signals *p, const struct signalfd_siginf
 		p->si[p->n++] = *si;
 }
 
-int child_wait_exec(struct child *c, const struct sched_config *sched, struct rterr *e)
+int child_wait_exec(struct child *c, const struct sched_config *sched, const struct cg_plan *cg,
+		    struct rterr *e)
 {
 	struct pollfd p[2] = { { .fd = c->sync_fd, .events = POLLIN },
 			       { .fd = c->sigfd, .events = POLLIN } };
 	struct signalfd_siginfo si;
+	long long deadline = now_ms() + EXEC_DEADLINE_MS;
 	bool execing = false;
 	int r;
 
 	for (;;) {
-		if (poll(p, 2, -1) < 0 && errno != EINTR) {
+		r = poll(p, 2, WATCH_MS);
+		if (r < 0 && errno != EINTR) {
 			rterr_set(e, errno, "poll");
 			return kill_child(c->pid);
+		}
+		if (r == 0) {
+			if ((r = watch(c, cg, deadline, e)) != KEEP_WAITING)
+				return r;
+			continue;
 		}
 		/* The child's word first: a signal that came while it exec'd is the command's. */
 		if (p[0].revents & (POLLIN | POLLHUP)) {

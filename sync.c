@@ -48,10 +48,14 @@ void sync_send_failure(int fd, int status, const char *text)
 int sync_recv(int fd, struct sync_msg *m)
 {
 	ssize_t r;
+	int resets = 0;
 
+	/* A peer that closed with a message of ours unread (the child failed before reading
+	 * GO) makes the first recv answer ECONNRESET, although its own report is queued: the
+	 * error is cleared by that answer, the next recv returns the report. */
 	do
 		r = recv(fd, m, sizeof(*m), 0);
-	while (r < 0 && errno == EINTR);
+	while (r < 0 && (errno == EINTR || (errno == ECONNRESET && resets++ == 0)));
 	if (r < 0)
 		return -errno;
 	if (r == 0) {

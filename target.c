@@ -90,13 +90,19 @@ static int check_alive(const struct target *t, const struct proc_stat *st, struc
 static int resolve_pid(const struct target_request *r, pid_t *pid, struct rterr *e)
 {
 	char buf[64];
-	int err;
+	int err, fd;
 
 	if (r->pid_file == NULL) {
 		*pid = r->pid;
 		return 0;
 	}
-	if ((err = read_file(AT_FDCWD, r->pid_file, buf, sizeof(buf))) < 0)
+	if ((fd = open_regular(r->pid_file, false)) == -EMEDIUMTYPE)
+		return rterr_set(e, 0, "target: pid file %s: not a regular file", r->pid_file);
+	if (fd < 0)
+		return rterr_set(e, -fd, "target: read pid file %s", r->pid_file);
+	err = read_fd(fd, buf, sizeof(buf));
+	close(fd);
+	if (err < 0)
 		return rterr_set(e, -err, "target: read pid file %s", r->pid_file);
 	if (pid_text_parse(buf, pid) < 0)
 		return rterr_set(e, 0, "target: pid file %s: does not hold a pid", r->pid_file);
