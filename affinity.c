@@ -214,23 +214,30 @@ static void fill_masks(struct placement *p)
 			cpumask_set(&p->final, i);
 }
 
+int placement_compute(const struct cpu_request *r, struct placement *p, struct rterr *e)
+{
+	p->transition = r->transition;
+	if (copy_mask(r->has_initial ? &r->initial : NULL, p->ncpus, &p->initial, e) < 0 ||
+	    copy_mask(r->has_final ? &r->final : NULL, p->ncpus, &p->final, e) < 0)
+		return -1;
+	p->eligible = eligible_cpu(&p->cgroup, &p->isolated);
+	placement_decide(p->transition, p->eligible >= 0, r->has_initial, r->has_final,
+			 &p->initial_kind, &p->final_kind);
+	fill_masks(p);
+	return 0;
+}
+
 int placement_resolve(const struct cpu_request *r, const char *cgroup_list, const char *v2_root,
 		      struct placement *p, struct rterr *e)
 {
 	memset(p, 0, sizeof(*p));
 	p->ncpus = kernel_ncpus();
-	p->transition = r->transition;
 	if (cgroup_cpus(cgroup_list, &p->cgroup, p->ncpus, e) < 0 ||
 	    detect_isolated(r, v2_root, &p->isolated, p->ncpus, e) < 0 ||
-	    copy_mask(r->has_initial ? &r->initial : NULL, p->ncpus, &p->initial, e) < 0 ||
-	    copy_mask(r->has_final ? &r->final : NULL, p->ncpus, &p->final, e) < 0) {
+	    placement_compute(r, p, e) < 0) {
 		placement_free(p);
 		return -1;
 	}
-	p->eligible = eligible_cpu(&p->cgroup, &p->isolated);
-	placement_decide(p->transition, p->eligible >= 0, r->has_initial, r->has_final,
-			 &p->initial_kind, &p->final_kind);
-	fill_masks(p);
 	return 0;
 }
 

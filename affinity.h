@@ -51,7 +51,11 @@ struct placement {
 	struct cpumask initial, final; /* valid for INITIAL_NONE / FINAL_UNCHANGED: empty */
 };
 
-/* cgroup_cpus: the effective CPUs of the cgroup joined, "" where no cpuset applies;
+/* Pure. The rest of the placement from p's ncpus, cgroup and isolated masks (set by the
+ * caller) and the request: the eligible CPU, the table, the masks to apply. */
+int placement_compute(const struct cpu_request *r, struct placement *p, struct rterr *e);
+/* Reads the host (cgroup CPUs, isolated CPUs) and computes the placement.
+ * cgroup_cpus: the effective CPUs of the cgroup joined, "" where no cpuset applies;
  * v2_root: the cgroup v2 mount point, NULL if none (for cpuset.cpus.isolated). */
 int placement_resolve(const struct cpu_request *r, const char *cgroup_cpus, const char *v2_root,
 		      struct placement *p, struct rterr *e);

@@ -202,11 +202,10 @@ static cJSON *plan_cpus(const struct placement *pl)
 	return o;
 }
 
-int plan_print(const struct plan_input *in)
+char *plan_text(const struct plan_input *in)
 {
 	cJSON *plan = cJSON_CreateObject();
 	char *text;
-	int r = 0;
 
 	cJSON_AddItemToObject(plan, "target", plan_target(in->target));
 	cJSON_AddItemToObject(plan, "namespaces", plan_namespaces(in->ns));
@@ -216,6 +215,14 @@ int plan_print(const struct plan_input *in)
 	cJSON_AddItemToObject(plan, "process", plan_process(in));
 	text = cJSON_Print(plan);
 	cJSON_Delete(plan);
+	return text;
+}
+
+int plan_print(const struct plan_input *in)
+{
+	char *text = plan_text(in);
+	int r = 0;
+
 	if (text == NULL)
 		return -ENOMEM;
 	if (printf("%s\n", text) < 0 || fflush(stdout) != 0)

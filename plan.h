@@ -20,6 +20,8 @@ struct plan_input {
 	const struct sched_config *sched;
 };
 
+/* The plan as JSON text, malloc'd; NULL only when out of memory (cJSON's own contract). */
+char *plan_text(const struct plan_input *in);
 /* Prints the plan on stdout. 0, or -errno. */
 int plan_print(const struct plan_input *in);
 
