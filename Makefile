@@ -23,7 +23,7 @@ CJSON := $(B)/cjson
 UNIT_SRCS := cli.c config.c jsonutil.c log.c env.c target.c nsexec.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c
 UNIT_TESTS := $(wildcard test/unit/test_*.c)
 
-.PHONY: all deps install uninstall clean check check-asan unit integration demo bench lint
+.PHONY: all deps install uninstall clean check check-asan unit integration demo bench lint fuzz soak
 all: rtexec
 
 deps:
@@ -83,6 +83,29 @@ check-asan: $(B)/asan/rtexec $(B)/rtexec-unprotected
 	@sh scripts/deps.sh test
 	ASAN_OPTIONS=detect_leaks=0 RTEXEC=$(CURDIR)/$(B)/asan/rtexec \
 		sh test/run $$(ls test/integration/*.sh | grep -v '/attrs\.sh$$')
+
+# libFuzzer over config parsing, validation, placement and the plan (ASan/UBSan), seeded with
+# every document the unit tests parse. Crashes land in build/fuzz/crashes/.
+FUZZ_SECONDS ?= 60
+FUZZ_SRCS := $(UNIT_SRCS) plan.c
+$(B)/fuzz/fuzz_config: test/fuzz/fuzz_config.c $(FUZZ_SRCS) $(wildcard *.h) $(CJSON)/cJSON.c | $(B)/.fuzzdeps
+	@mkdir -p $(B)/fuzz
+	clang $(CSTD) $(WARN) -Wno-unused-command-line-argument -g -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I. -I$(CJSON) \
+		-o $@ $< $(FUZZ_SRCS) $(CJSON)/cJSON.c
+
+$(B)/.fuzzdeps: scripts/deps.sh
+	@mkdir -p $(B)
+	sh scripts/deps.sh fuzz
+	@touch $@
+
+fuzz: $(B)/fuzz/fuzz_config $(B)/unit/test_config
+	@rm -rf $(B)/fuzz/seeds
+	@mkdir -p $(B)/fuzz/seeds $(B)/fuzz/corpus $(B)/fuzz/crashes
+	$(B)/unit/test_config --corpus $(B)/fuzz/seeds >/dev/null
+	$(B)/fuzz/fuzz_config -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+		-artifact_prefix=$(B)/fuzz/crashes/ -print_final_stats=1 \
+		$(B)/fuzz/corpus $(B)/fuzz/seeds
 
 # The code's format is .clang-format's (Debian's clang-format 14); CI fails on a difference.
 LINT_SRCS := $(wildcard *.c *.h test/unit/*.c test/unit/*.h test/helpers/*.c)

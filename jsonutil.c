@@ -317,6 +317,16 @@ int json_uint(const cJSON *it, const char *path, double max, unsigned long long 
 	return r;
 }
 
+/* Whether a double holds u exactly: at most 53 significant bits. (Converting u to double and
+ * back is no test: 2^64-2 rounds to 2^64, which no unsigned long long holds: UB, found by
+ * the fuzzer.) */
+static bool double_exact(unsigned long long u)
+{
+	int bits = 64 - __builtin_clzll(u | 1);
+
+	return bits <= 53 || (u & ((1ULL << (bits - 53)) - 1)) == 0;
+}
+
 static int out_of_range_u64(const cJSON *it, const char *path, struct rterr *e)
 {
 	if (it->valuestring)
@@ -336,7 +346,7 @@ int json_u64(const cJSON *it, const char *path, unsigned long long *out, struct 
 		return -1;
 	if (r == -ERANGE || (neg && u != 0))
 		return out_of_range_u64(it, path, e);
-	if (u != ~0ULL && (unsigned long long)(double)u != u)
+	if (u != ~0ULL && !double_exact(u))
 		return rterr_set(e, 0,
 				 "%s: %llu is not exactly representable (JSON numbers are doubles)",
 				 path, u);

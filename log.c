@@ -137,6 +137,7 @@ static void write_line(const char *prefix, const char *raw)
 		;
 }
 
+static void vlog(const char *prefix, const char *fmt, va_list ap) PRINTF(2, 0);
 static void vlog(const char *prefix, const char *fmt, va_list ap)
 {
 	char raw[1200];

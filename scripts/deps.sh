@@ -1,17 +1,19 @@
 #!/bin/sh
 # Install the Debian packages that building and testing rtexec need, when missing.
-# Usage: scripts/deps.sh build|test|bench|lint
+# Usage: scripts/deps.sh build|test|bench|lint|fuzz
 set -eu
 build="musl-tools dpkg-dev gcc make ca-certificates file xz-utils"
 test="$build runc busybox-static jq util-linux procps strace"
 bench="$test hyperfine"
 lint="clang-format"
+fuzz="clang libclang-rt-14-dev"
 case "${1:-build}" in
 build) want=$build ;;
 test) want=$test ;;
 bench) want=$bench ;;
 lint) want=$lint ;;
-*) echo "usage: $0 build|test|bench|lint" >&2; exit 2 ;;
+fuzz) want="$build $fuzz" ;;
+*) echo "usage: $0 build|test|bench|lint|fuzz" >&2; exit 2 ;;
 esac
 missing=
 for p in $want; do

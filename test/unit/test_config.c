@@ -1,4 +1,4 @@
-/* config_parse(): every way a document can be wrong, with the exact message a user sees, and
+/* parse_saved(): every way a document can be wrong, with the exact message a user sees, and
  * the fields of the documents it accepts. JSON in the tables is written with ' for ", which
  * q() turns back, so the documents stay readable. */
 #include <stdbool.h>
@@ -14,6 +14,29 @@
 
 /* The kernel limit CPU lists are checked against here (x86-64 allows up to 8192). */
 #define NCPUS 65536
+
+/* With --corpus DIR, every document the tests parse is also written to DIR, one file each:
+ * the seed corpus of the fuzzer (test/fuzz). A leading blank marks "args from the CLI". */
+static const char *corpus_dir;
+
+static int parse_saved(const char *text, size_t len, bool args_given, size_t ncpus,
+		       struct config *c, struct rterr *e)
+{
+	static unsigned n;
+	char path[4096];
+	FILE *f;
+
+	if (corpus_dir) {
+		snprintf(path, sizeof(path), "%s/unit-%04u.json", corpus_dir, n++);
+		if ((f = fopen(path, "w")) != NULL) {
+			if (args_given)
+				fputc(' ', f);
+			fwrite(text, 1, len, f);
+			fclose(f);
+		}
+	}
+	return config_parse(text, len, args_given, ncpus, c, e);
+}
 
 /* The document with every ' replaced by ". */
 static char *q(const char *json)
@@ -491,7 +514,7 @@ static void check_bad(const char *text, size_t len, bool args_given, const char 
 {
 	struct config c;
 	struct rterr e = { 0, { 0 } };
-	int r = config_parse(text, len, args_given, NCPUS, &c, &e);
+	int r = parse_saved(text, len, args_given, NCPUS, &c, &e);
 
 	ok(r < 0, "refused: %s", name);
 	if (r < 0) {
@@ -568,7 +591,7 @@ static void test_one_line(void)
 		char *json = q(docs[i]);
 		struct config c;
 		struct rterr e = { 0, { 0 } };
-		int r = config_parse(json, strlen(json), false, NCPUS, &c, &e);
+		int r = parse_saved(json, strlen(json), false, NCPUS, &c, &e);
 		bool clean = true;
 
 		for (const char *p = e.msg; *p; p++)
@@ -590,7 +613,7 @@ static bool parse_ok(const char *json, bool args_given, struct config *c)
 	char *text = q(json);
 	char name[160];
 	struct rterr e = { 0, { 0 } };
-	int r = config_parse(text, strlen(text), args_given, NCPUS, c, &e);
+	int r = parse_saved(text, strlen(text), args_given, NCPUS, c, &e);
 
 	ok(r == 0, "accepted: %s", shown(name, sizeof(name), text, strlen(text)));
 	if (r != 0)
@@ -660,7 +683,7 @@ static void test_start_time_not_rounded(void)
 	char *json = q(TGT("'pid':1,'startTime':9007199254740993"));
 	struct config c;
 	struct rterr e = { 0, { 0 } };
-	int r = config_parse(json, strlen(json), false, NCPUS, &c, &e);
+	int r = parse_saved(json, strlen(json), false, NCPUS, &c, &e);
 
 	/* 2^53+1 reads as the double 2^53: accepting it compares against a value the user
 	 * did not write. Every accepted startTime must be exact, so the limit is 2^53-1. */
@@ -885,7 +908,7 @@ static void test_rlimit_out_of_range(void)
 		char *json = q(cases[i].json);
 		struct config c;
 		struct rterr e = { 0, { 0 } };
-		int r = config_parse(json, strlen(json), false, NCPUS, &c, &e);
+		int r = parse_saved(json, strlen(json), false, NCPUS, &c, &e);
 
 		shown(name, sizeof(name), json, strlen(json));
 		ok(r < 0, "refused: %s", name);
@@ -912,7 +935,7 @@ static int parse_capturing(const char *json, struct config *c, struct rterr *e, 
 	fflush(stderr);
 	if (f)
 		dup2(fileno(f), 2);
-	r = config_parse(text, strlen(text), false, NCPUS, c, e);
+	r = parse_saved(text, strlen(text), false, NCPUS, c, e);
 	fflush(stderr);
 	if (saved >= 0) {
 		dup2(saved, 2);
@@ -1006,7 +1029,7 @@ static void test_rlimits(void)
 	{
 		char *json = q(NOFILE("9.007199254740993e15", "18446744073709551615"));
 		struct rterr e = { 0, { 0 } };
-		int r = config_parse(json, strlen(json), false, NCPUS, &c, &e);
+		int r = parse_saved(json, strlen(json), false, NCPUS, &c, &e);
 
 		ok(r < 0, "9.007199254740993e15 (2^53+1) is refused, not rounded");
 		if (r == 0)
@@ -1208,7 +1231,7 @@ static void cgroup_value(const char *key, const char *value, const char *want_er
 
 	snprintf(json, sizeof(json), "{" T "," A ",'cgroup':{'%s':'%s'}}", key, value);
 	text = q(json);
-	r = config_parse(text, strlen(text), false, NCPUS, &c, &e);
+	r = parse_saved(text, strlen(text), false, NCPUS, &c, &e);
 	if (want_err == NULL)
 		ok(r == 0, "cgroup.%s \"%s\" accepted", key, value);
 	else
@@ -1232,8 +1255,10 @@ static void test_cgroup_paths(void)
 	cgroup_value("path", "/ctr1", NULL);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "--corpus") == 0)
+		corpus_dir = argv[2];
 	test_bad_table();
 	test_raw_nul();
 	test_too_many_groups();
