@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "inherit.h"
 #include "syscalls.h"
 
 /* clang-format off */
@@ -96,6 +97,11 @@ static bool apparmor_enabled(void)
 static bool selinux_enabled(void)
 {
 	return access("/sys/fs/selinux/enforce", F_OK) == 0;
+}
+
+bool lsm_enabled(const char *lsm)
+{
+	return strcmp(lsm, "apparmor") == 0 ? apparmor_enabled() : selinux_enabled();
 }
 
 /* Capabilities this kernel does not know: the OCI spec asks for a warning, not a failure. */
@@ -223,56 +229,61 @@ int attrs_apply_privileged(const struct attrs *a, struct rterr *e)
 	return apply_lsm(a, e);
 }
 
-int caps_parse_status(const char *status, uint64_t caps[CAP_SETS])
+/* Without "capabilities": the target's sets, all five for uid 0, the bounding set alone
+ * for another uid. */
+static void default_caps(struct attrs *a, const struct target_confinement *tc, uid_t uid)
 {
-	/* clang-format off */
-	static const char *const keys[CAP_SETS] = { "\nCapBnd:", "\nCapEff:", "\nCapInh:",
-		"\nCapPrm:", "\nCapAmb:" };
-	/* clang-format on */
-
-	for (int i = 0; i < CAP_SETS; i++) {
-		const char *p = strstr(status, keys[i]);
-		char *end;
-
-		if (p == NULL)
-			return -1;
-		p += strlen(keys[i]) + strspn(p + strlen(keys[i]), " \t");
-		if (!isxdigit((unsigned char)*p))
-			return -1; /* strtoull would skip a newline and read the next line */
-		caps[i] = strtoull(p, &end, 16);
-		if (*end != '\n' && *end != '\0')
-			return -1;
-	}
-	return 0;
-}
-
-static int default_caps(struct attrs *a, const struct target *t, uid_t uid, struct rterr *e)
-{
-	char *status;
-	int r;
-
 	if (a->caps_set)
-		return 0;
-	if ((r = target_read(t, "status", &status)) < 0)
-		return rterr_set(e, -r, "target %d: read /proc/%d/status", (int)t->pid,
-				 (int)t->pid);
-	r = caps_parse_status(status, a->caps);
-	free(status);
-	if (r < 0)
-		return rterr_set(e, 0, "target %d: no capability sets in /proc/%d/status",
-				 (int)t->pid, (int)t->pid);
-	a->caps_set = true;
+		return;
+	memcpy(a->caps, tc->caps, sizeof(a->caps));
+	a->caps_set = a->caps_from_target = true;
 	a->bounding_only = uid != 0;
 	if (a->bounding_only)
 		for (int i = 0; i < CAP_SETS; i++)
 			if (i != CAPS_BOUNDING)
 				a->caps[i] = 0;
-	return 0;
 }
 
-int attrs_resolve(struct attrs *a, const struct target *target, uid_t uid, struct rterr *e)
+/* Every rlimit type the config does not name: the target's. */
+static void default_rlimits(struct attrs *a, const struct target_confinement *tc)
 {
-	return default_caps(a, target, uid, e) < 0 ? -1 : check_host(a, e);
+	for (int res = 0; res < RLIMITS_MAX; res++) {
+		bool named = false;
+
+		for (unsigned i = 0; i < a->nrlimits; i++)
+			named = named || a->rlimits[i].resource == res;
+		if (named || a->nrlimits == RLIMITS_MAX)
+			continue;
+		a->rlimits[a->nrlimits++] = (struct rlimit_config){ res, rlimit_names[res],
+								    tc->rlim_soft[res],
+								    tc->rlim_hard[res], true };
+	}
+}
+
+/* Without a label of the config: the target's, for each LSM active here (NULL otherwise). */
+static void default_lsm(struct attrs *a, const struct target_confinement *tc)
+{
+	if (a->apparmor_profile || a->selinux_label || (!tc->apparmor && !tc->selinux))
+		return;
+	a->apparmor_profile = tc->apparmor;
+	a->selinux_label = tc->selinux;
+	a->lsm_from_target = true;
+}
+
+int attrs_resolve(struct attrs *a, const struct target_confinement *tc, uid_t uid, struct rterr *e)
+{
+	default_caps(a, tc, uid);
+	if (!a->has_no_new_privs) {
+		a->no_new_privs = tc->no_new_privs;
+		a->nnp_from_target = true;
+	}
+	if (!a->has_oom_score_adj) {
+		a->oom_score_adj = tc->oom_score_adj;
+		a->has_oom_score_adj = a->oom_from_target = true;
+	}
+	default_rlimits(a, tc);
+	default_lsm(a, tc);
+	return check_host(a, e);
 }
 
 /* Before the uid switch: the bounding set needs CAP_SETPCAP, and keep-caps lets the

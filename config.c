@@ -495,6 +495,7 @@ static int parse_ioprio(const cJSON *o, const char *path, struct attrs *a, struc
 
 static int parse_attrs(const cJSON *p, struct attrs *a, struct rterr *e)
 {
+	char *label;
 	const cJSON *it;
 	long long v;
 
@@ -502,9 +503,11 @@ static int parse_attrs(const cJSON *p, struct attrs *a, struct rterr *e)
 		return -1;
 	if ((it = member(p, "capabilities")) && parse_caps(it, "process.capabilities", a, e) < 0)
 		return -1;
-	if ((it = member(p, "noNewPrivileges")) &&
-	    json_bool(it, "process.noNewPrivileges", &a->no_new_privs, e) < 0)
-		return -1;
+	if ((it = member(p, "noNewPrivileges"))) {
+		if (json_bool(it, "process.noNewPrivileges", &a->no_new_privs, e) < 0)
+			return -1;
+		a->has_no_new_privs = true;
+	}
 	if ((it = member(p, "oomScoreAdj"))) {
 		if (json_int(it, "process.oomScoreAdj", -1000, 1000, &v, e) < 0)
 			return -1;
@@ -513,12 +516,16 @@ static int parse_attrs(const cJSON *p, struct attrs *a, struct rterr *e)
 	}
 	if ((it = member(p, "ioPriority")) && parse_ioprio(it, "process.ioPriority", a, e) < 0)
 		return -1;
-	if ((it = member(p, "apparmorProfile")) &&
-	    json_string(it, "process.apparmorProfile", true, &a->apparmor_profile, e) < 0)
-		return -1;
-	if ((it = member(p, "selinuxLabel")) &&
-	    json_string(it, "process.selinuxLabel", true, &a->selinux_label, e) < 0)
-		return -1;
+	if ((it = member(p, "apparmorProfile"))) {
+		if (json_string(it, "process.apparmorProfile", true, &label, e) < 0)
+			return -1;
+		a->apparmor_profile = label;
+	}
+	if ((it = member(p, "selinuxLabel"))) {
+		if (json_string(it, "process.selinuxLabel", true, &label, e) < 0)
+			return -1;
+		a->selinux_label = label;
+	}
 	return 0;
 }
 
@@ -598,11 +605,34 @@ static int parse_top_scalars(const cJSON *root, struct config *c, struct rterr *
 	return 0;
 }
 
+/* "inherit" (the default), "none", or a path to a raw classic-BPF program. */
+static int parse_seccomp(const cJSON *it, struct seccomp_request *r, struct rterr *e)
+{
+	char *v;
+
+	if (json_string(it, "seccomp", true, &v, e) < 0)
+		return -1;
+	if (strcmp(v, "inherit") == 0) {
+		r->mode = SECCOMP_INHERIT;
+	} else if (strcmp(v, "none") == 0) {
+		r->mode = SECCOMP_NONE;
+	} else if (strchr(v, '/')) {
+		r->mode = SECCOMP_FILE;
+		r->path = v;
+	} else {
+		return rterr_set(e, 0,
+				 "seccomp: \"%s\": expected \"inherit\", \"none\" or the "
+				 "path of a BPF program",
+				 v);
+	}
+	return 0;
+}
+
 static int parse_root(const cJSON *root, bool args_given, struct config *c, struct rterr *e)
 {
 	/* clang-format off */
 	static const char *const keys[] = { "target", "namespaces", "cgroup", "annotations",
-		"isolatedCpus", "detach", "pidFile", "preserveFds", "process", NULL };
+		"isolatedCpus", "detach", "pidFile", "preserveFds", "seccomp", "process", NULL };
 	/* clang-format on */
 	const cJSON *it;
 
@@ -624,6 +654,8 @@ static int parse_root(const cJSON *root, bool args_given, struct config *c, stru
 			  &c->cpus.has_isolated, e) < 0)
 		return -1;
 	if (parse_top_scalars(root, c, e) < 0)
+		return -1;
+	if ((it = member(root, "seccomp")) && parse_seccomp(it, &c->seccomp, e) < 0)
 		return -1;
 	it = member(root, "process");
 	if (it && parse_process(it, "process", c, e) < 0)

@@ -13,6 +13,7 @@
 #include "nsexec.h"
 #include "process.h"
 #include "scheduler.h"
+#include "seccomp.h"
 #include "target.h"
 
 struct cJSON;
@@ -25,6 +26,7 @@ struct config {
 	struct process_request process;
 	struct attrs attrs;	   /* as asked; rtexec.c resolves a copy against the target */
 	struct sched_config sched; /* process.scheduler */
+	struct seccomp_request seccomp;
 	bool detach;
 	const char *pid_file;
 	unsigned preserve_fds;

@@ -202,6 +202,19 @@ static void final_placement(const struct child_args *a)
 		_exit(EXIT_RTEXEC);
 }
 
+/* The container's seccomp filters as late as they can go: with no_new_privs, last before
+ * execve, so that none of rtexec's own steps meet them; without it, installing one needs
+ * CAP_SYS_ADMIN, so before the uid switch and the capabilities drop (as runc does), and the
+ * filter must then allow setgroups, setresuid, capset, prctl, chdir, sched_setaffinity and
+ * execve, as a container's own does for its runtime. */
+static void install_seccomp(const struct child_args *a, bool late)
+{
+	struct rterr e;
+
+	if (late == a->attrs->no_new_privs && seccomp_install(a->seccomp, &e) < 0)
+		fail(a, EXIT_RTEXEC, &e);
+}
+
 void child_main(const struct child_args *a)
 {
 	const struct process_request *p = a->proc;
@@ -229,8 +242,10 @@ void child_main(const struct child_args *a)
 		rterr_set(&e, ENOMEM, "environment");
 		fail(a, EXIT_RTEXEC, &e);
 	}
-	if (attrs_caps_before_uid(a->attrs, &e) < 0 || set_user(p, &e) < 0 ||
-	    attrs_caps_after_uid(a->attrs, &e) < 0)
+	if (attrs_caps_before_uid(a->attrs, &e) < 0)
+		fail(a, EXIT_RTEXEC, &e);
+	install_seccomp(a, false);
+	if (set_user(p, &e) < 0 || attrs_caps_after_uid(a->attrs, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	harden(a);
 	umask(p->has_umask ? p->umask : 022);
@@ -242,5 +257,6 @@ void child_main(const struct child_args *a)
 	if (attrs_apply_last(a->attrs, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	prepare_exec(a);
+	install_seccomp(a, true);
 	exec_command(a, env);
 }

@@ -21,6 +21,7 @@
 #include "pidfile.h"
 #include "plan.h"
 #include "process.h"
+#include "inherit.h"
 #include "selfexe.h"
 #include "supervise.h"
 #include "sync.h"
@@ -185,7 +186,9 @@ struct run {
 	struct ns_plan ns;
 	struct cg_plan cg;
 	struct placement pl;
-	struct attrs attrs; /* c.attrs resolved against the target */
+	struct target_confinement tc; /* what the target runs with */
+	struct attrs attrs;	      /* c.attrs resolved against the target */
+	struct seccomp_plan seccomp;
 	sigset_t orig_mask;
 	struct child child;
 };
@@ -218,7 +221,10 @@ static void resolve(struct run *r)
 	/* Last: everything read above belonged to the live target (reads went through its
 	 * pinned /proc/PID directory, this says it still runs). */
 	if (placement_resolve(&r->c.cpus, cpus, r->cg.v2_root, &r->pl, &e) < 0 ||
-	    attrs_resolve(&r->attrs, &r->t, r->proc.uid, &e) < 0 || target_check(&r->t, &e) < 0)
+	    confinement_read(&r->t, &r->tc, &e) < 0 ||
+	    attrs_resolve(&r->attrs, &r->tc, r->proc.uid, &e) < 0 ||
+	    seccomp_resolve(&r->c.seccomp, &r->t, &r->tc, &r->seccomp, &e) < 0 ||
+	    target_check(&r->t, &e) < 0)
 		die("%s", e.msg);
 	free(cpus);
 	log_flush_warnings();
@@ -261,9 +267,16 @@ static void spawn(struct run *r)
 	if (r->child.pid < 0)
 		die_errno(errno, "fork");
 	if (r->child.pid == 0) {
-		struct child_args a = { &r->proc, &r->attrs,	 r->c.preserve_fds,
-					&r->ns,	  &r->cg,	 &r->pl,
-					child_fd, &r->orig_mask, r->c.sched.set };
+		struct child_args a = { .proc = &r->proc,
+					.attrs = &r->attrs,
+					.seccomp = &r->seccomp,
+					.preserve_fds = r->c.preserve_fds,
+					.ns = &r->ns,
+					.cg = &r->cg,
+					.placement = &r->pl,
+					.sync_fd = child_fd,
+					.mask = &r->orig_mask,
+					.assisted = r->c.sched.set };
 		close(fds[0]);
 		child_main(&a);
 	}
@@ -282,7 +295,8 @@ static void cleanup(void)
 
 static void print_plan(const struct run *r)
 {
-	struct plan_input in = { &r->t, &r->ns, &r->cg, &r->pl, &r->proc, &r->attrs, &r->c.sched };
+	struct plan_input in = { &r->t,	   &r->ns,    &r->cg,	   &r->pl,
+				 &r->proc, &r->attrs, &r->c.sched, &r->seccomp };
 	int err = plan_print(&in);
 
 	if (err < 0)

@@ -20,6 +20,7 @@ static void plan(struct config *c, bool args_given)
 	struct placement pl = { .ncpus = NCPUS };
 	struct process_request proc = c->process;
 	struct attrs attrs = c->attrs;
+	struct seccomp_plan sp = { .mode = c->seccomp.mode, .path = c->seccomp.path };
 	struct rterr e;
 	char *text;
 
@@ -32,7 +33,7 @@ static void plan(struct config *c, bool args_given)
 	    cpulist_parse("8-15", NCPUS, &pl.isolated, &e) < 0 ||
 	    placement_compute(&c->cpus, &pl, &e) < 0)
 		abort(); /* fixed lists and masks checked by config_parse: cannot fail */
-	struct plan_input in = { &t, &ns, &cg, &pl, &proc, &attrs, &c->sched };
+	struct plan_input in = { &t, &ns, &cg, &pl, &proc, &attrs, &c->sched, &sp };
 	text = plan_text(&in);
 	free(text);
 	placement_free(&pl);
