@@ -469,6 +469,7 @@ pm_setup() {
 	mkdir -p "$PM_DIR/tmp" "$PM_DIR/bin" || return 1
 	_pm_made=
 	[ -e /var/lib/containers ] || _pm_made=/var/lib/containers
+	ls -d /tmp/conmon-term.* >"$PM_DIR/conmon-term.before" 2>/dev/null
 	# nofile/nproc: podman asks for 1048576 of each for a root container, and lowers its own
 	# (and so conmon's and the runtime's) RLIMIT_NPROC to 32768 first; without
 	# CAP_SYS_RESOURCE (not in this machine's bounding set) runc cannot raise either and the
@@ -571,6 +572,10 @@ pm_stop() {
 	_umount_under "$PM_DIR"
 	# podman load writes containers/image's blob-info cache there whatever the storage root.
 	[ -n "$_pm_made" ] && rm -rf "$_pm_made"
+	# conmon makes its console socket in /tmp whatever TMPDIR, and leaves it there when the
+	# runtime fails an exec -t before connecting to it.
+	ls -d /tmp/conmon-term.* 2>/dev/null | grep -vxF -f "$PM_DIR/conmon-term.before" |
+		while read -r _s; do rm -rf "$_s"; done
 	PM_DIR=
 }
 

@@ -266,6 +266,12 @@ pm_exec p1 true
 is "$RC" 126 "podman: error wording 'permission denied': 126"
 pm_exec -d p1 true
 is "$RC" 125 "podman: exec -d, any failure: 125"
+rt_mode "$W" fail-exec "rtx-mark-4: failed"
+before=$(ls -d /tmp/conmon-term.* 2>/dev/null)
+pm_exec -t p1 true
+like "$RC/$OUT" "255/*rtx-mark-4: failed*" "podman: exec -t, a failure: 255, the error on the terminal"
+is "$(ls -d /tmp/conmon-term.* 2>/dev/null | grep -cvxF -e "$before" -e '')" 1 \
+	"podman: exec -t, a failure before the runtime connects: conmon leaves its console socket in /tmp"
 rt_mode "$W" clear
 
 rt_mode "$W" pid-newline
