@@ -23,7 +23,7 @@ CJSON := $(B)/cjson
 UNIT_SRCS := cli.c config.c jsonutil.c log.c passwd.c target.c cgroup.c fsutil.c affinity.c attrs.c
 UNIT_TESTS := test/unit/test_config.c test/unit/test_cli.c test/unit/test_jsonutil.c test/unit/test_cgroup.c test/unit/test_affinity.c test/unit/test_attrs.c
 
-.PHONY: all deps install uninstall clean check check-asan unit integration demo bench
+.PHONY: all deps install uninstall clean check check-asan unit integration demo bench bench-engines
 all: rtexec
 
 deps:
@@ -85,6 +85,12 @@ demo: rtexec
 bench: rtexec
 	@sh scripts/deps.sh bench
 	sh scripts/bench.sh
+
+# Exec latency through containerd (ctr task exec) and podman (podman exec): RUNTIMES is a
+# list of runc-compatible runtimes (default: runc).
+bench-engines: rtexec
+	@sh scripts/deps.sh bench
+	sh scripts/bench-engines.sh $(RUNTIMES)
 
 install: rtexec
 	install -D -s -m 0755 rtexec $(DESTDIR)$(BINDIR)/rtexec

@@ -108,14 +108,13 @@ rt_wrapper() {
 		cat <<'EOF'
 rec="$dir/calls/$(date +%s%N).$$"
 mkdir "$rec" || exit 125
-# The fds the caller passed, read before this shell redirects anything (dash saves fds it
-# redirects above 9, and keeps this script open there too).
-fds=
-for f in /proc/$$/fd/*; do
-	fds="$fds${f##*/} -> $(readlink "$f")
-"
-done
-printf '%s' "$fds" | grep -vF -e " -> $0" >"$rec/fds"
+# The fds the caller passed, listed by a child before this shell redirects or substitutes
+# anything (dash does both in the parent, on fds of its own, and keeps this script open).
+perl -e 'opendir(my $d, "/proc/$ARGV[0]/fd") or exit 1; open(my $o, ">", $ARGV[1]) or exit 1;
+	for (sort { $a <=> $b } grep { /^\d+$/ } readdir $d) {
+		my $l = readlink("/proc/$ARGV[0]/fd/$_");
+		print $o "$_ -> $l\n" unless $l eq $ARGV[2];
+	}' "$$" "$rec/fds" "$(readlink -f "$0")"
 proc= pidf= logf= sub= prev=
 for a; do
 	case $prev in
