@@ -52,7 +52,8 @@
 #   engine_mark                 a new number for "sleep MARK" (ENGINE_MARK), cleaned up with
 #                               the engines' processes
 #   pid_of_cmdline WORDS        the host pid of the process whose argv is exactly WORDS
-#   engines_snapshot / engine_leftovers   what the engines left behind since the snapshot:
+#   engines_snapshot / engine_leftovers   what the engines left behind since the snapshot
+#                               (taken by the first ctd_start/pm_setup if not before):
 #                               processes, mounts, cgroups, runtime state, netns, links,
 #                               temp files (one line each; empty = clean)
 
@@ -314,6 +315,7 @@ ctd_start() {
 	for _c in containerd ctr containerd-shim-runc-v2; do
 		command -v "$_c" >/dev/null 2>&1 || return 2
 	done
+	engines_snapshot
 	CTD_DIR=$T/containerd
 	CTD_SOCK=$CTD_DIR/containerd.sock
 	CTD_NS=rtexec-test-$$
@@ -462,6 +464,7 @@ pm_setup() {
 	for _c in podman conmon runc; do
 		command -v "$_c" >/dev/null 2>&1 || return 2
 	done
+	engines_snapshot
 	PM_DIR=$T/podman
 	PM_CGPARENT=rtexec-test-pm-$$
 	PM_CIDS=
@@ -598,6 +601,7 @@ _tmp_entries() {
 }
 
 engines_snapshot() {
+	[ -f "$T/.before.tmp" ] && return 0
 	ls /run/netns 2>/dev/null >"$T/.before.netns"
 	ls /sys/class/net >"$T/.before.links"
 	_tmp_entries >"$T/.before.tmp"
