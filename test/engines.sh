@@ -9,18 +9,18 @@
 #                               runtime's base name); each call is recorded in DIR/calls/ and
 #                               then REAL runs with the same argv, stdio and environment.
 #   rt_calls DIR [SUB]          the record dirs, oldest first (only subcommand SUB if given).
-#                               A record holds: sub, argv (JSON array), cwd, env, fds (the
-#                               fds the runtime got: "N -> target"), process (copy of --process), rc, pidfile
-#                               (od -c of --pid-file after the call), logtail (last --log
-#                               line), strace (with mode strace).
+#                               A record holds: sub, argv (JSON array), cwd, env, fds (what
+#                               the runtime got: "N -> target"), process (a copy of
+#                               --process), rc, pidfile (od -c of --pid-file after the
+#                               call), logtail (last --log line), strace (mode strace).
 #   rt_last DIR SUB             the last record of SUB ("" if none)
 #   rt_subs DIR                 the subcommands called so far, space separated, in order
 #   rt_argv REC                 the argv of record REC, one shell-quoted line (ids and paths
 #                               are left as they are)
 #   rt_mode DIR MODE [VALUE]    fail-exec MSG: every exec fails with status 1: "MSG [stderr]"
 #                               on stderr, and {"level":"error","msg":"MSG [log]"} appended
-#                               to --log (when given) unless mode nolog is on; pid-newline: append
-#                               "\n" to the pid file after a successful exec; strace: run
+#                               to --log (when given) unless mode nolog is on; pid-newline:
+#                               append "\n" to the pid file after a successful exec; strace: run
 #                               the real runtime under strace -f (connect, sendmsg, ioctl,
 #                               openat); clear: all modes off. Modes stay until cleared.
 #   rt_reset DIR                forget the records so far
@@ -48,7 +48,10 @@
 #   pm_stop                     removes everything now (idempotent)
 # Helpers:
 #   in_pty CMD [ARG]...         CMD under a new pty (script(1)) of PTY_ROWS x PTY_COLS
-#                               (default 30 x 100); RC, OUT (\r removed), ERR empty
+#                               (default 30 x 100); RC, OUT (\r removed), ERR empty. stdin
+#                               is /dev/null: script(1) turns that EOF into one byte on the
+#                               terminal (a NUL once ctr has made it raw), which a command
+#                               reading its terminal through ctr -t will see.
 #   engine_mark                 a new number for "sleep MARK" (ENGINE_MARK), cleaned up with
 #                               the engines' processes
 #   pid_of_cmdline WORDS        the host pid of the process whose argv is exactly WORDS
@@ -221,17 +224,20 @@ oci_image() {
 	rm -rf "$_oi" && mkdir -p "$_oi/blobs/sha256" || return 1
 	build_rootfs "$_oi/rootfs" || return 1
 	tar -C "$_oi/rootfs" --numeric-owner -cf "$_oi/layer" . || return 1
+	# shellcheck disable=SC2046 # "DIGEST SIZE": two words on purpose
 	set -- "$1" "$2" $(_blob "$_oi" "$_oi/layer")
 	jq -cn --arg l "$3" '{architecture: "amd64", os: "linux",
 		config: {Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
 			Cmd: ["sh"]},
 		rootfs: {type: "layers", diff_ids: [$l]}}' >"$_oi/config" || return 1
+	# shellcheck disable=SC2046
 	set -- "$@" $(_blob "$_oi" "$_oi/config")
 	jq -cn --arg l "$3" --argjson ls "$4" --arg c "$5" --argjson cs "$6" '{schemaVersion: 2,
 		mediaType: "application/vnd.oci.image.manifest.v1+json",
 		config: {mediaType: "application/vnd.oci.image.config.v1+json", digest: $c, size: $cs},
 		layers: [{mediaType: "application/vnd.oci.image.layer.v1.tar", digest: $l,
 			size: $ls}]}' >"$_oi/manifest" || return 1
+	# shellcheck disable=SC2046
 	set -- "$@" $(_blob "$_oi" "$_oi/manifest")
 	jq -cn --arg m "$7" --argjson ms "$8" --arg n "$2" '{schemaVersion: 2, manifests: [{
 		mediaType: "application/vnd.oci.image.manifest.v1+json", digest: $m, size: $ms,
@@ -405,7 +411,7 @@ ctd_run() {
 }
 
 ctd_exec() {
-	_ce_t= _ce_d=
+	_ce_t='' _ce_d=''
 	while :; do
 		case $1 in
 		-t) _ce_t=-t ;;
@@ -440,6 +446,7 @@ ctd_stop() {
 	fi
 	# Whatever survived a containerd that failed or was killed: shims, containers (runc's own
 	# state), exec'd processes (in the containers' cgroups), mounts, sockets.
+	# shellcheck disable=SC2046 # pids
 	_kill_pids $(_pids_matching "$CTD_SOCK")
 	for _s in "$CTD_RUNC_ROOT/$CTD_NS"/*/state.json; do
 		[ -f "$_s" ] || continue
@@ -565,6 +572,7 @@ pm_stop() {
 	[ -n "$PM_DIR" ] || return 0
 	pm_ rm -f -a -t 0 >/dev/null 2>&1
 	# podman container cleanup (conmon's exit command) may still be running.
+	# shellcheck disable=SC2046 # pids
 	wait_for 10 eval '[ -z "$(_pids_matching "$PM_DIR/")" ]' || _kill_pids $(_pids_matching "$PM_DIR/")
 	for _id in $PM_CIDS; do
 		[ -d "/run/runc/$_id" ] && runc delete -f "$_id" >/dev/null 2>&1
