@@ -57,8 +57,9 @@
 #   pid_of_cmdline WORDS        the host pid of the process whose argv is exactly WORDS
 #   engines_snapshot / engine_leftovers   what the engines left behind since the snapshot
 #                               (taken by the first ctd_start/pm_setup if not before):
-#                               processes, mounts, cgroups, runtime state, netns, links,
-#                               temp files (one line each; empty = clean)
+#                               processes, mounts (under the test dir, /run, /var, /dev,
+#                               /sys/fs/cgroup), cgroups, runtime state, netns, links, temp
+#                               files (one line each; empty = clean)
 
 ENGINE_TIMEOUT=${ENGINE_TIMEOUT:-60}
 # $CLOSEFDS CMD ARG...: CMD with only fds 0-2 open (the engines pass their own fds to the
@@ -612,7 +613,15 @@ engines_snapshot() {
 	[ -f "$T/.before.tmp" ] && return 0
 	ls /run/netns 2>/dev/null >"$T/.before.netns"
 	ls /sys/class/net >"$T/.before.links"
+	_sys_mounts >"$T/.before.mounts"
 	_tmp_entries >"$T/.before.tmp"
+}
+
+# Mount points where engines put theirs outside the test dir (CNI makes /run/netns a shared
+# bind mount of itself, netns files are mounted in it, podman/containerd mount under /run and
+# /var; other tests' mounts in /tmp are not ours to judge).
+_sys_mounts() {
+	awk '{ print $5 }' /proc/self/mountinfo | grep -E '^/(run|var|dev|sys/fs/cgroup)(/|$)' | sort -u
 }
 
 engine_leftovers() {
@@ -623,6 +632,7 @@ engine_leftovers() {
 		_p=$(pid_of_cmdline "sleep $_m") && echo "container process $_p: sleep $_m"
 	done
 	for _m in $(_mounts_under "$T"); do echo "mount $_m"; done
+	_sys_mounts | grep -vxF -f "$T/.before.mounts" | sed 's/^/mount /'
 	for _g in ${CTD_NS:-} ${PM_CGPARENT:-}; do
 		for _h in /sys/fs/cgroup/*; do
 			[ -d "$_h/$_g" ] && echo "cgroup $_h/$_g"
