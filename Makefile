@@ -23,7 +23,7 @@ CJSON := $(B)/cjson
 UNIT_SRCS := cli.c config.c jsonutil.c log.c env.c target.c nsexec.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c inherit.c seccomp.c
 UNIT_TESTS := $(wildcard test/unit/test_*.c)
 
-.PHONY: all deps install uninstall clean check check-asan unit integration demo bench lint fuzz soak
+.PHONY: all deps install uninstall clean check check-asan unit integration demo bench bench-engines lint fuzz soak
 all: rtexec
 
 deps:
@@ -121,6 +121,12 @@ demo: rtexec
 bench: rtexec
 	@sh scripts/deps.sh bench
 	sh scripts/bench.sh
+
+# Exec latency through containerd (ctr task exec) and podman (podman exec): RUNTIMES is a
+# list of runc-compatible runtimes (default: runc).
+bench-engines: rtexec
+	@sh scripts/deps.sh bench
+	sh scripts/bench-engines.sh $(RUNTIMES)
 
 install: rtexec
 	install -D -s -m 0755 rtexec $(DESTDIR)$(BINDIR)/rtexec
