@@ -17,7 +17,7 @@ CFLAGS ?= $(OPT)
 LDFLAGS ?= -static -Wl,--gc-sections -Wl,-z,relro,-z,now
 DEPCFLAGS := -Os -w -std=c99
 
-SRCS := rtexec.c selfexe.c inherit.c seccomp.c cli.c config.c jsonutil.c target.c nsexec.c process.c env.c pidfile.c supervise.c sync.c plan.c log.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c
+SRCS := rtexec.c selfexe.c inherit.c seccomp.c tty.c cli.c config.c jsonutil.c target.c nsexec.c process.c env.c pidfile.c supervise.c sync.c plan.c log.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c
 OBJS := $(SRCS:%.c=$(B)/%.o)
 CJSON := $(B)/cjson
 UNIT_SRCS := cli.c config.c jsonutil.c log.c env.c target.c nsexec.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c inherit.c seccomp.c

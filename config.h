@@ -40,4 +40,14 @@ int config_parse(const char *text, size_t len, bool args_given, size_t ncpus, st
 		 struct rterr *e);
 void config_free(struct config *c);
 
+/* The shell shorthand (-p PID [-u UID[:GID]] [-w DIR] [-e NAME=VALUE]...) as the config it
+ * stands for, so that it is validated and run exactly as that config would be. A malloc'd
+ * JSON document in *out, or -1 with e (a PID or UID[:GID] that is no number). */
+struct shorthand {
+	const char *pid, *user, *cwd;
+	const char *const *env;
+	int nenv;
+};
+int config_shorthand(const struct shorthand *s, char **out, struct rterr *e);
+
 #endif

@@ -17,6 +17,7 @@
 #include "env.h"
 #include "sync.h"
 #include "syscalls.h"
+#include "tty.h"
 
 static void fail(const struct child_args *a, int status, const struct rterr *e) NORETURN;
 static void fail(const struct child_args *a, int status, const struct rterr *e)
@@ -215,6 +216,21 @@ static void install_seccomp(const struct child_args *a, bool late)
 		fail(a, EXIT_RTEXEC, &e);
 }
 
+/* A pty of the container's own, now that its mount namespace is ours; the caller's stdio
+ * is replaced by its slave, its master goes to the parent. */
+static void open_terminal(const struct child_args *a)
+{
+	struct rterr e;
+	int master, r;
+
+	if (tty_child_open(a->proc->uid, a->proc->rows, a->proc->cols, &master, &e) < 0)
+		fail(a, EXIT_RTEXEC, &e);
+	r = sync_send_fd(a->sync_fd, SYNC_PTY, master);
+	close(master);
+	if (r < 0)
+		_exit(EXIT_RTEXEC);
+}
+
 void child_main(const struct child_args *a)
 {
 	const struct process_request *p = a->proc;
@@ -236,6 +252,8 @@ void child_main(const struct child_args *a)
 	if (ns_join_rest(a->ns, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	harden(a);
+	if (p->terminal)
+		open_terminal(a);
 	if (close_fds(a, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	if (build_env(p, &env) < 0) {

@@ -27,6 +27,8 @@ struct process_request {
 	mode_t umask;
 	gid_t *groups;
 	size_t ngroups;
+	bool terminal;		   /* a new pty inside the container (tty.h) */
+	unsigned short rows, cols; /* consoleSize; 0: not given */
 };
 
 /* Everything the child needs, resolved by the parent before the fork. */

@@ -27,6 +27,7 @@
 #include "sync.h"
 #include "syscalls.h"
 #include "target.h"
+#include "tty.h"
 
 #ifndef RTEXEC_VERSION
 #define RTEXEC_VERSION "0.1.0"
@@ -112,13 +113,21 @@ static char *read_config(const char *file, size_t *len)
 
 static void load_config(const struct cli *cli, struct config *c)
 {
+	struct shorthand sh = { cli->pid, cli->user, cli->cwd, cli->env, cli->nenv };
 	struct rterr e;
 	size_t len;
-	char *text = read_config(cli->config_file, &len);
+	char *text;
 
+	/* -p: the config the options stand for; stdin is left to the command. */
+	if (cli->pid && config_shorthand(&sh, &text, &e) < 0)
+		die("%s", e.msg);
+	if (cli->pid)
+		len = strlen(text);
+	else
+		text = read_config(cli->config_file, &len);
 	/* The one place config errors get their prefix. */
 	if (config_parse(text, len, cli->cmd != NULL, kernel_ncpus(), c, &e) < 0)
-		die("config: %s", e.msg);
+		die("%s: %s", cli->pid ? "option -p" : "config", e.msg);
 	free(text);
 }
 
@@ -182,6 +191,7 @@ struct run {
 	struct process_request proc; /* c.process, with the command line's args */
 	bool detach;
 	const char *pid_file;
+	const char *console_socket;
 	struct target t;
 	struct ns_plan ns;
 	struct cg_plan cg;
@@ -201,8 +211,15 @@ static void apply_cli(const struct cli *cli, struct run *r)
 		r->proc.args = cli->cmd;
 		r->proc.nargs = (size_t)cli->ncmd;
 	}
+	r->proc.terminal = r->proc.terminal || cli->tty;
 	r->detach = r->c.detach || cli->detach;
 	r->pid_file = cli->pid_file ? cli->pid_file : r->c.pid_file;
+	r->console_socket = cli->console_socket;
+	/* Nobody would be there to relay the terminal (runc says the same). */
+	if (r->proc.terminal && r->detach && !r->console_socket)
+		die("a terminal with --detach needs --console-socket");
+	if (r->console_socket && !r->proc.terminal)
+		die("--console-socket is for a terminal: give -t or process.terminal");
 }
 
 static void resolve(struct run *r)
@@ -330,8 +347,10 @@ int main(int argc, char **argv)
 	}
 	/* Signals blocked first: a SIGTERM now must not leave the temporary pid file behind. */
 	r.child.sigfd = signals_setup(&r.orig_mask);
+	r.child.console = r.child.pty = -1;
 	atexit(cleanup);
-	if (pidfile_prepare(&pf, r.pid_file, &e) < 0)
+	if (pidfile_prepare(&pf, r.pid_file, &e) < 0 ||
+	    (r.console_socket && tty_console_connect(r.console_socket, &r.child.console, &e) < 0))
 		die("%s", e.msg);
 	spawn(&r);
 	ns_plan_close(&r.ns);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sync.h"
+#include "tty.h"
 
 #define WATCH_MS 100	  /* how often a silent child is checked on */
 #define KILL_WAIT_MS 1000 /* how long a killed child may take to die */
@@ -165,11 +166,31 @@ static int on_ready(struct child *c, const struct sched_config *sched, struct rt
 /* One message from the child: 0 once it exec'd (EOF on the close-on-exec channel after its
  * "exec" word), KEEP_WAITING after a ready/go exchange or that word, else the exit status of
  * its failure. */
+/* The child's pty master: to the engine's console socket, or kept for the relay. */
+static int on_pty(struct child *c, int master, struct rterr *e)
+{
+	int r = 0;
+
+	if (master < 0) {
+		rterr_set(e, EPROTO, "read from child: no pty master");
+		return kill_child(c->pid);
+	}
+	if (c->console < 0) {
+		c->pty = master;
+		return KEEP_WAITING;
+	}
+	r = tty_console_send(c->console, master, e);
+	close(master);
+	close(c->console);
+	c->console = -1;
+	return r < 0 ? kill_child(c->pid) : KEEP_WAITING;
+}
+
 static int on_message(struct child *c, const struct sched_config *sched, bool *execing,
 		      struct rterr *e)
 {
 	struct sync_msg m;
-	int r = sync_recv(c->sync_fd, &m);
+	int fd, r = sync_recv(c->sync_fd, &m, &fd);
 
 	if (r < 0) {
 		rterr_set(e, -r, "read from child");
@@ -179,6 +200,7 @@ static int on_message(struct child *c, const struct sched_config *sched, bool *e
 	case SYNC_EOF: return *execing ? 0 : died_before_exec(c->pid, e);
 	case SYNC_EXEC: *execing = true; return KEEP_WAITING;
 	case SYNC_READY: return on_ready(c, sched, e);
+	case SYNC_PTY: return on_pty(c, fd, e);
 	case SYNC_FAILED:
 		reap(c->pid);
 		snprintf(e->msg, sizeof(e->msg), "%s", m.text);
@@ -232,26 +254,57 @@ int child_wait_exec(struct child *c, const struct sched_config *sched, const str
 	}
 }
 
-int supervise(struct child *c)
+/* One signal, read after poll: SIGCHLD means look at the child, SIGWINCH resizes the
+ * relayed terminal (whose kernel then signals the command), the rest go to the command. */
+static void on_signal(struct child *c, const struct tty_relay *relay)
 {
 	struct signalfd_siginfo si;
+
+	if (read_signal(c->sigfd, &si) < 0 || si.ssi_signo == SIGCHLD)
+		return;
+	if (relay && si.ssi_signo == SIGWINCH)
+		tty_relay_resize(relay);
+	else
+		forward(c->pid, &si);
+}
+
+int supervise(struct child *c)
+{
+	struct tty_relay relay, *t = c->pty >= 0 ? &relay : NULL;
+	struct pollfd p[4] = {
+		{ .fd = c->sigfd, .events = POLLIN }, { .fd = -1 }, { .fd = -1 }, { .fd = -1 }
+	};
 	int st;
 
 	for (size_t i = 0; i < c->pending.n; i++)
 		if (c->pending.si[i].ssi_signo != SIGCHLD)
 			forward(c->pid, &c->pending.si[i]);
+	if (t) {
+		tty_relay_start(t, c->pty);
+		p[1].fd = STDIN_FILENO;
+		p[2].fd = c->pty;
+		p[3].fd = STDOUT_FILENO;
+	}
 	for (;;) {
 		pid_t r = waitpid(c->pid, &st, WNOHANG);
 
-		if (r == c->pid)
+		if (r == c->pid) {
+			if (t)
+				tty_relay_end(t);
 			return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+		}
 		if (r < 0 && errno != EINTR) {
 			logmsg(LOG_ERROR, "wait for the command %d: %s", (int)c->pid,
 			       rt_strerror(errno));
 			return EXIT_RTEXEC;
 		}
-		if (read_signal(c->sigfd, &si) < 0 || si.ssi_signo == SIGCHLD)
+		if (t)
+			tty_relay_events(t, &p[1].events, &p[2].events, &p[3].events);
+		if (poll(p, t ? 4 : 1, -1) < 0)
 			continue;
-		forward(c->pid, &si);
+		if (p[0].revents & POLLIN)
+			on_signal(c, t);
+		if (t)
+			tty_relay_pump(t, p[1].revents, p[2].revents, p[3].revents);
 	}
 }

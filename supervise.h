@@ -21,6 +21,8 @@ struct child {
 	pid_t pid;
 	int sync_fd; /* the parent's end of the channel */
 	int sigfd;   /* the forwarded signals, blocked since before the fork */
+	int console; /* the engine's console socket, or -1: the pty master goes there */
+	int pty;     /* the pty master to relay (no console socket), or -1 */
 	struct pending_signals pending;
 };
 
@@ -40,8 +42,8 @@ void child_release(struct child *c);
  * checked every 100 ms) or the deadline kills the child: EXIT_RTEXEC with a message. */
 int child_wait_exec(struct child *c, const struct sched_config *sched, const struct cg_plan *cg,
 		    struct rterr *e);
-/* Forwards the pending signals, then every signal until the child exits; its status as
- * rtexec's exit status. */
+/* Forwards the pending signals, then every signal until the child exits (relaying its
+ * terminal, if any, to rtexec's own stdio); its status as rtexec's exit status. */
 int supervise(struct child *c);
 /* Reaps the child, turning its wait status into an exit status. */
 int reap(pid_t child);

@@ -327,7 +327,6 @@ static const struct bad bad[] = {
 	{ PROC("'cwd':'./'"), false, "process.cwd: must be an absolute path" },
 	{ PROC("'cwd':''"), false, "process.cwd: must not be empty" },
 	{ PROC("'cwd':1"), false, "process.cwd: expected a string" },
-	{ PROC("'terminal':true"), false, "process.terminal: a terminal is not supported yet" },
 	{ PROC("'terminal':'no'"), false, "process.terminal: expected true or false" },
 	{ PROC("'terminal':0"), false, "process.terminal: expected true or false" },
 	{ PROC("'consoleSize':1"), false, "process.consoleSize: expected an object" },
@@ -806,6 +805,14 @@ static void test_process(void)
 	if (parse_ok(USER("'umask':511,'additionalGids':[]"), false, &c)) {
 		ok(c.process.umask == 0777, "umask 511 = 0777");
 		ok(c.process.ngroups == 0, "additionalGids: an empty list");
+		config_free(&c);
+	}
+	if (parse_ok(PROC("'terminal':true,'consoleSize':{'height':33,'width':77}"), false, &c)) {
+		ok(c.process.terminal && c.process.rows == 33 && c.process.cols == 77, "terminal "
+										       "true, "
+										       "consoleSize"
+										       " 33x77 "
+										       "kept");
 		config_free(&c);
 	}
 	if (parse_ok(PROC("'terminal':false,'consoleSize':{'height':24,'width':80}"), false, &c)) {
