@@ -69,9 +69,10 @@ $(B)/unit/%: test/unit/%.c $(UNIT_SRCS) $(wildcard *.h) test/unit/tap.h $(CJSON)
 unit: $(UNIT_TESTS:test/unit/%.c=$(B)/unit/%)
 
 # rtexec itself built with glibc + ASan/UBSan, for the integration tests (check-asan).
-$(B)/asan/rtexec: $(SRCS) $(wildcard *.h) $(CJSON)/cJSON.c
+$(B)/asan/rtexec: $(SRCS) $(wildcard *.h) $(CJSON)/cJSON.c test/asan_options.c
 	@mkdir -p $(B)/asan
-	$(HOSTCC) $(CSTD) $(WARN) $(SAN) -I. -I$(CJSON) -o $@ $(SRCS) $(CJSON)/cJSON.c
+	$(HOSTCC) $(CSTD) $(WARN) $(SAN) -I. -I$(CJSON) -o $@ $(SRCS) test/asan_options.c \
+		$(CJSON)/cJSON.c
 
 # The front end under its name, for the engine tests (make install makes the same link).
 $(B)/bin/rtexec-runc: | $(B)/.deps
@@ -118,7 +119,7 @@ fuzz: $(B)/fuzz/fuzz_config $(B)/unit/test_config
 		$(B)/fuzz/corpus $(B)/fuzz/seeds
 
 # The code's format is .clang-format's (Debian's clang-format 14); CI fails on a difference.
-LINT_SRCS := $(wildcard *.c *.h test/unit/*.c test/unit/*.h test/helpers/*.c test/fuzz/*.c)
+LINT_SRCS := $(wildcard *.c *.h test/*.c test/unit/*.c test/unit/*.h test/helpers/*.c test/fuzz/*.c)
 lint:
 	@sh scripts/deps.sh lint
 	clang-format --dry-run --Werror $(LINT_SRCS)

@@ -220,13 +220,14 @@ all_limits_seen() { # the lines of every type in $OUT, as "name: soft hard"
 attrs_alone() {
 	k=$1
 
-	# --- nothing given: the command inherits the caller's attributes
+	# --- nothing given: the container decides (its init's), never the caller
 	show ''
 	is "$RC" 0 "$k: a plain command runs"
-	is "$(lim "$OUT" "Max open files")" "$(lim "$CALLER_LIMITS" "Max open files")" \
-		"$k: no rlimits: RLIMIT_NOFILE is the caller's"
-	is "$(field NoNewPrivs)" "$(caller_status NoNewPrivs)" "$k: no noNewPrivileges: the caller's"
-	is "$(field oom_score_adj)" "$CALLER_OOM" "$k: no oomScoreAdj: the caller's"
+	is "$(lim "$OUT" "Max open files")" "$(lim "$(cat "/proc/$P/limits")" "Max open files")" \
+		"$k: no rlimits: RLIMIT_NOFILE is the container init's"
+	is "$(field NoNewPrivs)" "$(sed -n 's/^NoNewPrivs:[[:space:]]*//p' "/proc/$P/status")" \
+		"$k: no noNewPrivileges: the init's"
+	is "$(field oom_score_adj)" "$(cat "/proc/$P/oom_score_adj")" "$k: no oomScoreAdj: the init's"
 	[ -n "$IONICE_INSIDE" ] &&
 		is "$(field ionice)" "$("$BUSYBOX" ionice)" "$k: no ioPriority: the caller's"
 	is "$(field Umask)" 0022 "$k: no umask: 0022"
@@ -298,7 +299,8 @@ attrs_alone() {
 	show ',"oomScoreAdj":1000'
 	is "$(field oom_score_adj)" 1000 "$k: oomScoreAdj 1000"
 	RTEXEC=$(wrapper oom7 "echo 7 >/proc/self/oom_score_adj") show ''
-	is "$(field oom_score_adj)" 7 "$k: no oomScoreAdj, caller at 7: 7 (not written)"
+	is "$(field oom_score_adj)" "$(cat "/proc/$P/oom_score_adj")" \
+		"$k: no oomScoreAdj, caller at 7: the init's, not the caller's"
 	RTEXEC=$(wrapper oom7 "echo 7 >/proc/self/oom_score_adj") show ',"oomScoreAdj":0'
 	is "$(field oom_score_adj)" 0 "$k: oomScoreAdj 0, caller at 7: 0 (written)"
 	if has_sys_resource; then
@@ -332,7 +334,8 @@ attrs_alone() {
 	# and effective sets bounding | inheritable (root's exec rule)
 	B='"CAP_CHOWN","CAP_KILL","CAP_NET_BIND_SERVICE","CAP_NET_RAW","CAP_SYS_CHROOT"'
 	BM=$(hexmask 0 5 10 13 18)
-	show ",\"capabilities\":{\"bounding\":[$B]}"
+	# (noNewPrivileges false: with the init's NoNewPrivs the exec could not gain them)
+	show ",\"capabilities\":{\"bounding\":[$B]},\"noNewPrivileges\":false"
 	is "$RC $(field CapBnd) $(field CapPrm) $(field CapEff) $(field CapInh) $(field CapAmb)" \
 		"0 $BM $BM $BM $(hexmask) $(hexmask)" \
 		"$k: bounding alone: CapBnd exact, permitted/effective = bounding, no inheritable/ambient"
@@ -519,18 +522,20 @@ rx "$(cfg "$P" "\"process\":{\"args\":[\"true\"],\"rlimits\":[{\"type\":\"RLIMIT
 is_rc 0 "dry-run with every attribute: 0"
 # jq would turn the numbers into doubles: the raw text is read.
 raw=$(printf '%s' "$OUT" | tr -d ' \t\n' | sed -n 's/.*"rlimits":\(\[[^]]*\]\).*/\1/p')
-is "$raw" "[{\"type\":\"RLIMIT_NOFILE\",\"soft\":$UNLIMITED,\"hard\":$UNLIMITED},{\"type\":\"RLIMIT_CPU\",\"soft\":1152921504606846976,\"hard\":$UNLIMITED},{\"type\":\"RLIMIT_CORE\",\"soft\":0,\"hard\":18446744073709549568}]" \
+like "$raw" "[{\"type\":\"RLIMIT_NOFILE\",\"soft\":$UNLIMITED,\"hard\":$UNLIMITED,\"source\":\"config\"},{\"type\":\"RLIMIT_CPU\",\"soft\":1152921504606846976,\"hard\":$UNLIMITED,\"source\":\"config\"},{\"type\":\"RLIMIT_CORE\",\"soft\":0,\"hard\":18446744073709549568,\"source\":\"config\"},{*" \
 	"dry-run: rlimits exactly as given (18446744073709551615, 2^60, 2^64-2048 not rounded)"
+is "$(printf '%s\n' "$OUT" | jq -c '[.rlimits[] | .source] | [length, (.[3:] | unique)]')" '[16,["target"]]' \
+	"dry-run: the other 13 types from the target"
 is "$(printf '%s\n' "$OUT" | jq -c '.process | del(.env)')" \
-	'{"args":["true"],"cwd":"/","user":{"uid":1,"gid":0,"umask":7,"additionalGids":[3,4]},"capabilities":{"bounding":["CAP_CHOWN","CAP_KILL"],"effective":[],"inheritable":[],"permitted":[],"ambient":["CAP_KILL"]},"noNewPrivileges":true,"oomScoreAdj":-5,"ioPriority":{"class":"IOPRIO_CLASS_IDLE","priority":0}}' \
+	'{"args":["true"],"cwd":"/","user":{"uid":1,"gid":0,"umask":7,"additionalGids":[3,4]},"capabilities":{"bounding":["CAP_CHOWN","CAP_KILL"],"effective":[],"inheritable":[],"permitted":[],"ambient":["CAP_KILL"]},"noNewPrivileges":true,"oomScoreAdj":-5,"ioPriority":{"class":"IOPRIO_CLASS_IDLE","priority":0},"sources":{"capabilities":"config","noNewPrivileges":"config","oomScoreAdj":"config"}}' \
 	"dry-run: the process block (user, capabilities, noNewPrivileges, oomScoreAdj, ioPriority)"
 is "$(cat /proc/$$/oom_score_adj)" "$CALLER_OOM" "dry-run changed nothing (oom_score_adj of the caller)"
 no_leftovers "dry-run: nothing running" "$P"
 
 rx "$(cfg "$P" '"process":{"args":["true"]}')" --dry-run
-is "$(printf '%s\n' "$OUT" | jq -c '[.rlimits, (.process | del(.env, .args, .cwd, .capabilities))]')" \
-	'[[],{"user":{"uid":0,"gid":0,"umask":18,"additionalGids":[]},"noNewPrivileges":false}]' \
-	"dry-run without attributes: no rlimits, no oomScoreAdj/ioPriority"
+is "$(printf '%s\n' "$OUT" | jq -c '[(.rlimits | map(.source) | unique), (.process | del(.env, .args, .cwd, .capabilities))]')" \
+	"[[\"target\"],{\"user\":{\"uid\":0,\"gid\":0,\"umask\":18,\"additionalGids\":[]},\"noNewPrivileges\":false,\"oomScoreAdj\":$(cat "/proc/$P/oom_score_adj"),\"sources\":{\"capabilities\":\"target\",\"noNewPrivileges\":\"target\",\"oomScoreAdj\":\"target\"}}]" \
+	"dry-run without attributes: the init's rlimits, NoNewPrivs, oom_score_adj; no ioPriority"
 is "$(printf '%s\n' "$OUT" | jq '.process.capabilities.bounding | length')" "$(popcount "$(init_capbnd)")" \
 	"dry-run without capabilities: the init's bounding set, as runc exec"
 rx "$(cfg "$P" '"process":{"args":["true"],"ioPriority":{"class":"IOPRIO_CLASS_RT","priority":7},"oomScoreAdj":0}')" --dry-run
