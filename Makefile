@@ -128,6 +128,11 @@ demo: rtexec
 	@sh scripts/deps.sh test
 	sh scripts/demo.sh
 
+# Not part of check: about 2 minutes here. Results in build/soak.md.
+soak: rtexec
+	@sh scripts/deps.sh bench
+	sh scripts/soak.sh
+
 bench: rtexec
 	@sh scripts/deps.sh bench
 	sh scripts/bench.sh

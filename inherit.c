@@ -141,34 +141,42 @@ static int read_label(const struct target *t, const char *lsm, char **out, struc
 				     : 0;
 }
 
-int confinement_read(const struct target *t, struct target_confinement *c, struct rterr *e)
+static int oom_parse(const char *text, struct target_confinement *out)
+{
+	char *end;
+	long v = strtol(text, &end, 10);
+
+	if (end == text || (*end != '\n' && *end != '\0') || v < -1000 || v > 1000)
+		return -EINVAL;
+	out->oom_score_adj = (int)v;
+	return 0;
+}
+
+/* One file of the target, read whole and parsed into c. */
+static int read_parsed(const struct target *t, const char *name,
+		       int (*parse)(const char *, struct target_confinement *),
+		       struct target_confinement *c, struct rterr *e)
 {
 	char *text;
-	int r;
+	int r = target_read(t, name, &text);
 
+	if (r < 0)
+		return rterr_set(e, -r, "target %d: read /proc/%d/%s", (int)t->pid, (int)t->pid,
+				 name);
+	r = parse(text, c);
+	free(text);
+	return r < 0 ? rterr_set(e, 0, "target %d: cannot parse /proc/%d/%s", (int)t->pid,
+				 (int)t->pid, name)
+		     : 0;
+}
+
+int confinement_read(const struct target *t, struct target_confinement *c, struct rterr *e)
+{
 	memset(c, 0, sizeof(*c));
-	if ((r = target_read(t, "status", &text)) < 0)
-		return rterr_set(e, -r, "target %d: read /proc/%d/status", (int)t->pid,
-				 (int)t->pid);
-	r = status_parse(text, c);
-	free(text);
-	if (r < 0)
-		return rterr_set(e, 0, "target %d: cannot parse /proc/%d/status", (int)t->pid,
-				 (int)t->pid);
-	if ((r = target_read(t, "limits", &text)) < 0)
-		return rterr_set(e, -r, "target %d: read /proc/%d/limits", (int)t->pid,
-				 (int)t->pid);
-	r = limits_parse(text, c);
-	free(text);
-	if (r < 0)
-		return rterr_set(e, 0, "target %d: cannot parse /proc/%d/limits", (int)t->pid,
-				 (int)t->pid);
-	if ((r = target_read(t, "oom_score_adj", &text)) < 0)
-		return rterr_set(e, -r, "target %d: read /proc/%d/oom_score_adj", (int)t->pid,
-				 (int)t->pid);
-	c->oom_score_adj = atoi(text);
-	free(text);
-	if (read_label(t, "apparmor", &c->apparmor, e) < 0 ||
+	if (read_parsed(t, "status", status_parse, c, e) < 0 ||
+	    read_parsed(t, "limits", limits_parse, c, e) < 0 ||
+	    read_parsed(t, "oom_score_adj", oom_parse, c, e) < 0 ||
+	    read_label(t, "apparmor", &c->apparmor, e) < 0 ||
 	    read_label(t, "selinux", &c->selinux, e) < 0) {
 		confinement_free(c);
 		return -1;

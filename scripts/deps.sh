@@ -8,7 +8,7 @@ set -eu
 build="musl-tools dpkg-dev gcc make ca-certificates file xz-utils"
 engines="containerd podman conmon runc busybox-static jq bsdutils util-linux procps strace"
 test="$build $engines"
-bench="$test hyperfine"
+bench="$test hyperfine time"
 lint="clang-format"
 fuzz="clang libclang-rt-14-dev"
 case "${1:-build}" in

@@ -385,6 +385,19 @@ start_runc_ctr() {
 	export CTR_PID CTR_HOSTNAME CTR_ROOTFS CTR_MARK CTR_ID
 }
 
+# start_ctr: a runc container, or where runc is missing an unshare one (bails otherwise).
+start_ctr() {
+	start_runc_ctr
+	case $? in
+	0) ;;
+	2)
+		diag "runc is not installed: using an unshare container"
+		start_unshare_ctr || bail "cannot start an unshare container"
+		;;
+	*) bail "cannot start a runc container" ;;
+	esac
+}
+
 # leftovers [CTR_PID]...: one line per process that should not be there: rtexec processes
 # started by this test (its exe is the rtexec binary or its sealed copy, its environment
 # has our tag), and

@@ -13,15 +13,7 @@ command -v sha256sum >/dev/null 2>&1 || skip_all "sha256sum is not installed"
 musl-gcc -static -O2 -o "$T/exe_race" "$REPO/test/helpers/exe_race.c" ||
 	bail "cannot build test/helpers/exe_race.c"
 
-start_runc_ctr
-case $? in
-0) ;;
-2)
-	diag "runc is not installed: using an unshare container"
-	start_unshare_ctr || bail "cannot start an unshare container"
-	;;
-*) bail "cannot start a runc container" ;;
-esac
+start_ctr
 C=$(cfg "$CTR_PID")
 R=$CTR_ROOTFS
 cp "$T/exe_race" "$R/attack"

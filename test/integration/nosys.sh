@@ -12,15 +12,7 @@ NOSYS=$T/nosys
 gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o "$NOSYS" "$REPO/test/helpers/nosys.c" ||
 	bail "cannot build test/helpers/nosys.c"
 
-start_runc_ctr
-case $? in
-0) ;;
-2)
-	diag "runc is not installed: using an unshare container"
-	start_unshare_ctr || bail "cannot start an unshare container"
-	;;
-*) bail "cannot start a runc container" ;;
-esac
+start_ctr
 C=$(cfg "$CTR_PID")
 want_ns=$(ns_links "$CTR_PID")
 
