@@ -1,17 +1,20 @@
 #!/bin/sh
 # Install the Debian packages that building and testing rtexec need, when missing.
-# Usage: scripts/deps.sh build|test|bench|lint
+# Usage: scripts/deps.sh build|test|bench|lint|vm
 set -eu
 build="musl-tools dpkg-dev gcc make ca-certificates file xz-utils"
 test="$build runc busybox-static jq util-linux procps strace"
 bench="$test hyperfine"
 lint="clang-format"
+# make check-vm: a PREEMPT_RT guest under QEMU, its initramfs packed with cpio.
+vm="$build busybox-static qemu-system-x86 cpio gzip"
 case "${1:-build}" in
 build) want=$build ;;
 test) want=$test ;;
 bench) want=$bench ;;
 lint) want=$lint ;;
-*) echo "usage: $0 build|test|bench|lint" >&2; exit 2 ;;
+vm) want=$vm ;;
+*) echo "usage: $0 build|test|bench|lint|vm" >&2; exit 2 ;;
 esac
 missing=
 for p in $want; do
@@ -25,6 +28,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >&2
+# Another job on the machine may be installing too: wait for its locks.
+apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >&2
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing >&2
