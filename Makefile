@@ -85,10 +85,13 @@ lint:
 	clang-format --dry-run --Werror $(LINT_SRCS)
 
 # The PREEMPT_RT guest (test/vm/run): its helpers are static musl programs like rtexec.
-VM_HELPERS := $(B)/vm/hog $(B)/vm/joins $(B)/vm/where $(B)/vm/vmpoweroff
+VM_HELPERS := $(B)/vm/hog $(B)/vm/joins $(B)/vm/where $(B)/vm/vmpoweroff $(B)/vm/nosys
 $(B)/vm/%: test/vm/%.c | $(B)/.deps
 	@mkdir -p $(B)/vm
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $<
+$(B)/vm/nosys: test/helpers/nosys.c $(B)/uapi/.stamp | $(B)/.deps
+	@mkdir -p $(B)/vm
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(UAPI) $(LDFLAGS) -o $@ $<
 
 check-vm: rtexec $(VM_HELPERS)
 	@sh scripts/deps.sh vm

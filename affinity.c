@@ -75,15 +75,30 @@ long eligible_cpu(const struct cpumask *c, const struct cpumask *isolated)
 	return min_c;			/* every CPU of the cpuset is isolated */
 }
 
-void placement_decide(enum transition tr, bool has_eligible, bool has_initial, bool has_final,
-		      enum initial_kind *initial, enum final_kind *final)
+bool transition_needs_pin(bool moved, long e, const struct cpumask *isolated,
+			  const struct cpumask *caller)
+{
+	if (e < 0)
+		return false; /* no isolated CPU in the cpuset */
+	if (moved || cpumask_test(isolated, (size_t)e))
+		return true;
+	for (size_t i = 0; i < caller->nbits; i++)
+		if (cpumask_test(caller, i) && cpumask_test(isolated, i))
+			return true;
+	return false;
+}
+
+void placement_decide(enum transition tr, bool has_eligible, bool needs_pin, bool has_initial,
+		      bool has_final, enum initial_kind *initial, enum final_kind *final)
 {
 	bool annotated = tr != TRANSITION_NONE;
 
 	if (has_initial)
 		*initial = INITIAL_LIST;
+	else if (has_eligible && (annotated || needs_pin))
+		*initial = INITIAL_ELIGIBLE;
 	else
-		*initial = annotated && has_eligible ? INITIAL_ELIGIBLE : INITIAL_NONE;
+		*initial = INITIAL_NONE;
 	if (has_final)
 		*final = FINAL_LIST;
 	else if (tr == TRANSITION_DEFINITIVE && has_eligible)
@@ -205,7 +220,7 @@ static int cgroup_cpus(const char *list, struct cpumask *m, size_t ncpus, struct
 
 static void fill_masks(struct placement *p)
 {
-	if (p->initial_kind == INITIAL_ELIGIBLE)
+	if (p->initial_kind == INITIAL_ELIGIBLE || p->pin_if_moved)
 		cpumask_set(&p->initial, (size_t)p->eligible);
 	if (p->final_kind == FINAL_ELIGIBLE)
 		cpumask_set(&p->final, (size_t)p->eligible);
@@ -214,8 +229,42 @@ static void fill_masks(struct placement *p)
 			cpumask_set(&p->final, i);
 }
 
-int placement_resolve(const struct cpu_request *r, const char *cgroup_list, const char *v2_root,
-		      struct placement *p, struct rterr *e)
+/* The CPUs the calling thread may run on. */
+static int caller_cpus(struct cpumask *m, size_t ncpus, struct rterr *e)
+{
+	if (cpumask_init(m, ncpus) < 0)
+		return rterr_set(e, ENOMEM, "CPU affinity");
+	if (sched_getaffinity(0, (ncpus + LONG_BITS - 1) / LONG_BITS * sizeof(unsigned long),
+			      (cpu_set_t *)(void *)m->bits) < 0) {
+		cpumask_free(m);
+		return rterr_set(e, errno, "get CPU affinity");
+	}
+	return 0;
+}
+
+/* The row without annotation depends on the join path: decided for it, and again for the
+ * case where the child turns out not to be born in its cgroup (clone3 fails). */
+static int decide(struct placement *p, const struct cpu_request *r, bool moved, struct rterr *e)
+{
+	struct cpumask caller;
+	enum initial_kind if_moved;
+	enum final_kind final;
+	bool e_ok = p->eligible >= 0;
+
+	if (caller_cpus(&caller, p->ncpus, e) < 0)
+		return -1;
+	placement_decide(p->transition, e_ok,
+			 transition_needs_pin(moved, p->eligible, &p->isolated, &caller),
+			 r->has_initial, r->has_final, &p->initial_kind, &p->final_kind);
+	placement_decide(p->transition, e_ok, true, r->has_initial, r->has_final, &if_moved,
+			 &final);
+	p->pin_if_moved = p->initial_kind == INITIAL_NONE && if_moved == INITIAL_ELIGIBLE;
+	cpumask_free(&caller);
+	return 0;
+}
+
+int placement_resolve(const struct cpu_request *r, const char *cgroup_list, bool moved,
+		      const char *v2_root, struct placement *p, struct rterr *e)
 {
 	memset(p, 0, sizeof(*p));
 	p->ncpus = kernel_ncpus();
@@ -223,15 +272,16 @@ int placement_resolve(const struct cpu_request *r, const char *cgroup_list, cons
 	if (cgroup_cpus(cgroup_list, &p->cgroup, p->ncpus, e) < 0 ||
 	    detect_isolated(r, v2_root, &p->isolated, p->ncpus, e) < 0 ||
 	    copy_mask(r->has_initial ? &r->initial : NULL, p->ncpus, &p->initial, e) < 0 ||
-	    copy_mask(r->has_final ? &r->final : NULL, p->ncpus, &p->final, e) < 0) {
-		placement_free(p);
-		return -1;
-	}
+	    copy_mask(r->has_final ? &r->final : NULL, p->ncpus, &p->final, e) < 0)
+		goto fail;
 	p->eligible = eligible_cpu(&p->cgroup, &p->isolated);
-	placement_decide(p->transition, p->eligible >= 0, r->has_initial, r->has_final,
-			 &p->initial_kind, &p->final_kind);
+	if (decide(p, r, moved, e) < 0)
+		goto fail;
 	fill_masks(p);
 	return 0;
+fail:
+	placement_free(p);
+	return -1;
 }
 
 static int set_affinity(pid_t pid, const struct cpumask *m)
@@ -258,6 +308,11 @@ static int apply(const struct cpumask *m, const char *what, struct rterr *e)
 int placement_pin_initial(const struct placement *p, struct rterr *e)
 {
 	return p->initial_kind == INITIAL_NONE ? 0 : apply(&p->initial, "initial", e);
+}
+
+int placement_pin_moved(const struct placement *p, struct rterr *e)
+{
+	return p->pin_if_moved ? apply(&p->initial, "initial", e) : 0;
 }
 
 int placement_apply_final(const struct placement *p, struct rterr *e)

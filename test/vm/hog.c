@@ -49,9 +49,9 @@ static void become_hog(int fd, int pre, int run, int fifo, char **files)
 			fprintf(stderr, "hog: join %s: %s\n", *files, strerror(errno));
 			_exit(1);
 		}
-	if (pin(run) < 0 ||
-	    (fifo && syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &sp) < 0)) {
-		fprintf(stderr, "hog: CPU %d %s: %s\n", run, fifo ? "SCHED_FIFO" : "", strerror(errno));
+	if (pin(run) < 0 || (fifo && syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &sp) < 0)) {
+		fprintf(stderr, "hog: CPU %d %s: %s\n", run, fifo ? "SCHED_FIFO" : "",
+			strerror(errno));
 		_exit(1);
 	}
 	if (write(fd, &c, 1) != 1)

@@ -1,14 +1,17 @@
-/* The guest's per-join timer: joins -n N -t MS -c CPU [-h HOG_PID]... -- COMMAND [ARG]...
- * Runs COMMAND (rtexec, or the control) N times, one after the other, each started on CPU
- * (the caller's CPU) in a process group of its own, and prints one line of figures:
- *     n=N completed=K hangs=H failed=F median_ms=M max_ms=X cpus=... allowed=... policy=...
- *     cgroup=...
+/* The guest's per-join timer: joins -n N -t MS -c CPUS [-h HOG_PID]... -- COMMAND [ARG]...
+ * Runs COMMAND (rtexec, or the control) N times, one after the other, each started on CPUS
+ * (the caller's CPUs: "N" or "N-M") in a process group of its own, and prints one line of
+ * figures:
+ *     n=N completed=K hangs=H slow=S failed=F median_ms=M max_ms=X cpus=... allowed=...
+ *     policy=... cgroup=...
  * where the last four are tallies ("VALUE*COUNT;...") of the `where` line each completed
- * join printed. A join that has not ended after MS ms is a hang: its process group is
- * killed, and since SIGKILL does nothing to a task starved on a monopolised CPU until it
- * runs, the hogs (-h) are demoted to SCHED_OTHER until no live task of that group is left,
- * then given their policy back. Exit status 0, or 3 when a hang could not be recovered
- * (the guest is then unusable and the caller should stop). */
+ * join printed, and the times those of the completed joins. A join that has not ended after
+ * MS ms is killed with its process group; what is left of it is printed ("# stuck: ...",
+ * with the kernel stack). SIGKILL does nothing to a task starved on a monopolised CPU until
+ * it runs: a join whose tasks are still there STARVED_MS later is a hang, and the hogs (-h)
+ * are demoted to SCHED_OTHER until none of them is left, then given their policy back; one
+ * that died of the SIGKILL alone was only slow. Exit status 0, or 3 when a hang could not
+ * be recovered (the guest is then unusable and the caller should stop). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +30,7 @@
 #define MAX_HOGS 8
 #define MAX_KEYS 16
 #define RECOVER_MS 30000
+#define STARVED_MS 1000
 
 struct tally {
 	char value[MAX_KEYS][128];
@@ -101,14 +105,17 @@ static int record_where(const char *out)
 	return 0;
 }
 
-/* The child: the caller, on its CPU, in a process group of its own, output to fd. */
-static void start_caller(int cpu, int fd, char **cmd)
+static int first_cpu, last_cpu; /* the caller's CPUs */
+
+/* The child: the caller, on its CPUs, in a process group of its own, output to fd. */
+static void start_caller(int fd, char **cmd)
 {
 	cpu_set_t set;
 	int nul = open("/dev/null", O_RDONLY);
 
 	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
+	for (int cpu = first_cpu; cpu <= last_cpu; cpu++)
+		CPU_SET(cpu, &set);
 	setpgid(0, 0);
 	if (sched_setaffinity(0, sizeof(set), &set) < 0 || dup2(fd, 1) < 0 || dup2(nul, 0) < 0)
 		_exit(124);
@@ -117,17 +124,41 @@ static void start_caller(int cpu, int fd, char **cmd)
 	_exit(127);
 }
 
+/* The first line of /proc/PID/stack's frames, joined: "fn<-fn<-fn". */
+static void stack_of(const char *pid, char *out, size_t n)
+{
+	char path[300], line[256];
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%s/stack", pid);
+	out[0] = '\0';
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	for (int i = 0; i < 6 && fgets(line, sizeof(line), f); i++) {
+		char *fn = strchr(line, ' ');
+		if (fn == NULL)
+			break;
+		fn[strcspn(fn, "+\n")] = '\0';
+		len += (size_t)snprintf(out + len, n - len, "%s%s", i ? "<-" : "", fn + 1);
+		if (len >= n)
+			break;
+	}
+	fclose(f);
+}
+
 /* Whether a task of process group pgid is alive (zombies do not count: the starved ones
- * are running tasks, and a dead task's parent in the container may never reap it). */
-static int group_alive(pid_t pgid)
+ * are running tasks, and a dead task's parent in the container may never reap it). With
+ * describe, prints each such task: where it is stuck is the evidence of the hang. */
+static int group_alive(pid_t pgid, int describe)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
 	int alive = 0;
 
-	while (d && !alive && (e = readdir(d)) != NULL) {
-		char path[300], buf[512], state;
-		int pgrp;
+	while (d && (describe || !alive) && (e = readdir(d)) != NULL) {
+		char path[300], buf[512], comm[64], state, stack[512];
+		int pgrp, cpu;
 		FILE *f;
 
 		if (e->d_name[0] < '0' || e->d_name[0] > '9')
@@ -137,8 +168,23 @@ static int group_alive(pid_t pgid)
 			continue;
 		if (fgets(buf, sizeof(buf), f)) {
 			const char *p = strrchr(buf, ')'); /* the name may hold blanks */
-			if (p && sscanf(p + 1, " %c %*d %d", &state, &pgrp) == 2)
-				alive = pgrp == pgid && state != 'Z';
+			/* fields 3 and 5, and 39: the CPU it last ran on */
+			if (p &&
+			    sscanf(p + 1,
+				   " %c %*d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d"
+				   " %*d %*d %*d %*d %*u %*u %*d %*u %*u %*u %*u %*u %*u %*u %*u "
+				   "%*u"
+				   " %*u %*u %*u %*u %*d %d",
+				   &state, &pgrp, &cpu) == 3 &&
+			    pgrp == pgid && state != 'Z') {
+				alive = 1;
+				if (describe) {
+					sscanf(buf, "%*d (%63[^)]", comm);
+					stack_of(e->d_name, stack, sizeof(stack));
+					printf("# stuck: %s %s on CPU %d, state %c: %s\n",
+					       e->d_name, comm, cpu, state, stack);
+				}
+			}
 		}
 		fclose(f);
 	}
@@ -160,19 +206,21 @@ static void hogs_demote(int demote)
 	}
 }
 
-/* After a hang: kill the group, and let its starved tasks run until they are gone. */
+/* After the timeout: kill the group, and let its starved tasks run until they are gone.
+ * Returns 1 for a hang, 2 for a slow join, -1 if the tasks could not be ended. */
 static int recover(pid_t pid, pid_t pgid, int *status, int done)
 {
 	long start = now_ms();
 	int demoted = 0;
 
+	group_alive(pgid, 1);
 	kill(-pgid, SIGKILL);
 	while (now_ms() - start < RECOVER_MS) {
 		if (!done && waitpid(pid, status, WNOHANG) == pid)
 			done = 1;
-		if (done && !group_alive(pgid))
+		if (done && !group_alive(pgid, 0))
 			break;
-		if (!demoted && now_ms() - start > 500) {
+		if (!demoted && now_ms() - start > STARVED_MS) {
 			hogs_demote(1);
 			demoted = 1;
 		}
@@ -181,9 +229,11 @@ static int recover(pid_t pid, pid_t pgid, int *status, int done)
 	}
 	if (demoted)
 		hogs_demote(0);
-	printf("# hang: %s after %ld ms%s\n", done && !group_alive(pgid) ? "recovered" : "NOT recovered",
-	       now_ms() - start, demoted ? ", with the hogs demoted" : "");
-	return done && !group_alive(pgid) ? 0 : -1;
+	done = done && !group_alive(pgid, 0);
+	printf("# %s: %s after %ld ms%s\n", demoted ? "hang" : "slow",
+	       done ? "recovered" : "NOT recovered", now_ms() - start,
+	       demoted ? ", with the hogs demoted" : "");
+	return !done ? -1 : demoted ? 1 : 2;
 }
 
 /* Reads the caller's output until it has exited and closed it, or the deadline passes;
@@ -213,8 +263,8 @@ static int wait_caller(pid_t pid, int pidfd, int fd, long deadline, char *out, s
 	return 1;
 }
 
-/* One join: -1 failed, 0 completed (ms set), 1 hang, 3 hang not recovered. */
-static int one_join(int cpu, long timeout, char **cmd, long *ms)
+/* One join: -1 failed, 0 completed (ms set), 1 hang, 2 slow, 3 hang not recovered. */
+static int one_join(long timeout, char **cmd, long *ms)
 {
 	char out[4096] = "";
 	int p[2], status = 0, pidfd, r, reaped = 0;
@@ -224,7 +274,7 @@ static int one_join(int cpu, long timeout, char **cmd, long *ms)
 	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0)
 		return -1;
 	if (pid == 0)
-		start_caller(cpu, p[1], cmd);
+		start_caller(p[1], cmd);
 	setpgid(pid, pid);
 	close(p[1]);
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -234,7 +284,7 @@ static int one_join(int cpu, long timeout, char **cmd, long *ms)
 	close(pidfd);
 	close(p[0]);
 	if (r == 0)
-		return recover(pid, pid, &status, reaped) < 0 ? 3 : 1;
+		return (r = recover(pid, pid, &status, reaped)) < 0 ? 3 : r;
 	*ms = now_ms() - start;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || record_where(out) < 0) {
 		printf("# join failed: status 0x%x, output: %.*s\n", status,
@@ -268,7 +318,7 @@ static int add_hog(const char *arg)
 int main(int argc, char **argv)
 {
 	static long ms[MAX_JOINS];
-	int opt, n = 30, cpu = 0, completed = 0, hangs = 0, failed = 0;
+	int opt, n = 30, completed = 0, hangs = 0, slow = 0, failed = 0;
 	long timeout = 5000;
 
 	while ((opt = getopt(argc, argv, "+n:t:c:h:")) != -1) {
@@ -276,29 +326,32 @@ int main(int argc, char **argv)
 			n = atoi(optarg);
 		else if (opt == 't')
 			timeout = atol(optarg);
-		else if (opt == 'c')
-			cpu = atoi(optarg);
-		else if (opt != 'h' || add_hog(optarg) < 0)
+		else if (opt == 'c') {
+			if (sscanf(optarg, "%d-%d", &first_cpu, &last_cpu) < 2)
+				last_cpu = first_cpu;
+		} else if (opt != 'h' || add_hog(optarg) < 0)
 			return fprintf(stderr, "joins: bad option or hog\n"), 2;
 	}
 	if (optind >= argc || n < 1 || n > MAX_JOINS)
 		return fprintf(stderr, "usage: joins -n N -t MS -c CPU [-h PID]... -- CMD...\n"), 2;
 	for (int i = 0; i < n; i++) {
-		int r = one_join(cpu, timeout, argv + optind, &ms[completed]);
+		int r = one_join(timeout, argv + optind, &ms[completed]);
 		completed += r == 0;
 		failed += r < 0;
-		hangs += r >= 1;
+		hangs += r == 1 || r == 3;
+		slow += r == 2;
 		fflush(stdout);
 		if (r == 3)
 			break;
 	}
 	qsort(ms, (size_t)completed, sizeof(ms[0]), cmp_long);
-	printf("n=%d completed=%d hangs=%d failed=%d median_ms=%ld max_ms=%ld", n, completed, hangs,
-	       failed, completed ? ms[completed / 2] : 0, completed ? ms[completed - 1] : 0);
+	printf("n=%d completed=%d hangs=%d slow=%d failed=%d median_ms=%ld max_ms=%ld", n,
+	       completed, hangs, slow, failed, completed ? ms[completed / 2] : 0,
+	       completed ? ms[completed - 1] : 0);
 	tally_print("cpus", &cpus);
 	tally_print("allowed", &allowed);
 	tally_print("policy", &policy);
 	tally_print("cgroup", &cgroup);
 	printf("\n");
-	return completed + hangs + failed < n ? 3 : 0;
+	return completed + hangs + slow + failed < n ? 3 : 0;
 }

@@ -55,8 +55,9 @@ static void cgroup_path(char *out, size_t n)
 
 static const char *policy_name(long policy)
 {
-	static const char *const names[] = { "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR",
-					     "SCHED_BATCH", "?", "SCHED_IDLE", "SCHED_DEADLINE" };
+	static const char *const names[] = { "SCHED_OTHER",   "SCHED_FIFO", "SCHED_RR",
+					     "SCHED_BATCH",   "?",	    "SCHED_IDLE",
+					     "SCHED_DEADLINE" };
 
 	policy &= ~0x40000000L; /* SCHED_RESET_ON_FORK */
 	return policy >= 0 && policy < 7 ? names[policy] : "?";
