@@ -257,8 +257,8 @@ static void spawn(struct run *r)
 	affinity_log("before joining the cgroup");
 	/* Born into the cgroup, pinned or not: a child the parent moves before it has ever run
 	 * can keep a scheduler position (vruntime) from its old queue and wait seconds behind a
-	 * busy task of the container (Linux 6.1, PREEMPT_RT guest of make check-vm, 8 of 450
-	 * joins); one born there starts next to its parent, on the pinned CPU. */
+	 * busy task of the container (Linux 6.1, PREEMPT_RT guest of make check-vm: 1 join in
+	 * 40); one born there starts next to its parent, on the pinned CPU. */
 	r->child.pid = fork_child(cg_clone_fd(&r->cg), &r->pl, &born_in_cgroup);
 	if (r->child.pid < 0)
 		die_errno(errno, "fork");
