@@ -229,37 +229,42 @@ static void fill_masks(struct placement *p)
 			cpumask_set(&p->final, i);
 }
 
+/* The row without annotation depends on the join path: decided for it, and again for the
+ * case where the child turns out not to be born in its cgroup (clone3 fails). */
+static void decide(struct placement *p, const struct cpu_request *r)
+{
+	enum initial_kind if_moved;
+	enum final_kind final;
+	bool e_ok = p->eligible >= 0;
+
+	placement_decide(p->transition, e_ok,
+			 transition_needs_pin(p->moved, p->eligible, &p->isolated, &p->caller),
+			 r->has_initial, r->has_final, &p->initial_kind, &p->final_kind);
+	placement_decide(p->transition, e_ok, true, r->has_initial, r->has_final, &if_moved,
+			 &final);
+	p->pin_if_moved = p->initial_kind == INITIAL_NONE && if_moved == INITIAL_ELIGIBLE;
+}
+
+int placement_compute(const struct cpu_request *r, struct placement *p, struct rterr *e)
+{
+	p->transition = r->transition;
+	if (copy_mask(r->has_initial ? &r->initial : NULL, p->ncpus, &p->initial, e) < 0 ||
+	    copy_mask(r->has_final ? &r->final : NULL, p->ncpus, &p->final, e) < 0)
+		return -1;
+	p->eligible = eligible_cpu(&p->cgroup, &p->isolated);
+	decide(p, r);
+	fill_masks(p);
+	return 0;
+}
+
 /* The CPUs the calling thread may run on. */
 static int caller_cpus(struct cpumask *m, size_t ncpus, struct rterr *e)
 {
 	if (cpumask_init(m, ncpus) < 0)
 		return rterr_set(e, ENOMEM, "CPU affinity");
 	if (sched_getaffinity(0, (ncpus + LONG_BITS - 1) / LONG_BITS * sizeof(unsigned long),
-			      (cpu_set_t *)(void *)m->bits) < 0) {
-		cpumask_free(m);
+			      (cpu_set_t *)(void *)m->bits) < 0)
 		return rterr_set(e, errno, "get CPU affinity");
-	}
-	return 0;
-}
-
-/* The row without annotation depends on the join path: decided for it, and again for the
- * case where the child turns out not to be born in its cgroup (clone3 fails). */
-static int decide(struct placement *p, const struct cpu_request *r, bool moved, struct rterr *e)
-{
-	struct cpumask caller;
-	enum initial_kind if_moved;
-	enum final_kind final;
-	bool e_ok = p->eligible >= 0;
-
-	if (caller_cpus(&caller, p->ncpus, e) < 0)
-		return -1;
-	placement_decide(p->transition, e_ok,
-			 transition_needs_pin(moved, p->eligible, &p->isolated, &caller),
-			 r->has_initial, r->has_final, &p->initial_kind, &p->final_kind);
-	placement_decide(p->transition, e_ok, true, r->has_initial, r->has_final, &if_moved,
-			 &final);
-	p->pin_if_moved = p->initial_kind == INITIAL_NONE && if_moved == INITIAL_ELIGIBLE;
-	cpumask_free(&caller);
 	return 0;
 }
 
@@ -268,20 +273,14 @@ int placement_resolve(const struct cpu_request *r, const char *cgroup_list, bool
 {
 	memset(p, 0, sizeof(*p));
 	p->ncpus = kernel_ncpus();
-	p->transition = r->transition;
+	p->moved = moved;
 	if (cgroup_cpus(cgroup_list, &p->cgroup, p->ncpus, e) < 0 ||
 	    detect_isolated(r, v2_root, &p->isolated, p->ncpus, e) < 0 ||
-	    copy_mask(r->has_initial ? &r->initial : NULL, p->ncpus, &p->initial, e) < 0 ||
-	    copy_mask(r->has_final ? &r->final : NULL, p->ncpus, &p->final, e) < 0)
-		goto fail;
-	p->eligible = eligible_cpu(&p->cgroup, &p->isolated);
-	if (decide(p, r, moved, e) < 0)
-		goto fail;
-	fill_masks(p);
+	    caller_cpus(&p->caller, p->ncpus, e) < 0 || placement_compute(r, p, e) < 0) {
+		placement_free(p);
+		return -1;
+	}
 	return 0;
-fail:
-	placement_free(p);
-	return -1;
 }
 
 static int set_affinity(pid_t pid, const struct cpumask *m)
@@ -324,6 +323,7 @@ void placement_free(struct placement *p)
 {
 	cpumask_free(&p->cgroup);
 	cpumask_free(&p->isolated);
+	cpumask_free(&p->caller);
 	cpumask_free(&p->initial);
 	cpumask_free(&p->final);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "inherit.h"
 #include "syscalls.h"
 
 /* clang-format off */
@@ -98,6 +99,11 @@ static bool selinux_enabled(void)
 	return access("/sys/fs/selinux/enforce", F_OK) == 0;
 }
 
+bool lsm_enabled(const char *lsm)
+{
+	return strcmp(lsm, "apparmor") == 0 ? apparmor_enabled() : selinux_enabled();
+}
+
 /* Capabilities this kernel does not know: the OCI spec asks for a warning, not a failure. */
 static void drop_unknown_caps(struct attrs *a)
 {
@@ -144,21 +150,44 @@ static int write_proc(const char *path, const char *text, struct rterr *e, const
 	return 0;
 }
 
+static int set_rlimit(const struct rlimit_config *r, struct rterr *e)
+{
+	struct rlimit rl = { r->soft == ~0ULL ? RLIM_INFINITY : r->soft,
+			     r->hard == ~0ULL ? RLIM_INFINITY : r->hard };
+	char soft[24] = "unlimited", hard[24] = "unlimited";
+
+	if (setrlimit(r->resource, &rl) == 0)
+		return 0;
+	if (r->soft != ~0ULL)
+		snprintf(soft, sizeof(soft), "%llu", r->soft);
+	if (r->hard != ~0ULL)
+		snprintf(hard, sizeof(hard), "%llu", r->hard);
+	return rterr_set(e, errno, "set %s soft %s hard %s", r->name, soft, hard);
+}
+
+/* RLIMIT_NOFILE waits for attrs_apply_last(): the child still opens files (HOME from
+ * /etc/passwd) and polls (poll() refuses more fds than the soft limit), so a limit of 0 or
+ * 3 must not apply before its exec. Only a hard limit above ours is raised now, while the
+ * host's CAP_SYS_RESOURCE is still ours (a joined user namespace takes it away). */
 static int apply_rlimits(const struct attrs *a, struct rterr *e)
 {
+	struct rlimit cur;
+
 	for (unsigned i = 0; i < a->nrlimits; i++) {
 		const struct rlimit_config *r = &a->rlimits[i];
-		struct rlimit rl = { r->soft == ~0ULL ? RLIM_INFINITY : r->soft,
-				     r->hard == ~0ULL ? RLIM_INFINITY : r->hard };
 
-		char soft[24] = "unlimited", hard[24] = "unlimited";
-
-		if (r->soft != ~0ULL)
-			snprintf(soft, sizeof(soft), "%llu", r->soft);
-		if (r->hard != ~0ULL)
-			snprintf(hard, sizeof(hard), "%llu", r->hard);
-		if (setrlimit(r->resource, &rl) < 0)
-			return rterr_set(e, errno, "set %s soft %s hard %s", r->name, soft, hard);
+		if (r->resource != RLIMIT_NOFILE) {
+			if (set_rlimit(r, e) < 0)
+				return -1;
+			continue;
+		}
+		if (getrlimit(RLIMIT_NOFILE, &cur) < 0)
+			return rterr_set(e, errno, "get RLIMIT_NOFILE");
+		if (r->hard != ~0ULL && cur.rlim_max != RLIM_INFINITY && r->hard <= cur.rlim_max)
+			continue;
+		cur.rlim_max = r->hard == ~0ULL ? RLIM_INFINITY : r->hard;
+		if (setrlimit(RLIMIT_NOFILE, &cur) < 0)
+			return set_rlimit(r, e); /* the same error, with the config's values */
 	}
 	return 0;
 }
@@ -200,55 +229,61 @@ int attrs_apply_privileged(const struct attrs *a, struct rterr *e)
 	return apply_lsm(a, e);
 }
 
-int caps_parse_status(const char *status, uint64_t caps[CAP_SETS])
+/* Without "capabilities": the target's sets, all five for uid 0, the bounding set alone
+ * for another uid. */
+static void default_caps(struct attrs *a, const struct target_confinement *tc, uid_t uid)
 {
-	/* clang-format off */
-	static const char *const keys[CAP_SETS] = { "\nCapBnd:", "\nCapEff:", "\nCapInh:",
-		"\nCapPrm:", "\nCapAmb:" };
-	/* clang-format on */
-
-	for (int i = 0; i < CAP_SETS; i++) {
-		const char *p = strstr(status, keys[i]);
-		char *end;
-
-		if (p == NULL)
-			return -1;
-		p += strlen(keys[i]) + strspn(p + strlen(keys[i]), " \t");
-		if (!isxdigit((unsigned char)*p))
-			return -1; /* strtoull would skip a newline and read the next line */
-		caps[i] = strtoull(p, &end, 16);
-		if (*end != '\n' && *end != '\0')
-			return -1;
-	}
-	return 0;
-}
-
-static int default_caps(struct attrs *a, pid_t target, uid_t uid, struct rterr *e)
-{
-	char path[64], *status;
-	int r;
-
 	if (a->caps_set)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)target);
-	if ((r = read_file_alloc(AT_FDCWD, path, 1 << 20, &status)) < 0)
-		return rterr_set(e, -r, "target %d: read %s", (int)target, path);
-	r = caps_parse_status(status, a->caps);
-	free(status);
-	if (r < 0)
-		return rterr_set(e, 0, "target %d: no capability sets in %s", (int)target, path);
-	a->caps_set = true;
+		return;
+	memcpy(a->caps, tc->caps, sizeof(a->caps));
+	a->caps_set = a->caps_from_target = true;
 	a->bounding_only = uid != 0;
 	if (a->bounding_only)
 		for (int i = 0; i < CAP_SETS; i++)
 			if (i != CAPS_BOUNDING)
 				a->caps[i] = 0;
-	return 0;
 }
 
-int attrs_resolve(struct attrs *a, pid_t target, uid_t uid, struct rterr *e)
+/* Every rlimit type the config does not name: the target's. */
+static void default_rlimits(struct attrs *a, const struct target_confinement *tc)
 {
-	return default_caps(a, target, uid, e) < 0 ? -1 : check_host(a, e);
+	for (int res = 0; res < RLIMITS_MAX; res++) {
+		bool named = false;
+
+		for (unsigned i = 0; i < a->nrlimits; i++)
+			named = named || a->rlimits[i].resource == res;
+		if (named || a->nrlimits == RLIMITS_MAX)
+			continue;
+		a->rlimits[a->nrlimits++] = (struct rlimit_config){ res, rlimit_names[res],
+								    tc->rlim_soft[res],
+								    tc->rlim_hard[res], true };
+	}
+}
+
+/* Without a label of the config: the target's, for each LSM active here (NULL otherwise). */
+static void default_lsm(struct attrs *a, const struct target_confinement *tc)
+{
+	if (a->apparmor_profile || a->selinux_label || (!tc->apparmor && !tc->selinux))
+		return;
+	a->apparmor_profile = tc->apparmor;
+	a->selinux_label = tc->selinux;
+	a->lsm_from_target = true;
+}
+
+int attrs_resolve(struct attrs *a, const struct target_confinement *tc, uid_t uid, struct rterr *e)
+{
+	default_caps(a, tc, uid);
+	if (!a->has_no_new_privs) {
+		a->no_new_privs = tc->no_new_privs;
+		a->nnp_from_target = true;
+	}
+	if (!a->has_oom_score_adj) {
+		a->oom_score_adj = tc->oom_score_adj;
+		a->has_oom_score_adj = a->oom_from_target = true;
+	}
+	default_rlimits(a, tc);
+	default_lsm(a, tc);
+	return check_host(a, e);
 }
 
 /* Before the uid switch: the bounding set needs CAP_SETPCAP, and keep-caps lets the
@@ -304,6 +339,9 @@ int attrs_caps_after_uid(const struct attrs *a, struct rterr *e)
 
 int attrs_apply_last(const struct attrs *a, struct rterr *e)
 {
+	for (unsigned i = 0; i < a->nrlimits; i++)
+		if (a->rlimits[i].resource == RLIMIT_NOFILE && set_rlimit(&a->rlimits[i], e) < 0)
+			return -1;
 	if (a->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return rterr_set(e, errno, "prctl PR_SET_NO_NEW_PRIVS");
 	return 0;

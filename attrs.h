@@ -17,6 +17,7 @@ struct rlimit_config {
 	int resource;
 	const char *name;
 	unsigned long long soft, hard; /* ~0ULL: unlimited */
+	bool from_target;	       /* the config did not name it: the target's */
 };
 
 /* The process attributes: as the config asks for them (struct config), and, resolved against
@@ -27,15 +28,20 @@ struct attrs {
 	bool caps_set;
 	bool bounding_only; /* from the target, for a non-root command: the bounding set only */
 	uint64_t caps[CAP_SETS];
+	bool has_no_new_privs;
 	bool no_new_privs;
 	bool has_oom_score_adj;
 	int oom_score_adj;
 	bool has_ioprio;
 	int ioprio_class; /* IOPRIO_CLASS_RT 1, BE 2, IDLE 3 */
 	int ioprio_level;
-	char *apparmor_profile;
-	char *selinux_label;
+	const char *apparmor_profile;
+	const char *selinux_label;
+	/* Resolved: what the config was silent on and the target decided. */
+	bool caps_from_target, nnp_from_target, oom_from_target, lsm_from_target;
 };
+
+struct target_confinement;
 
 /* Pure lookups: -1 when unknown. */
 int rlimit_from_name(const char *name);
@@ -44,21 +50,22 @@ const char *cap_name(int cap);
 const char *const *cap_set_names(void); /* "bounding", ... indexed by enum cap_set */
 int ioprio_class_from_name(const char *name);
 
-/* Parent, before anything runs, on the resolved copy: without "capabilities", the command
- * gets the target's (as runc exec gives the container's): all five sets for uid 0, the
- * bounding set alone for another uid (the kernel clears the rest at the uid switch);
- * capabilities the kernel lacks are dropped with a warning; an LSM field needs that LSM
- * enabled on this host. */
-int attrs_resolve(struct attrs *a, pid_t target, uid_t uid, struct rterr *e);
-/* Pure: the Cap* lines of /proc/PID/status into caps[]; 0, or -1 if one is missing. */
-int caps_parse_status(const char *status, uint64_t caps[CAP_SETS]);
+/* Whether an LSM ("apparmor", "selinux") is enabled on this host. */
+bool lsm_enabled(const char *lsm);
+/* Parent, before anything runs, on the resolved copy. Where the config is silent, the target
+ * decides: its capability sets (as runc exec gives the container's: all five for uid 0, the
+ * bounding set alone for another uid: the kernel clears the rest at the uid switch), its
+ * NoNewPrivs, oom_score_adj, every rlimit type the config does not name, its LSM labels.
+ * Capabilities the kernel lacks are dropped with a warning; an LSM field of the config
+ * needs that LSM enabled on this host. */
+int attrs_resolve(struct attrs *a, const struct target_confinement *tc, uid_t uid, struct rterr *e);
 /* Child, with the host's privileges, before entering the user namespace: rlimits (raising a
  * hard limit), oom_score_adj (lowering it), the RT I/O class, the LSM label of the exec. */
 int attrs_apply_privileged(const struct attrs *a, struct rterr *e);
 /* Child, around the uid switch: bounding set and keep-caps before, the rest after. */
 int attrs_caps_before_uid(const struct attrs *a, struct rterr *e);
 int attrs_caps_after_uid(const struct attrs *a, struct rterr *e);
-/* Child, last before exec. */
+/* Child, last before exec: RLIMIT_NOFILE, no_new_privs. */
 int attrs_apply_last(const struct attrs *a, struct rterr *e);
 
 #endif

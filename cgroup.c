@@ -133,13 +133,6 @@ static void *room_for(void *arr, size_t n, size_t size)
 	return realloc(arr, (n == 0 ? 4 : 2 * n) * size);
 }
 
-static int read_whole(const char *path, char **text, struct rterr *e)
-{
-	int r = read_file_alloc(AT_FDCWD, path, PROC_FILE_MAX, text);
-
-	return r < 0 ? rterr_set(e, -r, "read %s", path) : 0;
-}
-
 static int add_mount(struct cg_sources *s, const char *line)
 {
 	struct mount_line m;
@@ -173,32 +166,33 @@ static int add_line(struct cg_sources *s, const char *text)
 	return 0;
 }
 
-/* The target's cgroups (/proc/PID/cgroup) and the cgroup mounts in our mount namespace,
- * read whole: a mount table cut short would silently skip hierarchies. */
-static int read_sources(pid_t target, struct cg_sources *s, struct rterr *e)
+/* The target's cgroups (/proc/PID/cgroup, through its pinned directory) and the cgroup
+ * mounts in our mount namespace, read whole: a mount table cut short would silently skip
+ * hierarchies. */
+static int read_sources(const struct target *t, struct cg_sources *s, struct rterr *e)
 {
-	char path[64], *text, *save;
-	int r = 0;
+	char *text, *save;
+	int r;
 
 	memset(s, 0, sizeof(*s));
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", target);
-	if (read_whole(path, &text, e) < 0)
-		return -1;
+	if ((r = target_read(t, "cgroup", &text)) < 0)
+		return rterr_set(e, -r, "target %d: read /proc/%d/cgroup", (int)t->pid,
+				 (int)t->pid);
 	for (char *l = strtok_r(text, "\n", &save); l && r == 0; l = strtok_r(NULL, "\n", &save))
 		r = add_line(s, l);
 	free(text);
-	if (r == 0 && read_whole("/proc/self/mountinfo", &text, e) == 0) {
-		for (char *l = strtok_r(text, "\n", &save); l && r == 0;
-		     l = strtok_r(NULL, "\n", &save))
-			r = add_mount(s, l);
-		free(text);
-	} else if (r == 0) {
-		r = -1;
+	if (r == 0 &&
+	    (r = read_file_alloc(AT_FDCWD, "/proc/self/mountinfo", PROC_FILE_MAX, &text)) < 0) {
+		sources_free(s);
+		return rterr_set(e, -r, "read /proc/self/mountinfo");
 	}
+	for (char *l = strtok_r(text, "\n", &save); l && r == 0; l = strtok_r(NULL, "\n", &save))
+		r = add_mount(s, l);
+	free(text);
 	if (r == 0)
 		return 0;
 	sources_free(s);
-	return r == -ENOMEM ? rterr_set(e, ENOMEM, "cgroups") : -1;
+	return rterr_set(e, -r, "cgroups");
 }
 
 /* The host path of cgroup `path` of a hierarchy mounted at m (whose root need not be "/"),
@@ -388,7 +382,8 @@ static int plan_lines(struct cg_plan *p, const struct cg_request *c, const struc
 	return 0;
 }
 
-int cg_plan_open(const struct cg_request *c, pid_t target, struct cg_plan *p, struct rterr *e)
+int cg_plan_open(const struct cg_request *c, const struct target *target, struct cg_plan *p,
+		 struct rterr *e)
 {
 	struct cg_sources s;
 	int r;
@@ -435,7 +430,7 @@ static bool follow_errno(int err)
 }
 
 /* The target's current v2 cgroup, read now, into a malloc'd *out. */
-static int current_v2(pid_t target, char **out, struct rterr *e)
+static int current_v2(const struct target *target, char **out, struct rterr *e)
 {
 	struct cg_sources s;
 	int r = -2;
@@ -449,10 +444,10 @@ static int current_v2(pid_t target, char **out, struct rterr *e)
 	}
 	sources_free(&s);
 	if (r == -2)
-		return rterr_set(e, 0, "target %d: no cgroup v2 line in /proc/%d/cgroup", target,
-				 target);
+		return rterr_set(e, 0, "target %d: no cgroup v2 line in /proc/%d/cgroup",
+				 (int)target->pid, (int)target->pid);
 	if (r == -ENOENT)
-		return rterr_set(e, 0, "target %d: cgroup out of sight", target);
+		return rterr_set(e, 0, "target %d: cgroup out of sight", (int)target->pid);
 	return r < 0 ? rterr_set(e, -r, "cgroups") : 0;
 }
 
@@ -479,7 +474,7 @@ static int join_fallback(struct cg_plan *p, const struct target *target, pid_t p
 
 	for (int i = 0; i < FALLBACK_TRIES; i++) {
 		/* Read, then checked: what was read is our target's, not a reused pid's. */
-		if (current_v2(target->pid, &cur, &sub) < 0 || target_check(target, &sub) < 0) {
+		if (current_v2(target, &cur, &sub) < 0 || target_check(target, &sub) < 0) {
 			free(cur);
 			free(prev);
 			return rterr_set(e, 0, "join cgroup %s: %s; fallback: %s", j->path,

@@ -53,7 +53,8 @@ int mountinfo_parse_line(const char *line, struct mount_line *out);
 /* Whether a v1 mount's super options name exactly the hierarchy's controllers. */
 bool cg_options_match(const char *options, const char *controllers);
 
-int cg_plan_open(const struct cg_request *r, pid_t target, struct cg_plan *p, struct rterr *e);
+int cg_plan_open(const struct cg_request *r, const struct target *target, struct cg_plan *p,
+		 struct rterr *e);
 /* The v2 directory to be born into with clone3(CLONE_INTO_CGROUP), or -1. */
 int cg_clone_fd(const struct cg_plan *p);
 /* Parent: moves pid into the v2 cgroup unless it was born there. */

@@ -5,6 +5,8 @@
 
 #include "log.h"
 
+#define CLI_ENV_MAX 128 /* -e options */
+
 struct cli {
 	const char *config_file; /* NULL or "-": stdin */
 	const char *pid_file;	 /* overrides the config's pidFile */
@@ -12,7 +14,15 @@ struct cli {
 	bool detach;
 	bool help;
 	bool version;
+	bool tty;		    /* -t: process.terminal */
+	const char *console_socket; /* the pty master goes there instead of being relayed */
 	enum log_level level;
+	/* The shell shorthand: -p PID instead of a JSON config, with -u, -w, -e. */
+	const char *pid;
+	const char *user; /* UID[:GID] */
+	const char *cwd;
+	const char *env[CLI_ENV_MAX]; /* NAME=VALUE, in order */
+	int nenv;
 	char **cmd; /* NULL-terminated; NULL when not given */
 	int ncmd;
 };

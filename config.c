@@ -360,22 +360,25 @@ static int parse_user(const cJSON *u, const char *path, struct process_request *
 	return 0;
 }
 
-static int parse_console_size(const cJSON *cs, const char *path, struct rterr *e)
+static int parse_console_size(const cJSON *cs, const char *path, struct process_request *p,
+			      struct rterr *e)
 {
 	static const char *const keys[] = { "height", "width", NULL };
-	unsigned long long v;
+	unsigned long long v[2];
 	char sub[512];
 
 	if (json_object(cs, path, e) < 0 || json_keys(cs, path, keys, e) < 0)
 		return -1;
-	for (const char *const *k = keys; *k; k++) {
-		const cJSON *it = member(cs, *k);
-		json_key_path(sub, sizeof(sub), path, *k);
+	for (int i = 0; i < 2; i++) {
+		const cJSON *it = member(cs, keys[i]);
+		json_key_path(sub, sizeof(sub), path, keys[i]);
 		if (!it)
 			return rterr_set(e, 0, "%s: is required", sub);
-		if (json_uint(it, sub, 65535, &v, e) < 0)
+		if (json_uint(it, sub, 65535, &v[i], e) < 0)
 			return -1;
 	}
+	p->rows = (unsigned short)v[0];
+	p->cols = (unsigned short)v[1];
 	return 0;
 }
 
@@ -495,6 +498,7 @@ static int parse_ioprio(const cJSON *o, const char *path, struct attrs *a, struc
 
 static int parse_attrs(const cJSON *p, struct attrs *a, struct rterr *e)
 {
+	char *label;
 	const cJSON *it;
 	long long v;
 
@@ -502,9 +506,11 @@ static int parse_attrs(const cJSON *p, struct attrs *a, struct rterr *e)
 		return -1;
 	if ((it = member(p, "capabilities")) && parse_caps(it, "process.capabilities", a, e) < 0)
 		return -1;
-	if ((it = member(p, "noNewPrivileges")) &&
-	    json_bool(it, "process.noNewPrivileges", &a->no_new_privs, e) < 0)
-		return -1;
+	if ((it = member(p, "noNewPrivileges"))) {
+		if (json_bool(it, "process.noNewPrivileges", &a->no_new_privs, e) < 0)
+			return -1;
+		a->has_no_new_privs = true;
+	}
 	if ((it = member(p, "oomScoreAdj"))) {
 		if (json_int(it, "process.oomScoreAdj", -1000, 1000, &v, e) < 0)
 			return -1;
@@ -513,27 +519,30 @@ static int parse_attrs(const cJSON *p, struct attrs *a, struct rterr *e)
 	}
 	if ((it = member(p, "ioPriority")) && parse_ioprio(it, "process.ioPriority", a, e) < 0)
 		return -1;
-	if ((it = member(p, "apparmorProfile")) &&
-	    json_string(it, "process.apparmorProfile", true, &a->apparmor_profile, e) < 0)
-		return -1;
-	if ((it = member(p, "selinuxLabel")) &&
-	    json_string(it, "process.selinuxLabel", true, &a->selinux_label, e) < 0)
-		return -1;
+	if ((it = member(p, "apparmorProfile"))) {
+		if (json_string(it, "process.apparmorProfile", true, &label, e) < 0)
+			return -1;
+		a->apparmor_profile = label;
+	}
+	if ((it = member(p, "selinuxLabel"))) {
+		if (json_string(it, "process.selinuxLabel", true, &label, e) < 0)
+			return -1;
+		a->selinux_label = label;
+	}
 	return 0;
 }
 
 static int parse_process_rest(const cJSON *p, struct config *c, struct rterr *e)
 {
 	const cJSON *it;
-	bool terminal = false;
 
 	if (parse_attrs(p, &c->attrs, e) < 0)
 		return -1;
-	if ((it = member(p, "terminal")) && json_bool(it, "process.terminal", &terminal, e) < 0)
+	if ((it = member(p, "terminal")) &&
+	    json_bool(it, "process.terminal", &c->process.terminal, e) < 0)
 		return -1;
-	if (terminal)
-		return rterr_set(e, 0, "process.terminal: a terminal is not supported yet");
-	if ((it = member(p, "consoleSize")) && parse_console_size(it, "process.consoleSize", e) < 0)
+	if ((it = member(p, "consoleSize")) &&
+	    parse_console_size(it, "process.consoleSize", &c->process, e) < 0)
 		return -1;
 	if ((it = member(p, "user")) && parse_user(it, "process.user", &c->process, e) < 0)
 		return -1;
@@ -598,11 +607,34 @@ static int parse_top_scalars(const cJSON *root, struct config *c, struct rterr *
 	return 0;
 }
 
+/* "inherit" (the default), "none", or a path to a raw classic-BPF program. */
+static int parse_seccomp(const cJSON *it, struct seccomp_request *r, struct rterr *e)
+{
+	char *v;
+
+	if (json_string(it, "seccomp", true, &v, e) < 0)
+		return -1;
+	if (strcmp(v, "inherit") == 0) {
+		r->mode = SECCOMP_INHERIT;
+	} else if (strcmp(v, "none") == 0) {
+		r->mode = SECCOMP_NONE;
+	} else if (strchr(v, '/')) {
+		r->mode = SECCOMP_FILE;
+		r->path = v;
+	} else {
+		return rterr_set(e, 0,
+				 "seccomp: \"%s\": expected \"inherit\", \"none\" or the "
+				 "path of a BPF program",
+				 v);
+	}
+	return 0;
+}
+
 static int parse_root(const cJSON *root, bool args_given, struct config *c, struct rterr *e)
 {
 	/* clang-format off */
 	static const char *const keys[] = { "target", "namespaces", "cgroup", "annotations",
-		"isolatedCpus", "detach", "pidFile", "preserveFds", "process", NULL };
+		"isolatedCpus", "detach", "pidFile", "preserveFds", "seccomp", "process", NULL };
 	/* clang-format on */
 	const cJSON *it;
 
@@ -624,6 +656,8 @@ static int parse_root(const cJSON *root, bool args_given, struct config *c, stru
 			  &c->cpus.has_isolated, e) < 0)
 		return -1;
 	if (parse_top_scalars(root, c, e) < 0)
+		return -1;
+	if ((it = member(root, "seccomp")) && parse_seccomp(it, &c->seccomp, e) < 0)
 		return -1;
 	it = member(root, "process");
 	if (it && parse_process(it, "process", c, e) < 0)
@@ -663,4 +697,64 @@ void config_free(struct config *c)
 		cpumask_free(&c->cpus.final);
 	cJSON_Delete(c->root);
 	memset(c, 0, sizeof(*c));
+}
+
+/* A decimal number of the command line, whole: digits only, at most max. */
+static int option_number(const char *opt, const char *text, size_t n, double max,
+			 unsigned long long *v, struct rterr *e)
+{
+	char *end;
+
+	if (n == 0 || text[0] < '0' || text[0] > '9')
+		return rterr_set(e, 0, "option %s: \"%.*s\" is not a number", opt, (int)n, text);
+	errno = 0;
+	*v = strtoull(text, &end, 10);
+	if (errno || (size_t)(end - text) != n || (double)*v > max)
+		return rterr_set(e, 0, "option %s: \"%.*s\" is out of range (0..%.0f)", opt, (int)n,
+				 text, max);
+	return 0;
+}
+
+static int shorthand_user(const char *user, cJSON *proc, struct rterr *e)
+{
+	size_t n = strcspn(user, ":");
+	unsigned long long uid, gid = 0;
+	cJSON *u;
+
+	if (option_number("-u", user, n, ID_MAX, &uid, e) < 0 ||
+	    (user[n] == ':' &&
+	     option_number("-u", user + n + 1, strlen(user + n + 1), ID_MAX, &gid, e) < 0))
+		return -1;
+	u = cJSON_AddObjectToObject(proc, "user");
+	cJSON_AddNumberToObject(u, "uid", (double)uid);
+	cJSON_AddNumberToObject(u, "gid", (double)gid);
+	return 0;
+}
+
+int config_shorthand(const struct shorthand *s, char **out, struct rterr *e)
+{
+	cJSON *doc = cJSON_CreateObject(), *proc, *env;
+	unsigned long long pid;
+	int r = -1;
+
+	if (option_number("-p", s->pid, strlen(s->pid), PID_MAX_LIMIT, &pid, e) < 0)
+		goto done;
+	cJSON_AddNumberToObject(cJSON_AddObjectToObject(doc, "target"), "pid", (double)pid);
+	proc = cJSON_AddObjectToObject(doc, "process");
+	if (s->user && shorthand_user(s->user, proc, e) < 0)
+		goto done;
+	if (s->cwd)
+		cJSON_AddStringToObject(proc, "cwd", s->cwd);
+	if (s->nenv) {
+		env = cJSON_AddArrayToObject(proc, "env");
+		for (int i = 0; i < s->nenv; i++)
+			cJSON_AddItemToArray(env, cJSON_CreateString(s->env[i]));
+	}
+	if ((*out = cJSON_PrintUnformatted(doc)) == NULL)
+		rterr_set(e, ENOMEM, "the shorthand's config");
+	else
+		r = 0;
+done:
+	cJSON_Delete(doc);
+	return r;
 }

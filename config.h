@@ -13,6 +13,7 @@
 #include "nsexec.h"
 #include "process.h"
 #include "scheduler.h"
+#include "seccomp.h"
 #include "target.h"
 
 struct cJSON;
@@ -25,6 +26,7 @@ struct config {
 	struct process_request process;
 	struct attrs attrs;	   /* as asked; rtexec.c resolves a copy against the target */
 	struct sched_config sched; /* process.scheduler */
+	struct seccomp_request seccomp;
 	bool detach;
 	const char *pid_file;
 	unsigned preserve_fds;
@@ -37,5 +39,15 @@ struct config {
 int config_parse(const char *text, size_t len, bool args_given, size_t ncpus, struct config *c,
 		 struct rterr *e);
 void config_free(struct config *c);
+
+/* The shell shorthand (-p PID [-u UID[:GID]] [-w DIR] [-e NAME=VALUE]...) as the config it
+ * stands for, so that it is validated and run exactly as that config would be. A malloc'd
+ * JSON document in *out, or -1 with e (a PID or UID[:GID] that is no number). */
+struct shorthand {
+	const char *pid, *user, *cwd;
+	const char *const *env;
+	int nenv;
+};
+int config_shorthand(const struct shorthand *s, char **out, struct rterr *e);
 
 #endif

@@ -3,34 +3,36 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+int read_fd(int fd, char *buf, size_t n)
+{
+	size_t len = 0;
+	ssize_t r = 0;
+	char more;
+
+	while (len + 1 < n && (r = read(fd, buf + len, n - 1 - len)) != 0) {
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		len += r > 0 ? (size_t)r : 0;
+	}
+	if (len + 1 >= n && read(fd, &more, 1) > 0)
+		return -EFBIG;
+	buf[len] = '\0';
+	return 0;
+}
 
 int read_file(int dirfd, const char *path, char *buf, size_t n)
 {
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	size_t len = 0;
-	ssize_t r = 0;
-	int saved = 0;
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), r;
 
 	if (fd < 0)
 		return -errno;
-	while (len + 1 < n && (r = read(fd, buf + len, n - 1 - len)) != 0) {
-		if (r < 0 && errno != EINTR) {
-			saved = errno;
-			break;
-		}
-		len += r > 0 ? (size_t)r : 0;
-	}
-	if (!saved && len + 1 >= n) {
-		char more;
-		if (read(fd, &more, 1) > 0)
-			saved = EFBIG;
-	}
+	r = read_fd(fd, buf, n);
 	close(fd);
-	if (saved)
-		return -saved;
-	buf[len] = '\0';
-	return 0;
+	return r;
 }
 
 int read_file_alloc(int dirfd, const char *path, size_t max, char **out)
@@ -57,4 +59,28 @@ int read_file_alloc(int dirfd, const char *path, size_t max, char **out)
 	}
 	free(buf);
 	return r;
+}
+
+int open_regular(const char *path, bool fifo_ok)
+{
+	char again[32];
+	struct stat st;
+	int pfd = open(path, O_PATH | O_CLOEXEC), fd, err = 0;
+
+	if (pfd < 0)
+		return -errno;
+	if (fstat(pfd, &st) < 0)
+		err = -errno;
+	else if (!S_ISREG(st.st_mode) && !(fifo_ok && S_ISFIFO(st.st_mode)))
+		err = -EMEDIUMTYPE;
+	snprintf(again, sizeof(again), "/proc/self/fd/%d", pfd);
+	fd = err ? -1 : open(again, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (!err && fd < 0)
+		err = -errno;
+	close(pfd);
+	if (err)
+		return err;
+	if (S_ISFIFO(st.st_mode))
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
 }

@@ -1,13 +1,23 @@
 /* Small file helpers shared by the files that read /proc and /sys. */
 #ifndef RTEXEC_FSUTIL_H
 #define RTEXEC_FSUTIL_H
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Reads dirfd/path (AT_FDCWD for plain paths) into buf and NUL-terminates it. Non-blocking,
  * so a FIFO planted in a container cannot stall rtexec. 0, or -errno: -EFBIG when the file
  * does not fit in n-1 bytes (never a silently cut list). */
 int read_file(int dirfd, const char *path, char *buf, size_t n);
+/* The same from an open fd. */
+int read_fd(int fd, char *buf, size_t n);
 /* The same into a malloc'd buffer (*out) of any size up to max. 0, or -errno. */
 int read_file_alloc(int dirfd, const char *path, size_t max, char **out);
+
+/* Opens a caller-given path for reading without side effects and without waiting: O_PATH
+ * first, then, if it is a regular file (or, with fifo_ok, a FIFO), reopened O_RDONLY through
+ * /proc/self/fd, non-blocking for a FIFO whose writer is not there yet (then set blocking).
+ * A device planted there is never opened, a FIFO never waited on. The fd, or -errno:
+ * -EMEDIUMTYPE for any other kind of file. */
+int open_regular(const char *path, bool fifo_ok);
 
 #endif

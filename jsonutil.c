@@ -234,63 +234,35 @@ int json_keys(const cJSON *obj, const char *path, const char *const *allowed, st
 static int double_integer(double d, bool *negative, unsigned long long *v)
 {
 	if (!isfinite(d) || floor(d) != d)
-		return -1;
+		return -EDOM;
 	*negative = d < 0;
 	d = fabs(d);
 	if (d >= 18446744073709551616.0)
-		return -2;
+		return -ERANGE;
 	*v = (unsigned long long)d;
 	return 0;
 }
 
-/* The exact value of a JSON number's source text, in any form ("12", "1.2e1", "1e19"):
- * 0 if it is an integer that fits in 64 bits, -1 if it is not an integer, -2 if it does not
+/* The exact value of a JSON number's source text, which must be written as an integer:
+ * "1.0" and "1e0" are refused where an integer is required, as runc (Go's encoding/json)
+ * refuses them. 0 if it fits in 64 bits, -EDOM if it is no integer, -ERANGE if it does not
  * fit. Decimal arithmetic on the text: a double would round. */
 static int raw_integer(const cJSON *it, bool *negative, unsigned long long *v)
 {
-	const char *p = it->valuestring, *dot, *ex;
-	char digits[64];
-	size_t n = 0, frac = 0;
-	long exp = 0;
+	const char *p = it->valuestring;
+	char *end;
 
 	if (p == NULL)
 		return double_integer(it->valuedouble, negative, v);
 	*negative = *p == '-';
 	p += *negative;
-	dot = strchr(p, '.');
-	ex = strpbrk(p, "eE");
-	if (ex) {
-		exp = strtol(ex + 1, NULL, 10);
-		/* Far beyond any 64-bit integer either way; keeps the arithmetic below defined. */
-		exp = exp > 100000 ? 100000 : exp < -100000 ? -100000 : exp;
-	}
-	for (const char *q = p; *q && q != ex; q++) {
-		if (*q == '.')
-			continue;
-		if (dot && q > dot)
-			frac++;
-		if (n == 0 && *q == '0')
-			continue; /* leading zeros carry no value */
-		if (n + 1 >= sizeof(digits))
-			return -2;
-		digits[n++] = *q;
-	}
-	exp -= (long)frac;
-	for (; exp < 0 && n > 0; exp++, n--)
-		if (digits[n - 1] != '0')
-			return -1; /* a fraction is left */
-	if (n == 0) {
-		*v = 0;
-		return 0;
-	}
-	if (exp > 20 || n + (size_t)exp > 20)
-		return -2;
-	for (; exp > 0; exp--)
-		digits[n++] = '0';
-	digits[n] = '\0';
+	if (*p < '0' || *p > '9' || strpbrk(p, ".eE"))
+		return -EDOM;
 	errno = 0;
-	*v = strtoull(digits, NULL, 10);
-	return errno == ERANGE ? -2 : 0;
+	*v = strtoull(p, &end, 10);
+	if (errno == ERANGE)
+		return -ERANGE;
+	return *end == '\0' ? 0 : -EDOM;
 }
 
 static int out_of_range(const cJSON *it, const char *path, double min, double max, struct rterr *e)
@@ -305,13 +277,14 @@ static int out_of_range(const cJSON *it, const char *path, double min, double ma
 	return rterr_set(e, 0, "%s: %s is out of range (%.17g..%.17g)", path, shown, min, max);
 }
 
-/* raw_integer() of a number item: 0 or -2 (too large), or -1 with "expected an integer". */
+/* raw_integer() of a number item: 0 or -ERANGE (too large, no message yet), or -1 with
+ * "expected an integer". */
 static int integer_item(const cJSON *it, const char *path, bool *neg, unsigned long long *u,
 			struct rterr *e)
 {
-	int r = cJSON_IsNumber(it) ? raw_integer(it, neg, u) : -1;
+	int r = cJSON_IsNumber(it) ? raw_integer(it, neg, u) : -EDOM;
 
-	if (r == -1)
+	if (r == -EDOM)
 		return rterr_set(e, 0, "%s: expected an integer", path);
 	return r;
 }
@@ -326,7 +299,7 @@ int json_int(const cJSON *it, const char *path, double min, double max, long lon
 	if (r == -1)
 		return -1;
 	/* min and max are integers within +-2^53, where doubles are exact. */
-	if (r == -2 || u > (unsigned long long)JSON_MAX_EXACT ||
+	if (r == -ERANGE || u > (unsigned long long)JSON_MAX_EXACT ||
 	    (neg ? -(double)u < min : (double)u > max))
 		return out_of_range(it, path, min, max, e);
 	*out = neg ? -(long long)u : (long long)u;
@@ -342,6 +315,16 @@ int json_uint(const cJSON *it, const char *path, double max, unsigned long long 
 	if (r == 0)
 		*out = (unsigned long long)v;
 	return r;
+}
+
+/* Whether a double holds u exactly: at most 53 significant bits. (Converting u to double and
+ * back is no test: 2^64-2 rounds to 2^64, which no unsigned long long holds: UB, found by
+ * the fuzzer.) */
+static bool double_exact(unsigned long long u)
+{
+	int bits = 64 - __builtin_clzll(u | 1);
+
+	return bits <= 53 || (u & ((1ULL << (bits - 53)) - 1)) == 0;
 }
 
 static int out_of_range_u64(const cJSON *it, const char *path, struct rterr *e)
@@ -361,9 +344,9 @@ int json_u64(const cJSON *it, const char *path, unsigned long long *out, struct 
 
 	if (r == -1)
 		return -1;
-	if (r == -2 || (neg && u != 0))
+	if (r == -ERANGE || (neg && u != 0))
 		return out_of_range_u64(it, path, e);
-	if (u != ~0ULL && (unsigned long long)(double)u != u)
+	if (u != ~0ULL && !double_exact(u))
 		return rterr_set(e, 0,
 				 "%s: %llu is not exactly representable (JSON numbers are doubles)",
 				 path, u);

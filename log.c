@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,50 +69,140 @@ int log_level_parse(const char *name, enum log_level *out)
 	return -1;
 }
 
+/* The length (2 to 4) of the well-formed UTF-8 sequence at p, with its code point in *cp;
+ * 0 for a byte that starts none (stray continuation, overlong form, surrogate, beyond
+ * U+10FFFF, cut short). */
+static size_t utf8_seq(const unsigned char *p, unsigned *cp)
+{
+	static const unsigned min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t n = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 0;
+
+	if (n == 0 || *p >= 0xf8)
+		return 0;
+	*cp = *p & (0x7fu >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0; /* includes the terminating NUL */
+		*cp = *cp << 6 | (p[i] & 0x3f);
+	}
+	if (*cp < min[n] || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* Characters a terminal acts on: C0 and C1 controls (0x9b is a CSI), DEL, and the bidi
+ * overrides that make a line read other than it is. */
+static bool is_control(unsigned cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
 /* Text from a config or a container (a key, a path) must not break the one-line promise
- * nor send terminal escapes: control bytes are shown as \n, \xNN. */
+ * nor send terminal escapes: controls are shown as \n or \xNN per byte, and so is every
+ * byte that is not well-formed UTF-8. Idempotent: its output passes through unchanged. */
 static size_t escape_controls(const char *in, char *out, size_t n)
 {
+	const unsigned char *p = (const unsigned char *)in;
 	size_t len = 0;
 
-	for (; *in && len + 5 < n; in++) {
-		unsigned char ch = (unsigned char)*in;
-		if (ch == '\n')
+	while (*p && len + 4 * 4 + 1 < n) {
+		unsigned cp = *p;
+		size_t k = *p < 0x80 ? 1 : utf8_seq(p, &cp);
+
+		if (*p == '\n') {
 			len += (size_t)snprintf(out + len, n - len, "\\n");
-		else if (ch < 0x20 || ch == 0x7f)
-			len += (size_t)snprintf(out + len, n - len, "\\x%02x", ch);
-		else
-			out[len++] = (char)ch;
+		} else if (k == 0 || is_control(cp)) {
+			for (size_t i = 0; i < (k ? k : 1); i++)
+				len += (size_t)snprintf(out + len, n - len, "\\x%02x", p[i]);
+		} else {
+			memcpy(out + len, p, k);
+			len += k;
+		}
+		p += k ? k : 1;
 	}
 	out[len] = '\0';
 	return len;
 }
 
 /* One write() per line, so lines from parent and child never interleave. */
-static void vlog(const char *prefix, const char *fmt, va_list ap)
+static void write_line(const char *prefix, const char *raw)
 {
-	char raw[1200], buf[1400];
-	size_t n;
+	char buf[1400];
+	size_t n = (size_t)snprintf(buf, sizeof(buf), "rtexec: %s", prefix);
 
-	vsnprintf(raw, sizeof(raw), fmt, ap);
-	n = (size_t)snprintf(buf, sizeof(buf), "rtexec: %s", prefix);
 	n += escape_controls(raw, buf + n, sizeof(buf) - n - 1);
 	buf[n++] = '\n';
 	while (write(STDERR_FILENO, buf, n) < 0 && errno == EINTR)
 		;
 }
 
+static void vlog(const char *prefix, const char *fmt, va_list ap) PRINTF(2, 0);
+static void vlog(const char *prefix, const char *fmt, va_list ap)
+{
+	char raw[1200];
+
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	write_line(prefix, raw);
+}
+
+/* Warnings are bounded: WARN_MAX distinct lines, then one line saying how many more. A
+ * config with 100,000 unknown capabilities says so in 11 lines, not 100,000. */
+#define WARN_MAX 10
+static unsigned long warned[WARN_MAX]; /* FNV-1a hashes of the lines printed */
+static unsigned nwarned, nsuppressed;
+
+static unsigned long hash(const char *s)
+{
+	unsigned long h = 2166136261UL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619UL;
+	return h;
+}
+
+static void warn_once(const char *raw)
+{
+	unsigned long h = hash(raw);
+
+	for (unsigned i = 0; i < nwarned; i++)
+		if (warned[i] == h)
+			return; /* said already */
+	if (nwarned == WARN_MAX) {
+		nsuppressed++;
+		return;
+	}
+	warned[nwarned++] = h;
+	write_line("warning: ", raw);
+}
+
+void log_flush_warnings(void)
+{
+	char raw[64];
+
+	if (nsuppressed == 0)
+		return;
+	snprintf(raw, sizeof(raw), "%u more warnings not shown", nsuppressed);
+	nsuppressed = 0;
+	write_line("warning: ", raw);
+}
+
 void logmsg(enum log_level level, const char *fmt, ...)
 {
 	static const char *const prefix[] = { "", "warning: ", "", "debug: " };
 	int saved = errno;
+	char raw[1200];
 	va_list ap;
 
 	if (level > log_level)
 		return;
 	va_start(ap, fmt);
-	vlog(prefix[level], fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	if (level == LOG_WARN)
+		warn_once(raw);
+	else
+		write_line(prefix[level], raw);
 	errno = saved;
 }
 
@@ -119,6 +210,7 @@ void die(const char *fmt, ...)
 {
 	va_list ap;
 
+	log_flush_warnings();
 	va_start(ap, fmt);
 	vlog("", fmt, ap);
 	va_end(ap);
@@ -140,6 +232,7 @@ void die_status(int status, const char *fmt, ...)
 {
 	va_list ap;
 
+	log_flush_warnings();
 	va_start(ap, fmt);
 	vlog("", fmt, ap);
 	va_end(ap);

@@ -32,7 +32,11 @@ int rterr_set(struct rterr *e, int errnum, const char *fmt, ...) PRINTF(3, 4);
 const char *rt_strerror(int errnum);
 
 int log_level_parse(const char *name, enum log_level *out);
+/* "rtexec: warning: TEXT": at most 10 distinct lines; the rest are counted and said in one
+ * line "N more warnings not shown" by log_flush_warnings() (die() calls it first, so that a
+ * failure still ends with exactly one error line). */
 void logmsg(enum log_level level, const char *fmt, ...) PRINTF(2, 3);
+void log_flush_warnings(void);
 void die(const char *fmt, ...) PRINTF(1, 2) NORETURN;
 /* die() with ": strerror(err)" appended. */
 void die_errno(int err, const char *fmt, ...) PRINTF(2, 3) NORETURN;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "syscalls.h"
@@ -53,21 +54,49 @@ static bool kernel_has(enum ns_type type)
 	return access(path, F_OK) == 0;
 }
 
-/* Opens one namespace and adds it, unless it is ours already (nothing to join). */
-static int add_ns(struct ns_plan *p, enum ns_type type, const char *path, bool from_target,
+#define NSFS_MAGIC 0x6e736673 /* linux/magic.h */
+
+/* A caller-given namespace path: opened O_PATH first, so that a FIFO or a device planted
+ * there is neither waited on nor opened for reading (a device's open can have effects);
+ * checked to be a namespace file; then reopened through /proc/self/fd for setns. -errno,
+ * -EMEDIUMTYPE when it is no namespace file. */
+static int open_ns_path(const char *path)
+{
+	struct statfs sf;
+	char again[32];
+	int pfd = open(path, O_PATH | O_CLOEXEC), fd = -1, err = 0;
+
+	if (pfd < 0)
+		return -errno;
+	if (fstatfs(pfd, &sf) < 0)
+		err = -errno;
+	else if (sf.f_type != NSFS_MAGIC)
+		err = -EMEDIUMTYPE;
+	snprintf(again, sizeof(again), "/proc/self/fd/%d", pfd);
+	if (err == 0 && (fd = open(again, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		err = -errno;
+	close(pfd);
+	return err ? err : fd;
+}
+
+/* Adds a namespace opened as fd (or the failure to open it, -errno), unless it is ours
+ * already (nothing to join). */
+static int add_ns(struct ns_plan *p, enum ns_type type, int fd, const char *path, bool from_target,
 		  struct rterr *e)
 {
 	struct ns_join *j = &p->j[p->n];
+	const char *oci = ns_kinds[type].oci;
 	int kind;
 
-	j->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (j->fd < 0)
-		return rterr_set(e, errno, "open %s namespace %s", ns_kinds[type].oci, path);
+	if (fd == -EMEDIUMTYPE)
+		return rterr_set(e, 0, "open %s namespace %s: not a namespace file", oci, path);
+	if (fd < 0)
+		return rterr_set(e, -fd, "open %s namespace %s", oci, path);
+	j->fd = fd;
 	kind = ioctl(j->fd, NS_GET_NSTYPE);
 	if (kind >= 0 && kind != ns_kinds[type].flag) {
 		close(j->fd);
-		return rterr_set(e, 0, "open %s namespace %s: not a %s namespace",
-				 ns_kinds[type].oci, path, ns_kinds[type].oci);
+		return rterr_set(e, 0, "open %s namespace %s: not a %s namespace", oci, path, oci);
 	}
 	if (same_ns(j->fd, type)) {
 		debug("namespace %s: %s is rtexec's own, not joining", ns_kinds[type].proc, path);
@@ -81,17 +110,22 @@ static int add_ns(struct ns_plan *p, enum ns_type type, const char *path, bool f
 	return 0;
 }
 
-static int add_entry(struct ns_plan *p, const struct ns_entry *r, pid_t pid, struct rterr *e)
+/* The target's namespaces are opened through its pinned /proc/PID directory. */
+static int add_entry(struct ns_plan *p, const struct ns_entry *r, const struct target *t,
+		     struct rterr *e)
 {
-	char path[64];
+	char path[64], name[16];
+	int fd;
 
 	if (r->path)
-		return add_ns(p, r->type, r->path, false, e);
-	snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, ns_kinds[r->type].proc);
+		return add_ns(p, r->type, open_ns_path(r->path), r->path, false, e);
 	if (!kernel_has(r->type))
 		return rterr_set(e, 0, "namespaces: this kernel has no %s namespace",
 				 ns_kinds[r->type].oci);
-	return add_ns(p, r->type, path, true, e);
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)t->pid, ns_kinds[r->type].proc);
+	snprintf(name, sizeof(name), "ns/%s", ns_kinds[r->type].proc);
+	fd = openat(t->procfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	return add_ns(p, r->type, fd < 0 ? -errno : fd, path, true, e);
 }
 
 int ns_plan_open(const struct ns_request *req, const struct target *t, struct ns_plan *p,
@@ -107,7 +141,7 @@ int ns_plan_open(const struct ns_request *req, const struct target *t, struct ns
 			break;
 		if (!req->given && !kernel_has(r->type))
 			continue;
-		if (add_entry(p, r, t->pid, e) < 0) {
+		if (add_entry(p, r, t, e) < 0) {
 			ns_plan_close(p);
 			return -1;
 		}

@@ -1,20 +1,51 @@
 #include "pidfile.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Temporaries of this pid file whose rtexec is gone (killed in the instant between naming
+ * one and renaming it, or an rtexec without O_TMPFILE): removed by the next run. */
+static void remove_stale(const char *dir, const char *name)
+{
+	char prefix[NAME_MAX + 16], path[PATH_MAX];
+	DIR *d = opendir(dir);
+	struct dirent *ent;
+	size_t n = (size_t)snprintf(prefix, sizeof(prefix), ".%s.rtexec-", name);
+
+	while (d && (ent = readdir(d)) != NULL) {
+		char *end;
+		long pid;
+
+		if (strncmp(ent->d_name, prefix, n) != 0)
+			continue;
+		pid = strtol(ent->d_name + n, &end, 10);
+		if (*end != '\0' || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, ent->d_name) < sizeof(path))
+			unlink(path);
+	}
+	if (d)
+		closedir(d);
+}
+
 int pidfile_prepare(struct pidfile *pf, const char *path, struct rterr *e)
 {
 	const char *slash;
+	char dir[PATH_MAX];
 	struct stat st;
 	int dirlen;
+	bool exists;
 
 	pf->path = path;
 	pf->fd = -1;
+	pf->named = false;
 	if (path == NULL)
 		return 0;
 	slash = strrchr(path, '/');
@@ -22,35 +53,61 @@ int pidfile_prepare(struct pidfile *pf, const char *path, struct rterr *e)
 	if ((size_t)snprintf(pf->tmp, sizeof(pf->tmp), "%.*s.%s.rtexec-%d", dirlen, path,
 			     path + dirlen, (int)getpid()) >= sizeof(pf->tmp))
 		return rterr_set(e, ENAMETOOLONG, "pid file %s", path);
+	snprintf(dir, sizeof(dir), "%.*s", dirlen ? dirlen : 1, dirlen ? path : ".");
 	/* rename() would only fail after the command ran: refuse what it cannot replace now. */
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+	exists = stat(path, &st) == 0;
+	if (exists && S_ISDIR(st.st_mode))
 		return rterr_set(e, EISDIR, "pid file %s", path);
-	pf->fd = open(pf->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	/* Without a name until it is complete: a SIGKILL leaves nothing behind. */
+	pf->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+	if (pf->fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+		pf->fd = open(pf->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+		pf->named = pf->fd >= 0;
+	}
 	if (pf->fd < 0)
 		return rterr_set(e, errno, "pid file %s", path);
+	if (exists || pf->named)
+		remove_stale(dir, path + dirlen);
+	return 0;
+}
+
+/* The unnamed file gets its name: directly where none exists (no window at all), else
+ * through the temporary name and a rename over the old file (atomic for readers). */
+static int put_in_place(struct pidfile *pf)
+{
+	char self[32];
+
+	if (!pf->named) {
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", pf->fd);
+		if (linkat(AT_FDCWD, self, AT_FDCWD, pf->path, AT_SYMLINK_FOLLOW) == 0)
+			return 0;
+		if (errno != EEXIST ||
+		    linkat(AT_FDCWD, self, AT_FDCWD, pf->tmp, AT_SYMLINK_FOLLOW) < 0)
+			return -errno;
+		pf->named = true;
+	}
+	if (rename(pf->tmp, pf->path) < 0)
+		return -errno;
+	pf->named = false;
 	return 0;
 }
 
 int pidfile_commit(struct pidfile *pf, pid_t pid, struct rterr *e)
 {
 	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid), r;
 
 	if (pf->fd < 0)
 		return 0;
-	if (write(pf->fd, buf, (size_t)n) != n || fsync(pf->fd) < 0) {
-		int saved = errno ? errno : EIO;
+	/* No newline: containerd's shim refuses one. */
+	if (write(pf->fd, buf, (size_t)n) != n) {
+		r = errno ? errno : EIO;
 		pidfile_abort(pf);
-		return rterr_set(e, saved, "write pid file %s", pf->path);
+		return rterr_set(e, r, "write pid file %s", pf->path);
 	}
-	close(pf->fd);
-	pf->fd = -1;
-	if (rename(pf->tmp, pf->path) < 0) {
-		int saved = errno;
-		unlink(pf->tmp);
-		return rterr_set(e, saved, "write pid file %s", pf->path);
-	}
-	return 0;
+	r = put_in_place(pf);
+	pidfile_abort(pf);
+	return r < 0 ? rterr_set(e, -r, "write pid file %s", pf->path) : 0;
 }
 
 void pidfile_abort(struct pidfile *pf)
@@ -58,6 +115,8 @@ void pidfile_abort(struct pidfile *pf)
 	if (pf->fd < 0)
 		return;
 	close(pf->fd);
-	unlink(pf->tmp);
+	if (pf->named)
+		unlink(pf->tmp);
 	pf->fd = -1;
+	pf->named = false;
 }

@@ -60,11 +60,11 @@ static cJSON *plan_env(const struct plan_input *in)
 	const struct process_request *p = in->proc;
 	struct env_request r = { p->env, p->nenv, p->uid };
 	cJSON *a = cJSON_CreateArray();
-	char root[64], **env = NULL;
-	int fd;
+	char **env = NULL;
+	int fd = ns_plan_has(in->ns, NS_MNT)
+			 ? openat(in->target->procfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC)
+			 : open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-	snprintf(root, sizeof(root), "/proc/%d/root", in->target->pid);
-	fd = open(ns_plan_has(in->ns, NS_MNT) ? root : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (env_build(&r, fd, false, &env) == 0)
 		for (char **v = env; *v; v++)
 			cJSON_AddItemToArray(a, cJSON_CreateString(*v));
@@ -96,6 +96,12 @@ static cJSON *limit_value(unsigned long long v)
 	return cJSON_CreateRaw(buf);
 }
 
+/* Where a value came from: the config, or the target where the config was silent. */
+static const char *source(bool from_target)
+{
+	return from_target ? "target" : "config";
+}
+
 static cJSON *plan_rlimits(const struct attrs *a)
 {
 	cJSON *arr = cJSON_CreateArray();
@@ -105,6 +111,7 @@ static cJSON *plan_rlimits(const struct attrs *a)
 		cJSON_AddStringToObject(o, "type", a->rlimits[i].name);
 		cJSON_AddItemToObject(o, "soft", limit_value(a->rlimits[i].soft));
 		cJSON_AddItemToObject(o, "hard", limit_value(a->rlimits[i].hard));
+		cJSON_AddStringToObject(o, "source", source(a->rlimits[i].from_target));
 		cJSON_AddItemToArray(arr, o);
 	}
 	return arr;
@@ -123,6 +130,21 @@ static cJSON *plan_caps(const struct attrs *a)
 		cJSON_AddItemToObject(o, sets[s], arr);
 	}
 	return o;
+}
+
+static void plan_sources(cJSON *o, const struct attrs *a)
+{
+	cJSON *src = cJSON_AddObjectToObject(o, "sources");
+
+	if (a->caps_set)
+		cJSON_AddStringToObject(src, "capabilities", source(a->caps_from_target));
+	cJSON_AddStringToObject(src, "noNewPrivileges", source(a->nnp_from_target));
+	if (a->has_oom_score_adj)
+		cJSON_AddStringToObject(src, "oomScoreAdj", source(a->oom_from_target));
+	if (a->apparmor_profile)
+		cJSON_AddStringToObject(src, "apparmorProfile", source(a->lsm_from_target));
+	if (a->selinux_label)
+		cJSON_AddStringToObject(src, "selinuxLabel", source(a->lsm_from_target));
 }
 
 static void plan_attrs(cJSON *o, const struct attrs *a, const struct sched_config *sched)
@@ -152,6 +174,7 @@ static void plan_attrs(cJSON *o, const struct attrs *a, const struct sched_confi
 		cJSON_AddStringToObject(o, "apparmorProfile", a->apparmor_profile);
 	if (a->selinux_label)
 		cJSON_AddStringToObject(o, "selinuxLabel", a->selinux_label);
+	plan_sources(o, a);
 }
 
 static cJSON *plan_process(const struct plan_input *in)
@@ -166,6 +189,22 @@ static cJSON *plan_process(const struct plan_input *in)
 	cJSON_AddStringToObject(o, "cwd", p->cwd ? p->cwd : "/");
 	cJSON_AddItemToObject(o, "user", plan_user(p));
 	plan_attrs(o, in->attrs, in->sched);
+	return o;
+}
+
+static cJSON *plan_seccomp(const struct seccomp_plan *p)
+{
+	static const char *const modes[] = { "inherit", "none", "file" };
+	cJSON *o = cJSON_CreateObject(), *insns = cJSON_CreateArray();
+
+	cJSON_AddStringToObject(o, "mode", modes[p->mode]);
+	cJSON_AddStringToObject(o, "source", source(p->mode == SECCOMP_INHERIT));
+	if (p->path)
+		cJSON_AddStringToObject(o, "path", p->path);
+	cJSON_AddNumberToObject(o, "filters", (double)p->n);
+	for (size_t i = 0; i < p->n; i++)
+		cJSON_AddItemToArray(insns, cJSON_CreateNumber(p->f[i].len));
+	cJSON_AddItemToObject(o, "instructions", insns);
 	return o;
 }
 
@@ -202,20 +241,28 @@ static cJSON *plan_cpus(const struct placement *pl)
 	return o;
 }
 
-int plan_print(const struct plan_input *in)
+char *plan_text(const struct plan_input *in)
 {
 	cJSON *plan = cJSON_CreateObject();
 	char *text;
-	int r = 0;
 
 	cJSON_AddItemToObject(plan, "target", plan_target(in->target));
 	cJSON_AddItemToObject(plan, "namespaces", plan_namespaces(in->ns));
 	cJSON_AddItemToObject(plan, "cgroups", plan_cgroups(in->cg));
 	cJSON_AddItemToObject(plan, "cpus", plan_cpus(in->placement));
 	cJSON_AddItemToObject(plan, "rlimits", plan_rlimits(in->attrs));
+	cJSON_AddItemToObject(plan, "seccomp", plan_seccomp(in->seccomp));
 	cJSON_AddItemToObject(plan, "process", plan_process(in));
 	text = cJSON_Print(plan);
 	cJSON_Delete(plan);
+	return text;
+}
+
+int plan_print(const struct plan_input *in)
+{
+	char *text = plan_text(in);
+	int r = 0;
+
 	if (text == NULL)
 		return -ENOMEM;
 	if (printf("%s\n", text) < 0 || fflush(stdout) != 0)

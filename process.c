@@ -17,6 +17,7 @@
 #include "env.h"
 #include "sync.h"
 #include "syscalls.h"
+#include "tty.h"
 
 static void fail(const struct child_args *a, int status, const struct rterr *e) NORETURN;
 static void fail(const struct child_args *a, int status, const struct rterr *e)
@@ -202,6 +203,34 @@ static void final_placement(const struct child_args *a)
 		_exit(EXIT_RTEXEC);
 }
 
+/* The container's seccomp filters as late as they can go: with no_new_privs, last before
+ * execve, so that none of rtexec's own steps meet them; without it, installing one needs
+ * CAP_SYS_ADMIN, so before the uid switch and the capabilities drop (as runc does), and the
+ * filter must then allow setgroups, setresuid, capset, prctl, chdir, sched_setaffinity and
+ * execve, as a container's own does for its runtime. */
+static void install_seccomp(const struct child_args *a, bool late)
+{
+	struct rterr e;
+
+	if (late == a->attrs->no_new_privs && seccomp_install(a->seccomp, &e) < 0)
+		fail(a, EXIT_RTEXEC, &e);
+}
+
+/* A pty of the container's own, now that its mount namespace is ours; the caller's stdio
+ * is replaced by its slave, its master goes to the parent. */
+static void open_terminal(const struct child_args *a)
+{
+	struct rterr e;
+	int master, r;
+
+	if (tty_child_open(a->proc->uid, a->proc->rows, a->proc->cols, &master, &e) < 0)
+		fail(a, EXIT_RTEXEC, &e);
+	r = sync_send_fd(a->sync_fd, SYNC_PTY, master);
+	close(master);
+	if (r < 0)
+		_exit(EXIT_RTEXEC);
+}
+
 void child_main(const struct child_args *a)
 {
 	const struct process_request *p = a->proc;
@@ -223,14 +252,18 @@ void child_main(const struct child_args *a)
 	if (ns_join_rest(a->ns, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	harden(a);
+	if (p->terminal)
+		open_terminal(a);
 	if (close_fds(a, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	if (build_env(p, &env) < 0) {
 		rterr_set(&e, ENOMEM, "environment");
 		fail(a, EXIT_RTEXEC, &e);
 	}
-	if (attrs_caps_before_uid(a->attrs, &e) < 0 || set_user(p, &e) < 0 ||
-	    attrs_caps_after_uid(a->attrs, &e) < 0)
+	if (attrs_caps_before_uid(a->attrs, &e) < 0)
+		fail(a, EXIT_RTEXEC, &e);
+	install_seccomp(a, false);
+	if (set_user(p, &e) < 0 || attrs_caps_after_uid(a->attrs, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	harden(a);
 	umask(p->has_umask ? p->umask : 022);
@@ -242,5 +275,6 @@ void child_main(const struct child_args *a)
 	if (attrs_apply_last(a->attrs, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	prepare_exec(a);
+	install_seccomp(a, true);
 	exec_command(a, env);
 }

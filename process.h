@@ -11,6 +11,7 @@
 #include "cgroup.h"
 #include "log.h"
 #include "nsexec.h"
+#include "seccomp.h"
 
 /* What the caller asks the command to be: "process" of the config (args, env, cwd, user),
  * with args replaced by the command line's when it gives one. */
@@ -26,12 +27,15 @@ struct process_request {
 	mode_t umask;
 	gid_t *groups;
 	size_t ngroups;
+	bool terminal;		   /* a new pty inside the container (tty.h) */
+	unsigned short rows, cols; /* consoleSize; 0: not given */
 };
 
 /* Everything the child needs, resolved by the parent before the fork. */
 struct child_args {
 	const struct process_request *proc;
 	const struct attrs *attrs; /* resolved against the target */
+	const struct seccomp_plan *seccomp;
 	unsigned preserve_fds;
 	struct ns_plan *ns;
 	const struct cg_plan *cg;

@@ -15,15 +15,19 @@
 #include "cgroup.h"
 #include "cli.h"
 #include "config.h"
+#include "fsutil.h"
 #include "log.h"
 #include "nsexec.h"
 #include "pidfile.h"
 #include "plan.h"
 #include "process.h"
+#include "inherit.h"
+#include "selfexe.h"
 #include "supervise.h"
 #include "sync.h"
 #include "syscalls.h"
 #include "target.h"
+#include "tty.h"
 
 #ifndef RTEXEC_VERSION
 #define RTEXEC_VERSION "0.1.0"
@@ -90,12 +94,14 @@ static int read_all(int fd, char **out, size_t *len)
 static char *read_config(const char *file, size_t *len)
 {
 	bool is_stdin = file == NULL || strcmp(file, "-") == 0;
-	int fd = is_stdin ? STDIN_FILENO : open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY), r;
+	int fd = is_stdin ? STDIN_FILENO : open_regular(file, true), r;
 	char *text = NULL;
 
 	*len = 0;
+	if (fd == -EMEDIUMTYPE)
+		die("config: open %s: not a regular file or a pipe", file);
 	if (fd < 0)
-		die_errno(errno, "config: open %s", file);
+		die_errno(-fd, "config: open %s", file);
 	if (is_stdin && isatty(fd))
 		die("config: stdin is a terminal: pipe the config in, or use -f FILE");
 	if ((r = read_all(fd, &text, len)) < 0)
@@ -107,13 +113,21 @@ static char *read_config(const char *file, size_t *len)
 
 static void load_config(const struct cli *cli, struct config *c)
 {
+	struct shorthand sh = { cli->pid, cli->user, cli->cwd, cli->env, cli->nenv };
 	struct rterr e;
 	size_t len;
-	char *text = read_config(cli->config_file, &len);
+	char *text;
 
+	/* -p: the config the options stand for; stdin is left to the command. */
+	if (cli->pid && config_shorthand(&sh, &text, &e) < 0)
+		die("%s", e.msg);
+	if (cli->pid)
+		len = strlen(text);
+	else
+		text = read_config(cli->config_file, &len);
 	/* The one place config errors get their prefix. */
 	if (config_parse(text, len, cli->cmd != NULL, kernel_ncpus(), c, &e) < 0)
-		die("config: %s", e.msg);
+		die("%s: %s", cli->pid ? "option -p" : "config", e.msg);
 	free(text);
 }
 
@@ -181,11 +195,14 @@ struct run {
 	struct process_request proc; /* c.process, with the command line's args */
 	bool detach;
 	const char *pid_file;
+	const char *console_socket;
 	struct target t;
 	struct ns_plan ns;
 	struct cg_plan cg;
 	struct placement pl;
-	struct attrs attrs; /* c.attrs resolved against the target */
+	struct target_confinement tc; /* what the target runs with */
+	struct attrs attrs;	      /* c.attrs resolved against the target */
+	struct seccomp_plan seccomp;
 	sigset_t orig_mask;
 	struct child child;
 };
@@ -198,8 +215,15 @@ static void apply_cli(const struct cli *cli, struct run *r)
 		r->proc.args = cli->cmd;
 		r->proc.nargs = (size_t)cli->ncmd;
 	}
+	r->proc.terminal = r->proc.terminal || cli->tty;
 	r->detach = r->c.detach || cli->detach;
 	r->pid_file = cli->pid_file ? cli->pid_file : r->c.pid_file;
+	r->console_socket = cli->console_socket;
+	/* Nobody would be there to relay the terminal (runc says the same). */
+	if (r->proc.terminal && r->detach && !r->console_socket)
+		die("a terminal with --detach needs --console-socket");
+	if (r->console_socket && !r->proc.terminal)
+		die("--console-socket is for a terminal: give -t or process.terminal");
 }
 
 static void resolve(struct run *r)
@@ -209,17 +233,23 @@ static void resolve(struct run *r)
 	int err;
 
 	if (target_open(&r->c.target, &r->t, &e) < 0 ||
-	    cg_plan_open(&r->c.cgroup, r->t.pid, &r->cg, &e) < 0 ||
-	    ns_plan_open(&r->c.ns, &r->t, &r->ns, &e) < 0 || target_check(&r->t, &e) < 0)
+	    cg_plan_open(&r->c.cgroup, &r->t, &r->cg, &e) < 0 ||
+	    ns_plan_open(&r->c.ns, &r->t, &r->ns, &e) < 0)
 		die("%s", e.msg);
 	if ((err = cg_effective_cpus(&r->cg, &cpus)) < 0)
 		die_errno(-err, "cgroup CPUs");
 	r->attrs = r->c.attrs;
+	/* Last: everything read above belonged to the live target (reads went through its
+	 * pinned /proc/PID directory, this says it still runs). */
 	if (placement_resolve(&r->c.cpus, cpus, cg_cpuset_moved(&r->cg), r->cg.v2_root, &r->pl,
 			      &e) < 0 ||
-	    attrs_resolve(&r->attrs, r->t.pid, r->proc.uid, &e) < 0)
+	    confinement_read(&r->t, &r->tc, &e) < 0 ||
+	    attrs_resolve(&r->attrs, &r->tc, r->proc.uid, &e) < 0 ||
+	    seccomp_resolve(&r->c.seccomp, &r->t, &r->tc, &r->seccomp, &e) < 0 ||
+	    target_check(&r->t, &e) < 0)
 		die("%s", e.msg);
 	free(cpus);
+	log_flush_warnings();
 }
 
 static void join_cgroups(struct run *r, bool born_in_cgroup)
@@ -263,9 +293,16 @@ static void spawn(struct run *r)
 	if (r->child.pid < 0)
 		die_errno(errno, "fork");
 	if (r->child.pid == 0) {
-		struct child_args a = { &r->proc, &r->attrs,	 r->c.preserve_fds,
-					&r->ns,	  &r->cg,	 &r->pl,
-					child_fd, &r->orig_mask, r->c.sched.set };
+		struct child_args a = { .proc = &r->proc,
+					.attrs = &r->attrs,
+					.seccomp = &r->seccomp,
+					.preserve_fds = r->c.preserve_fds,
+					.ns = &r->ns,
+					.cg = &r->cg,
+					.placement = &r->pl,
+					.sync_fd = child_fd,
+					.mask = &r->orig_mask,
+					.assisted = r->c.sched.set };
 		close(fds[0]);
 		child_main(&a);
 	}
@@ -284,7 +321,8 @@ static void cleanup(void)
 
 static void print_plan(const struct run *r)
 {
-	struct plan_input in = { &r->t, &r->ns, &r->cg, &r->pl, &r->proc, &r->attrs, &r->c.sched };
+	struct plan_input in = { &r->t,	   &r->ns,    &r->cg,	   &r->pl,
+				 &r->proc, &r->attrs, &r->c.sched, &r->seccomp };
 	int err = plan_print(&in);
 
 	if (err < 0)
@@ -304,6 +342,10 @@ int main(int argc, char **argv)
 	prctl(PR_SET_DUMPABLE, 0);
 	sanitize_std_fds();
 	parse_cli(argc, argv, &cli);
+	/* Before anything is read: the copy starts over with the same argv and stdin. A dry run
+	 * starts no process in the container. */
+	if (!cli.dry_run && selfexe_protect(argv, &e) < 0)
+		die("%s", e.msg);
 	load_config(&cli, &r.c);
 	apply_cli(&cli, &r);
 	reserve_preserved_fds(r.c.preserve_fds);
@@ -314,14 +356,16 @@ int main(int argc, char **argv)
 	}
 	/* Signals blocked first: a SIGTERM now must not leave the temporary pid file behind. */
 	r.child.sigfd = signals_setup(&r.orig_mask);
+	r.child.console = r.child.pty = -1;
 	atexit(cleanup);
-	if (pidfile_prepare(&pf, r.pid_file, &e) < 0)
+	if (pidfile_prepare(&pf, r.pid_file, &e) < 0 ||
+	    (r.console_socket && tty_console_connect(r.console_socket, &r.child.console, &e) < 0))
 		die("%s", e.msg);
 	spawn(&r);
 	ns_plan_close(&r.ns);
-	cg_plan_close(&r.cg);
 	target_close(&r.t);
-	status = child_wait_exec(&r.child, &r.c.sched, &e);
+	status = child_wait_exec(&r.child, &r.c.sched, &r.cg, &e);
+	cg_plan_close(&r.cg);
 	if (status != 0)
 		die_status(status, "%s", e.msg);
 	if (pidfile_commit(&pf, r.child.pid, &e) < 0) {

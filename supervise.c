@@ -11,6 +11,10 @@
 #include <unistd.h>
 
 #include "sync.h"
+#include "tty.h"
+
+#define WATCH_MS 100	  /* how often a silent child is checked on */
+#define KILL_WAIT_MS 1000 /* how long a killed child may take to die */
 
 void forwarded_signals(sigset_t *set)
 {
@@ -80,7 +84,7 @@ int kill_child(pid_t child)
 	struct timespec tick = { 0, 10 * 1000 * 1000 };
 
 	kill(child, SIGKILL);
-	for (int i = 0; i < 300; i++) {
+	for (int i = 0; i < KILL_WAIT_MS / 10; i++) {
 		pid_t r = waitpid(child, NULL, WNOHANG);
 		if (r == child || (r < 0 && errno != EINTR))
 			return EXIT_RTEXEC;
@@ -100,6 +104,35 @@ void child_release(struct child *c)
 }
 
 #define KEEP_WAITING (-1)
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Between the child's messages: a container paused meanwhile freezes the child with it (v1
+ * and v2 alike), and nothing else may stall it past the deadline (a hung FUSE file in the
+ * container). Either kills it: rtexec never waits for a paused container. */
+static int watch(struct child *c, const struct cg_plan *cg, long long deadline, struct rterr *e)
+{
+	struct rterr why;
+
+	if (cg && cg_check_frozen(cg, &why) < 0) {
+		rterr_set(e, 0, "%s during the join", why.msg);
+		return kill_child(c->pid);
+	}
+	if (now_ms() >= deadline) {
+		rterr_set(e, 0,
+			  "child %d: not executing the command after %d s (stuck in the "
+			  "container?)",
+			  (int)c->pid, EXEC_DEADLINE_MS / 1000);
+		return kill_child(c->pid);
+	}
+	return KEEP_WAITING;
+}
 
 /* The channel closed without a word about the exec: the child was killed before it. */
 static int died_before_exec(pid_t child, struct rterr *e)
@@ -133,11 +166,31 @@ static int on_ready(struct child *c, const struct sched_config *sched, struct rt
 /* One message from the child: 0 once it exec'd (EOF on the close-on-exec channel after its
  * "exec" word), KEEP_WAITING after a ready/go exchange or that word, else the exit status of
  * its failure. */
+/* The child's pty master: to the engine's console socket, or kept for the relay. */
+static int on_pty(struct child *c, int master, struct rterr *e)
+{
+	int r = 0;
+
+	if (master < 0) {
+		rterr_set(e, EPROTO, "read from child: no pty master");
+		return kill_child(c->pid);
+	}
+	if (c->console < 0) {
+		c->pty = master;
+		return KEEP_WAITING;
+	}
+	r = tty_console_send(c->console, master, e);
+	close(master);
+	close(c->console);
+	c->console = -1;
+	return r < 0 ? kill_child(c->pid) : KEEP_WAITING;
+}
+
 static int on_message(struct child *c, const struct sched_config *sched, bool *execing,
 		      struct rterr *e)
 {
 	struct sync_msg m;
-	int r = sync_recv(c->sync_fd, &m);
+	int fd, r = sync_recv(c->sync_fd, &m, &fd);
 
 	if (r < 0) {
 		rterr_set(e, -r, "read from child");
@@ -147,6 +200,7 @@ static int on_message(struct child *c, const struct sched_config *sched, bool *e
 	case SYNC_EOF: return *execing ? 0 : died_before_exec(c->pid, e);
 	case SYNC_EXEC: *execing = true; return KEEP_WAITING;
 	case SYNC_READY: return on_ready(c, sched, e);
+	case SYNC_PTY: return on_pty(c, fd, e);
 	case SYNC_FAILED:
 		reap(c->pid);
 		snprintf(e->msg, sizeof(e->msg), "%s", m.text);
@@ -162,18 +216,26 @@ static void keep_pending(struct pending_signals *p, const struct signalfd_siginf
 		p->si[p->n++] = *si;
 }
 
-int child_wait_exec(struct child *c, const struct sched_config *sched, struct rterr *e)
+int child_wait_exec(struct child *c, const struct sched_config *sched, const struct cg_plan *cg,
+		    struct rterr *e)
 {
 	struct pollfd p[2] = { { .fd = c->sync_fd, .events = POLLIN },
 			       { .fd = c->sigfd, .events = POLLIN } };
 	struct signalfd_siginfo si;
+	long long deadline = now_ms() + EXEC_DEADLINE_MS;
 	bool execing = false;
 	int r;
 
 	for (;;) {
-		if (poll(p, 2, -1) < 0 && errno != EINTR) {
+		r = poll(p, 2, WATCH_MS);
+		if (r < 0 && errno != EINTR) {
 			rterr_set(e, errno, "poll");
 			return kill_child(c->pid);
+		}
+		if (r == 0) {
+			if ((r = watch(c, cg, deadline, e)) != KEEP_WAITING)
+				return r;
+			continue;
 		}
 		/* The child's word first: a signal that came while it exec'd is the command's. */
 		if (p[0].revents & (POLLIN | POLLHUP)) {
@@ -192,26 +254,57 @@ int child_wait_exec(struct child *c, const struct sched_config *sched, struct rt
 	}
 }
 
-int supervise(struct child *c)
+/* One signal, read after poll: SIGCHLD means look at the child, SIGWINCH resizes the
+ * relayed terminal (whose kernel then signals the command), the rest go to the command. */
+static void on_signal(struct child *c, const struct tty_relay *relay)
 {
 	struct signalfd_siginfo si;
+
+	if (read_signal(c->sigfd, &si) < 0 || si.ssi_signo == SIGCHLD)
+		return;
+	if (relay && si.ssi_signo == SIGWINCH)
+		tty_relay_resize(relay);
+	else
+		forward(c->pid, &si);
+}
+
+int supervise(struct child *c)
+{
+	struct tty_relay relay, *t = c->pty >= 0 ? &relay : NULL;
+	struct pollfd p[4] = {
+		{ .fd = c->sigfd, .events = POLLIN }, { .fd = -1 }, { .fd = -1 }, { .fd = -1 }
+	};
 	int st;
 
 	for (size_t i = 0; i < c->pending.n; i++)
 		if (c->pending.si[i].ssi_signo != SIGCHLD)
 			forward(c->pid, &c->pending.si[i]);
+	if (t) {
+		tty_relay_start(t, c->pty);
+		p[1].fd = STDIN_FILENO;
+		p[2].fd = c->pty;
+		p[3].fd = STDOUT_FILENO;
+	}
 	for (;;) {
 		pid_t r = waitpid(c->pid, &st, WNOHANG);
 
-		if (r == c->pid)
+		if (r == c->pid) {
+			if (t)
+				tty_relay_end(t);
 			return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+		}
 		if (r < 0 && errno != EINTR) {
 			logmsg(LOG_ERROR, "wait for the command %d: %s", (int)c->pid,
 			       rt_strerror(errno));
 			return EXIT_RTEXEC;
 		}
-		if (read_signal(c->sigfd, &si) < 0 || si.ssi_signo == SIGCHLD)
+		if (t)
+			tty_relay_events(t, &p[1].events, &p[2].events, &p[3].events);
+		if (poll(p, t ? 4 : 1, -1) < 0)
 			continue;
-		forward(c->pid, &si);
+		if (p[0].revents & POLLIN)
+			on_signal(c, t);
+		if (t)
+			tty_relay_pump(t, p[1].revents, p[2].revents, p[3].revents);
 	}
 }

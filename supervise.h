@@ -6,6 +6,7 @@
 #include <sys/signalfd.h>
 #include <sys/types.h>
 
+#include "cgroup.h"
 #include "log.h"
 #include "scheduler.h"
 
@@ -20,6 +21,8 @@ struct child {
 	pid_t pid;
 	int sync_fd; /* the parent's end of the channel */
 	int sigfd;   /* the forwarded signals, blocked since before the fork */
+	int console; /* the engine's console socket, or -1: the pty master goes there */
+	int pty;     /* the pty master to relay (no console socket), or -1 */
 	struct pending_signals pending;
 };
 
@@ -29,17 +32,24 @@ void forwarded_signals(sigset_t *set);
 /* Tells the child that its cgroups are joined (GO). A child that failed meanwhile has
  * reported why: child_wait_exec reads it. */
 void child_release(struct child *c);
+/* From fork to exec, the child must be done within this (a join takes milliseconds; a
+ * child stalled in the container, e.g. on a hung FUSE file, is killed). */
+#define EXEC_DEADLINE_MS 10000
+
 /* Waits until the child has exec'd (0) or reported a failure (its status, message in e). At
  * READY, applies sched to the child with the host's privileges and tells it to go on. A
- * terminating signal before the exec kills the child: EXIT_RTEXEC with a message. */
-int child_wait_exec(struct child *c, const struct sched_config *sched, struct rterr *e);
-/* Forwards the pending signals, then every signal until the child exits; its status as
- * rtexec's exit status. */
+ * terminating signal before the exec, a cgroup of cg frozen meanwhile (a paused container:
+ * checked every 100 ms) or the deadline kills the child: EXIT_RTEXEC with a message. */
+int child_wait_exec(struct child *c, const struct sched_config *sched, const struct cg_plan *cg,
+		    struct rterr *e);
+/* Forwards the pending signals, then every signal until the child exits (relaying its
+ * terminal, if any, to rtexec's own stdio); its status as rtexec's exit status. */
 int supervise(struct child *c);
 /* Reaps the child, turning its wait status into an exit status. */
 int reap(pid_t child);
-/* SIGKILLs the child and reaps it, waiting a bounded time: a task in a frozen v1 cgroup
- * does not die until thawed, and rtexec must not hang on it. Returns EXIT_RTEXEC. */
+/* SIGKILLs the child and reaps it, waiting at most 1 s: a task in a frozen v1 cgroup does not
+ * die until thawed (then it does, of the pending SIGKILL), and rtexec must not hang on it.
+ * Returns EXIT_RTEXEC. */
 int kill_child(pid_t child);
 
 #endif

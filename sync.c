@@ -25,6 +25,36 @@ static int send_msg(int fd, const struct sync_msg *m)
 	return r == (ssize_t)sizeof(*m) ? 0 : -EPROTO;
 }
 
+int sync_send_fd(int fd, enum sync_type type, int passfd)
+{
+	struct sync_msg m;
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { &m, sizeof(m) };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = ctl.buf,
+			     .msg_controllen = sizeof(ctl.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	ssize_t r;
+
+	memset(&m, 0, sizeof(m));
+	memset(&ctl, 0, sizeof(ctl));
+	m.type = type;
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &passfd, sizeof(int));
+	do
+		r = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	return r == (ssize_t)sizeof(m) ? 0 : -EPROTO;
+}
+
 int sync_send(int fd, enum sync_type type)
 {
 	struct sync_msg m;
@@ -45,21 +75,58 @@ void sync_send_failure(int fd, int status, const char *text)
 	send_msg(fd, &m);
 }
 
-int sync_recv(int fd, struct sync_msg *m)
+/* The fd of an SCM_RIGHTS message, or -1. */
+static int carried_fd(struct msghdr *mh)
 {
-	ssize_t r;
+	int fd = -1;
 
-	do
-		r = recv(fd, m, sizeof(*m), 0);
-	while (r < 0 && errno == EINTR);
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+int sync_recv(int fd, struct sync_msg *m, int *passfd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { m, sizeof(*m) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t r;
+	int resets = 0, got;
+
+	if (passfd)
+		*passfd = -1;
+	/* A peer that closed with a message of ours unread (the child failed before reading
+	 * GO) makes the first recv answer ECONNRESET, although its own report is queued: the
+	 * error is cleared by that answer, the next recv returns the report. */
+	do {
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = sizeof(ctl.buf);
+		r = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+	} while (r < 0 && (errno == EINTR || (errno == ECONNRESET && resets++ == 0)));
 	if (r < 0)
 		return -errno;
+	if ((got = carried_fd(&mh)) >= 0) {
+		if (passfd)
+			*passfd = got;
+		else
+			close(got);
+	}
 	if (r == 0) {
 		m->type = SYNC_EOF;
 		return 0;
 	}
-	if ((size_t)r != sizeof(*m) || m->type <= SYNC_EOF || m->type > SYNC_FAILED)
+	if ((size_t)r != sizeof(*m) || m->type <= SYNC_EOF || m->type > SYNC_PTY) {
+		if (passfd && *passfd >= 0)
+			close(*passfd);
+		if (passfd)
+			*passfd = -1;
 		return -EPROTO;
+	}
 	m->text[sizeof(m->text) - 1] = '\0';
 	return 0;
 }
@@ -68,5 +135,5 @@ int sync_expect(int fd, enum sync_type type)
 {
 	struct sync_msg m;
 
-	return sync_recv(fd, &m) == 0 && m.type == (int32_t)type ? 0 : -1;
+	return sync_recv(fd, &m, NULL) == 0 && m.type == (int32_t)type ? 0 : -1;
 }

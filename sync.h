@@ -5,6 +5,8 @@
  *   parent                                child
  *                                         joins its v1 cgroups
  *   joins it to the v2 cgroup, GO  -->
+ *                                         joins the namespaces
+ *   (console socket or relay)       <--   PTY + the pty master (SCM_RIGHTS), with a terminal
  *                                         ... everything up to the final affinity
  *                                   <--   READY (only when the parent applies a scheduler)
  *   sched_setattr on the child, GO -->
@@ -23,6 +25,7 @@ enum sync_type {
 	SYNC_READY,   /* child: everything but what the parent applies is done */
 	SYNC_EXEC,    /* child: calling execve now */
 	SYNC_FAILED,  /* child: status and text say why */
+	SYNC_PTY,     /* child: the master of its new pty comes with this message */
 };
 
 struct sync_msg {
@@ -35,10 +38,14 @@ struct sync_msg {
 int sync_channel(int fds[2]);
 /* Sends a message of this type (not SYNC_FAILED). 0, or -errno. */
 int sync_send(int fd, enum sync_type type);
+/* Child: a message of this type carrying passfd (SCM_RIGHTS). 0, or -errno. */
+int sync_send_fd(int fd, enum sync_type type, int passfd);
 /* Child: reports one failure. Never fails loudly: the child _exits next anyway. */
 void sync_send_failure(int fd, int status, const char *text);
-/* The next message (type SYNC_EOF when the other end is closed). 0, or -errno. */
-int sync_recv(int fd, struct sync_msg *m);
+/* The next message (type SYNC_EOF when the other end is closed), and in *passfd the fd it
+ * carried (close-on-exec), or -1. passfd may be NULL: a carried fd is then closed. 0, or
+ * -errno. */
+int sync_recv(int fd, struct sync_msg *m, int *passfd);
 /* Child: waits for a message of this type. 0, or -1 if anything else came (the parent went
  * away). */
 int sync_expect(int fd, enum sync_type type);

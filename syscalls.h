@@ -37,6 +37,14 @@ static inline int sys_pidfd_open(pid_t pid, unsigned flags)
 	return (int)syscall(SYS_pidfd_open, pid, flags);
 }
 
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+static inline int sys_pidfd_send_signal(int pidfd, int sig, void *info, unsigned flags)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, info, flags);
+}
+
 /* linux/sched.h's struct clone_args, declared here: that header clashes with musl's sched.h. */
 struct rt_clone_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,

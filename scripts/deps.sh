@@ -1,20 +1,27 @@
 #!/bin/sh
 # Install the Debian packages that building and testing rtexec need, when missing.
-# Usage: scripts/deps.sh build|test|bench|lint|vm
+# Usage: scripts/deps.sh build|test|engines|bench|lint|fuzz|vm
+# engines: what test/engines.sh needs to drive real engines (containerd with its runc shim,
+# podman with conmon; script(1) from bsdutils for ptys); part of test, as the issue asks that
+# a machine without them installs them rather than skips.
 set -eu
 build="musl-tools dpkg-dev gcc make ca-certificates file xz-utils"
-test="$build runc busybox-static jq util-linux procps strace"
+engines="containerd podman conmon runc busybox-static jq bsdutils util-linux procps strace"
+test="$build $engines"
 bench="$test hyperfine"
 lint="clang-format"
 # make check-vm: a PREEMPT_RT guest under QEMU, its initramfs packed with cpio.
 vm="$build busybox-static qemu-system-x86 cpio gzip"
+fuzz="clang libclang-rt-14-dev"
 case "${1:-build}" in
 build) want=$build ;;
 test) want=$test ;;
+engines) want=$engines ;;
 bench) want=$bench ;;
 lint) want=$lint ;;
+fuzz) want="$build $fuzz" ;;
 vm) want=$vm ;;
-*) echo "usage: $0 build|test|bench|lint|vm" >&2; exit 2 ;;
+*) echo "usage: $0 build|test|engines|bench|lint|fuzz|vm" >&2; exit 2 ;;
 esac
 missing=
 for p in $want; do

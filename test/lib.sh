@@ -316,7 +316,8 @@ setpriv --help 2>/dev/null | grep -q -e --pdeathsig && _PDEATH="setpriv --pdeath
 
 # start_unshare_ctr [--user]: own pid, mnt (pivot_root into a busybox rootfs, a fresh
 # /proc), uts, ipc, net, cgroup and time namespaces; with --user also a user namespace
-# (root mapped to root).
+# (root mapped to root). CTR_INIT_PREFIX: words the init runs "sleep MARK" through (a
+# helper copied into the rootfs by CTR_SETUP, a command run on the rootfs's path first).
 start_unshare_ctr() {
 	_ctr_n=$((_ctr_n + 1))
 	_dir="$T/ctr$_ctr_n"
@@ -327,6 +328,7 @@ start_unshare_ctr() {
 	CTR_MARK=$((900000000 + ($$ % 100000) * 100 + _ctr_n))
 	CTR_ID=
 	build_rootfs "$CTR_ROOTFS" || return 1
+	[ -z "${CTR_SETUP:-}" ] || $CTR_SETUP "$CTR_ROOTFS" || return 1
 	# shellcheck disable=SC2086,SC2016
 	$_PDEATH unshare --fork --kill-child --pid --mount --uts --ipc --net --cgroup --time $_user \
 		--propagation private sh -c '
@@ -337,8 +339,9 @@ start_unshare_ctr() {
 		mkdir -p .oldroot
 		pivot_root . .oldroot
 		exec /bin/busybox sh -c "set -e; mount -t proc proc /proc; umount -l /.oldroot;
-			rmdir /.oldroot; hostname $2; exec sleep $3"' \
-		sh "$CTR_ROOTFS" "$CTR_HOSTNAME" "$CTR_MARK" </dev/null >"$_dir/log" 2>&1 &
+			rmdir /.oldroot; hostname $2; exec $4 sleep $3"' \
+		sh "$CTR_ROOTFS" "$CTR_HOSTNAME" "$CTR_MARK" "${CTR_INIT_PREFIX:-}" \
+		</dev/null >"$_dir/log" 2>&1 &
 	_upid=$!
 	defer _kill_unshare "$_upid"
 	if ! wait_for 10 _unshare_child "$_upid" "$CTR_MARK"; then
@@ -350,7 +353,8 @@ start_unshare_ctr() {
 	export CTR_PID CTR_HOSTNAME CTR_ROOTFS CTR_MARK CTR_ID
 }
 
-# start_runc_ctr: a runc busybox container running "sleep MARK".
+# start_runc_ctr: a runc busybox container running "sleep MARK". RUNC_JQ: a jq filter that
+# edits its config.json further (e.g. '.process.args = ["/helper", "--"] + .process.args').
 start_runc_ctr() {
 	command -v runc >/dev/null 2>&1 || return 2
 	_ctr_n=$((_ctr_n + 1))
@@ -361,9 +365,10 @@ start_runc_ctr() {
 	CTR_ID="rtexec-test-$$-$_ctr_n"
 	build_rootfs "$CTR_ROOTFS" || return 1
 	(cd "$_dir" && runc spec) || return 1
+	[ -z "${CTR_SETUP:-}" ] || $CTR_SETUP "$CTR_ROOTFS" || return 1
 	jq --arg h "$CTR_HOSTNAME" --arg m "$CTR_MARK" \
-		'.process.terminal = false | .process.args = ["sleep", $m] | .hostname = $h
-		 | .root.readonly = false' "$_dir/config.json" >"$_dir/config.new" &&
+		".process.terminal = false | .process.args = [\"sleep\", \$m] | .hostname = \$h
+		 | .root.readonly = false ${RUNC_JQ:+| $RUNC_JQ}" "$_dir/config.json" >"$_dir/config.new" &&
 		mv "$_dir/config.new" "$_dir/config.json" || return 1
 	defer runc delete -f "$CTR_ID"
 	if ! runc run -d --pid-file "$_dir/pid" -b "$_dir" "$CTR_ID" </dev/null >/dev/null \
@@ -381,7 +386,8 @@ start_runc_ctr() {
 }
 
 # leftovers [CTR_PID]...: one line per process that should not be there: rtexec processes
-# started by this test (its exe is the rtexec binary, its environment has our tag), and
+# started by this test (its exe is the rtexec binary or its sealed copy, its environment
+# has our tag), and
 # any live process in the pid namespace of each CTR_PID other than CTR_PID itself, and
 # zombie children of its init (which never reaps them). (A process that joined the pid
 # namespace with setns is reparented to the host's init when its parent dies, which reaps
@@ -391,7 +397,9 @@ leftovers() {
 	ls -l /proc/[0-9]*/exe 2>/dev/null |
 		sed -n 's|^.* /proc/\([0-9]*\)/exe -> \(.*\)$|\1 \2|p' |
 		while read -r _p _e; do
-			[ "$_e" = "$RTEXEC_REAL" ] || [ "$_e" = "$RTEXEC_REAL (deleted)" ] || continue
+			# The binary, or the sealed copy it runs from (CVE-2019-5736, selfexe.c).
+			[ "$_e" = "$RTEXEC_REAL" ] || [ "$_e" = "$RTEXEC_REAL (deleted)" ] ||
+				[ "$_e" = "/memfd:rtexec (deleted)" ] || continue
 			tr '\0' '\n' 2>/dev/null <"/proc/$_p/environ" |
 				grep -qx "RTEXEC_TEST_TAG=$RTEXEC_TEST_TAG" || continue
 			echo "rtexec process $_p: $(tr '\0' ' ' 2>/dev/null <"/proc/$_p/cmdline")"
@@ -423,7 +431,9 @@ no_leftovers() {
 	shift
 	# A killed process takes a moment to be gone on a loaded machine: what is still there
 	# after 3 s is a real leftover.
-	wait_for 3 eval '[ -z "$(leftovers "$@")" ]' || true
+	_nl_ctrs="$*"
+	# shellcheck disable=SC2086 # container pids, one word each
+	wait_for 3 eval '[ -z "$(leftovers $_nl_ctrs)" ]' || true
 	is "$(leftovers "$@")" "" "$_nl_name"
 }
 

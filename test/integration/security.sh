@@ -35,7 +35,8 @@ if command -v strace >/dev/null 2>&1; then
 	}
 	if wait_for 10 held; then
 		kpid=$(ns_pid_of "$K")
-		is "$(readlink "/proc/$K/exe")" "$RTEXEC_REAL" "held child: still rtexec (before exec), seen from the host"
+		is "$(readlink "/proc/$K/exe")" "/memfd:rtexec (deleted)" \
+			"held child: still rtexec's sealed copy (before exec), seen from the host"
 		ok "held child: in the container's pid namespace (pid $kpid there)" \
 			[ "$(readlink "/proc/$K/ns/pid")" = "$(readlink "/proc/$P/ns/pid")" ]
 		ok "held child: the container sees it in its /proc" inside test -e "/proc/$kpid/status"

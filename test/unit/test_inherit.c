@@ -1,0 +1,130 @@
+/* The pure parsers of inherit.c: /proc/PID/status, /proc/PID/limits, LSM labels. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "inherit.h"
+#include "tap.h"
+
+static const char status[] = "Name:\tsleep\nUmask:\t0022\nCapInh:\t0000000000000000\n"
+			     "CapPrm:\t0000000020000420\nCapEff:\t00000000a80425fb\n"
+			     "CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000400\n"
+			     "NoNewPrivs:\t1\nSeccomp:\t2\nSeccomp_filters:\t3\n"
+			     "Speculation_Store_Bypass:\tthread force mitigated\n";
+
+/* The kernel's /proc/PID/limits of a runc container (RLIMIT_NOFILE 1000/2000). */
+static const char limits[] =
+	"Limit                     Soft Limit           Hard Limit           Units     \n"
+	"Max cpu time              unlimited            unlimited            seconds   \n"
+	"Max file size             unlimited            unlimited            bytes     \n"
+	"Max data size             unlimited            unlimited            bytes     \n"
+	"Max stack size            8388608              unlimited            bytes     \n"
+	"Max core file size        0                    unlimited            bytes     \n"
+	"Max resident set          unlimited            unlimited            bytes     \n"
+	"Max processes             500                  600                  processes \n"
+	"Max open files            1000                 2000                 files     \n"
+	"Max locked memory         8388608              8388608              bytes     \n"
+	"Max address space         unlimited            unlimited            bytes     \n"
+	"Max file locks            unlimited            unlimited            locks     \n"
+	"Max pending signals       95425                95425                signals   \n"
+	"Max msgqueue size         819200               819200               bytes     \n"
+	"Max nice priority         0                    0                    \n"
+	"Max realtime priority     0                    0                    \n"
+	"Max realtime timeout      unlimited            unlimited            us        \n";
+
+static void test_status(void)
+{
+	struct target_confinement c;
+
+	memset(&c, 0, sizeof(c));
+	ok(status_parse(status, &c) == 0, "status: parsed");
+	ok(c.caps[CAPS_BOUNDING] == 0x1ffffffffffULL, "status: CapBnd");
+	ok(c.caps[CAPS_EFFECTIVE] == 0xa80425fbULL, "status: CapEff");
+	ok(c.caps[CAPS_PERMITTED] == 0x20000420ULL, "status: CapPrm");
+	ok(c.caps[CAPS_INHERITABLE] == 0, "status: CapInh");
+	ok(c.caps[CAPS_AMBIENT] == 0x400, "status: CapAmb");
+	ok(c.no_new_privs, "status: NoNewPrivs 1");
+	ok(c.seccomp_mode == 2 && c.seccomp_filters == 3, "status: Seccomp 2, 3 filters");
+	ok(status_parse("Name:\tx\nCapInh:\t0\n", &c) < 0, "status: missing sets refused");
+	ok(status_parse("Name:\tx\nCapInh:\t\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\t0\nCapAmb:\t0\n",
+			&c) < 0,
+	   "status: an empty value refused (not the next line's)");
+	ok(status_parse("\nCapInh:\t0\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\t0\nCapAmb:\t0\n", &c) ==
+			   0 &&
+		   !c.no_new_privs && c.seccomp_mode == 0 && c.seccomp_filters == 0,
+	   "status: an old kernel without NoNewPrivs or Seccomp lines: none");
+	ok(status_parse("\nCapInh:\t0\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\t0\nCapAmb:\t0\n"
+			"NoNewPrivs:\t2\n",
+			&c) < 0,
+	   "status: NoNewPrivs 2 refused");
+	ok(status_parse("\nCapInh:\t0\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\t0\nCapAmb:\t0\n"
+			"Seccomp:\t3\n",
+			&c) < 0,
+	   "status: Seccomp 3 refused");
+}
+
+static void test_limits(void)
+{
+	struct target_confinement c;
+	char *cut;
+
+	memset(&c, 0, sizeof(c));
+	ok(limits_parse(limits, &c) == 0, "limits: parsed");
+	ok(c.rlim_soft[RLIMIT_NOFILE] == 1000 && c.rlim_hard[RLIMIT_NOFILE] == 2000, "limits: open "
+										     "files "
+										     "1000/2000");
+	ok(c.rlim_soft[RLIMIT_NPROC] == 500 && c.rlim_hard[RLIMIT_NPROC] == 600, "limits: "
+										 "processes "
+										 "500/600");
+	ok(c.rlim_soft[RLIMIT_CPU] == ~0ULL && c.rlim_hard[RLIMIT_CPU] == ~0ULL, "limits: "
+										 "unlimited cpu "
+										 "time");
+	ok(c.rlim_soft[RLIMIT_STACK] == 8388608 && c.rlim_hard[RLIMIT_STACK] == ~0ULL, "limits: "
+										       "stack "
+										       "8388608/"
+										       "unlimited");
+	ok(c.rlim_soft[RLIMIT_CORE] == 0, "limits: core 0");
+	ok(c.rlim_soft[RLIMIT_NICE] == 0 && c.rlim_hard[RLIMIT_RTPRIO] == 0, "limits: nice and "
+									     "rtprio, without "
+									     "units");
+	ok(c.rlim_hard[RLIMIT_RTTIME] == ~0ULL, "limits: the last line, realtime timeout");
+	cut = strdup(limits);
+	cut[strlen(cut) - 80] = '\0';
+	ok(limits_parse(cut, &c) < 0, "limits: a file cut short refused");
+	free(cut);
+	ok(limits_parse("Limit\n", &c) < 0, "limits: only the header refused");
+	ok(limits_parse(strstr(limits, "Max cpu"), &c) < 0, "limits: without the header, one line "
+							    "short: refused");
+}
+
+static void label(const char *text, int apparmor, const char *want, const char *name)
+{
+	char *out = NULL;
+	int r = lsm_label_parse(text, apparmor, &out);
+
+	if (want)
+		is_str(r == 0 ? out : NULL, want, "label: %s", name);
+	else
+		ok(r < 0, "label refused: %s", name);
+	free(out);
+}
+
+static void test_labels(void)
+{
+	label("docker-default (enforce)\n", 1, "docker-default", "AppArmor, mode cut off");
+	label("unconfined\n", 1, "unconfined", "AppArmor unconfined");
+	label("my (odd) profile (complain)\n", 1, "my (odd) profile", "AppArmor name with parens");
+	label("system_u:system_r:container_t:s0:c1,c2", 0, "system_u:system_r:container_t:s0:c1,c2",
+	      "SELinux context as it is");
+	label("a (b)", 0, "a (b)", "SELinux: nothing cut");
+	label("\n", 1, NULL, "empty");
+}
+
+int main(void)
+{
+	test_status();
+	test_limits();
+	test_labels();
+	return tap_done();
+}

@@ -1,0 +1,254 @@
+#include "tty.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "syscalls.h"
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41) /* Linux 4.13 */
+#endif
+
+/* The container's dev/ptmx, resolved inside its root: a hostile container may point it
+ * (or dev/pts) anywhere, so what is opened must prove to be a pty master. */
+static int open_master(int root, unsigned *n, struct rterr *e)
+{
+	struct open_how how = { .flags = O_RDWR | O_NOCTTY | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	int m = sys_openat2(root, "dev/ptmx", &how), zero = 0;
+
+	if (m < 0 && errno == ENOSYS) /* our root is the container's: plain open stays in it */
+		m = openat(root, "dev/ptmx", (int)how.flags);
+	if (m < 0)
+		return rterr_set(e, errno, "terminal: open the container's /dev/ptmx");
+	if (ioctl(m, TIOCGPTN, n) < 0 || ioctl(m, TIOCSPTLCK, &zero) < 0) {
+		close(m);
+		return rterr_set(e, 0, "terminal: the container's /dev/ptmx is no pty master");
+	}
+	return m;
+}
+
+/* Its slave, by the master itself where the kernel can (no path the container controls). */
+static int open_slave(int root, int master, unsigned n, struct rterr *e)
+{
+	struct open_how how = { .flags = O_RDWR | O_NOCTTY | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	char path[32];
+	int s = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (s >= 0 || (errno != EINVAL && errno != ENOTTY))
+		return s >= 0 ? s : rterr_set(e, errno, "terminal: open the pty's slave");
+	snprintf(path, sizeof(path), "dev/pts/%u", n);
+	if ((s = sys_openat2(root, path, &how)) < 0 && errno == ENOSYS)
+		s = openat(root, path, (int)how.flags);
+	if (s < 0)
+		return rterr_set(e, errno, "terminal: open /%s", path);
+	if (!isatty(s)) {
+		close(s);
+		return rterr_set(e, 0, "terminal: /%s is no terminal", path);
+	}
+	return s;
+}
+
+/* The slave becomes the controlling terminal and the stdio of a new session. */
+static int make_stdio(int slave, uid_t uid, unsigned short rows, unsigned short cols,
+		      struct rterr *e)
+{
+	struct winsize ws = { .ws_row = rows, .ws_col = cols };
+
+	/* The command may be another user: its terminal must be its own to write to. */
+	if (fchown(slave, uid, (gid_t)-1) < 0)
+		return rterr_set(e, errno, "terminal: chown the pty to uid %u", (unsigned)uid);
+	if (rows && ioctl(slave, TIOCSWINSZ, &ws) < 0)
+		return rterr_set(e, errno, "terminal: set the size %ux%u", rows, cols);
+	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+		return rterr_set(e, errno, "terminal: make the pty the controlling terminal");
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(slave, fd) < 0)
+			return rterr_set(e, errno, "terminal: make the pty stdio");
+	return 0;
+}
+
+int tty_child_open(uid_t uid, unsigned short rows, unsigned short cols, int *master,
+		   struct rterr *e)
+{
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), m = -1, s = -1, r = -1;
+	unsigned n;
+
+	if (root < 0)
+		return rterr_set(e, errno, "terminal: open /");
+	if ((m = open_master(root, &n, e)) >= 0 && (s = open_slave(root, m, n, e)) >= 0)
+		r = make_stdio(s, uid, rows, cols, e);
+	close(root);
+	if (s > 2)
+		close(s);
+	if (r < 0) {
+		if (m >= 0)
+			close(m);
+		return -1;
+	}
+	*master = m;
+	return 0;
+}
+
+int tty_console_connect(const char *path, int *sock, struct rterr *e)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return rterr_set(e, ENAMETOOLONG, "console socket %s", path);
+	strcpy(sa.sun_path, path);
+	/* Non-blocking: a listener that does not accept must not hold rtexec up. */
+	*sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (*sock < 0)
+		return rterr_set(e, errno, "console socket %s", path);
+	if (connect(*sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int err = errno;
+		close(*sock);
+		return rterr_set(e, err, "console socket %s: connect", path);
+	}
+	return 0;
+}
+
+int tty_console_send(int sock, int master, struct rterr *e)
+{
+	static char name[] = "/dev/ptmx";
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { name, sizeof(name) - 1 };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = ctl.buf,
+			     .msg_controllen = sizeof(ctl.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	struct pollfd p = { sock, POLLOUT, 0 };
+
+	memset(&ctl, 0, sizeof(ctl));
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &master, sizeof(int));
+	if (poll(&p, 1, 5000) != 1 || sendmsg(sock, &mh, MSG_NOSIGNAL) != (ssize_t)iov.iov_len)
+		return rterr_set(e, errno ? errno : ETIMEDOUT, "console socket: send the pty");
+	return 0;
+}
+
+/* ---- the relay ---- */
+
+static struct termios saved;
+static bool raw;
+
+static void restore(void)
+{
+	if (raw)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &saved);
+	raw = false;
+}
+
+void tty_relay_start(struct tty_relay *t, int master)
+{
+	struct termios tio;
+
+	memset(t, 0, sizeof(*t));
+	t->master = master;
+	t->in_open = true;
+	fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
+	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {
+		tio = saved;
+		cfmakeraw(&tio);
+		if (tcsetattr(STDIN_FILENO, TCSADRAIN, &tio) == 0) {
+			raw = true;
+			atexit(restore);
+		}
+	}
+	tty_relay_resize(t);
+}
+
+void tty_relay_resize(const struct tty_relay *t)
+{
+	struct winsize ws;
+
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+		ioctl(t->master, TIOCSWINSZ, &ws);
+}
+
+void tty_relay_events(const struct tty_relay *t, short *in_ev, short *master_ev, short *out_ev)
+{
+	*in_ev = t->in_open && t->nin < sizeof(t->in) ? POLLIN : 0;
+	*master_ev = (short)((t->nout < sizeof(t->out) ? POLLIN : 0) | (t->nin ? POLLOUT : 0));
+	*out_ev = t->nout ? POLLOUT : 0;
+}
+
+/* Writes what it can of buf[0..*n) to fd, keeping the rest. */
+static void flush(int fd, char *buf, size_t *n)
+{
+	ssize_t w = write(fd, buf, *n);
+
+	if (w > 0) {
+		memmove(buf, buf + w, *n - (size_t)w);
+		*n -= (size_t)w;
+	} else if (w < 0 && errno != EAGAIN && errno != EINTR) {
+		*n = 0; /* the reader went away: drop it */
+	}
+}
+
+/* stdin at its end: the pty's end-of-file character, so that the command sees it too. */
+static void stdin_closed(struct tty_relay *t)
+{
+	struct termios tio;
+
+	t->in_open = false;
+	if (!raw && tcgetattr(t->master, &tio) == 0 && t->nin < sizeof(t->in))
+		t->in[t->nin++] = (char)tio.c_cc[VEOF];
+}
+
+void tty_relay_pump(struct tty_relay *t, short in_ev, short master_ev, short out_ev)
+{
+	ssize_t r;
+
+	if (in_ev & (POLLIN | POLLHUP)) {
+		r = read(STDIN_FILENO, t->in + t->nin, sizeof(t->in) - t->nin);
+		if (r > 0)
+			t->nin += (size_t)r;
+		else if (r == 0 || (errno != EINTR && errno != EAGAIN))
+			stdin_closed(t);
+	}
+	if ((master_ev & POLLOUT) && t->nin)
+		flush(t->master, t->in, &t->nin);
+	if (master_ev & (POLLIN | POLLHUP | POLLERR)) {
+		r = read(t->master, t->out + t->nout, sizeof(t->out) - t->nout);
+		if (r > 0)
+			t->nout += (size_t)r;
+	}
+	if ((out_ev & POLLOUT) && t->nout)
+		flush(STDOUT_FILENO, t->out, &t->nout);
+}
+
+void tty_relay_end(struct tty_relay *t)
+{
+	ssize_t r;
+
+	/* The command is gone; what it wrote last is still in the pty (EIO once no one holds
+	 * the slave, EAGAIN while a process it left behind does). */
+	do {
+		while (t->nout) {
+			size_t before = t->nout;
+			flush(STDOUT_FILENO, t->out, &t->nout);
+			if (t->nout == before && errno != EAGAIN && errno != EINTR)
+				break;
+		}
+		r = read(t->master, t->out, sizeof(t->out));
+		t->nout = r > 0 ? (size_t)r : 0;
+	} while (r > 0);
+	restore();
+}

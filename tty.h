@@ -1,0 +1,46 @@
+/* process.terminal: a new pty inside the container for the command; its master goes to a
+ * console socket (as runc sends it), or rtexec relays it to its own stdio. The caller's
+ * terminal never reaches the container. */
+#ifndef RTEXEC_TTY_H
+#define RTEXEC_TTY_H
+#include <stdbool.h>
+#include <sys/types.h>
+#include <termios.h>
+
+#include "log.h"
+
+/* Child, in the container's mount namespace (its root is the container's): a new pty of the
+ * container's devpts (dev/ptmx resolved inside the root, checked to be a pty master), its
+ * slave owned by uid, sized rows x cols when given (0: not), made the controlling terminal
+ * and stdin, stdout, stderr of a new session. The master in *master. */
+int tty_child_open(uid_t uid, unsigned short rows, unsigned short cols, int *master,
+		   struct rterr *e);
+
+/* Parent, before anything runs: connected to the engine's console socket. */
+int tty_console_connect(const char *path, int *sock, struct rterr *e);
+/* Parent: the master over the console socket, as runc sends it: the 9 bytes "/dev/ptmx" and
+ * the fd (SCM_RIGHTS). */
+int tty_console_send(int sock, int master, struct rterr *e);
+
+/* Parent, foreground without a console socket: rtexec's own terminal (if stdin is one) in
+ * raw mode, its size given to the pty; undone by tty_relay_end() and, on every other exit
+ * path, at exit. */
+struct tty_relay {
+	int master;
+	bool in_open;  /* stdin not at EOF yet */
+	char in[4096]; /* stdin -> master, not written yet */
+	size_t nin;
+	char out[4096]; /* master -> stdout, not written yet */
+	size_t nout;
+};
+void tty_relay_start(struct tty_relay *t, int master);
+/* SIGWINCH: the size of rtexec's terminal to the pty. */
+void tty_relay_resize(const struct tty_relay *t);
+/* One round of copying after poll(): events of stdin, master, stdout. */
+void tty_relay_pump(struct tty_relay *t, short in_ev, short master_ev, short out_ev);
+/* The poll events wanted on stdin, the master and stdout now. */
+void tty_relay_events(const struct tty_relay *t, short *in_ev, short *master_ev, short *out_ev);
+/* The command exited: what the master still holds to stdout, the terminal restored. */
+void tty_relay_end(struct tty_relay *t);
+
+#endif
