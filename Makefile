@@ -80,7 +80,7 @@ check: rtexec unit $(B)/rtexec-unprotected
 # The integration tests against the ASan/UBSan build. Left out: attrs.sh, whose RLIMIT_AS
 # and RLIMIT_DATA values starve ASan of the address space it maps at start-up, and exe.sh,
 # whose attack needs a binary the container can execute (the ASan build is dynamic).
-check-asan: $(B)/asan/rtexec
+check-asan: $(B)/asan/rtexec $(B)/uapi/.stamp
 	@sh scripts/deps.sh test
 	ASAN_OPTIONS=detect_leaks=0 RTEXEC=$(CURDIR)/$(B)/asan/rtexec \
 		sh test/run $$(ls test/integration/*.sh | grep -v '/\(attrs\|exe\)\.sh$$')

@@ -1,0 +1,113 @@
+#!/bin/sh
+# Terminals: "terminal": true (or -t) gives the command a new pty of the container's own
+# devpts as its controlling terminal and stdio. In the foreground rtexec relays it to its
+# own terminal (raw mode, window size, modes restored); with --console-socket the master
+# goes to the engine as runc sends it. The caller's terminal never reaches the container.
+# The caller's terminal here is a real pty (test/helpers/ptyrun).
+# shellcheck source=test/lib.sh disable=SC2016
+. "$(dirname "$0")/../lib.sh"
+
+command -v runc >/dev/null 2>&1 || skip_all "runc is not installed (scripts/deps.sh test)"
+command -v musl-gcc >/dev/null 2>&1 || skip_all "musl-gcc is not installed (musl-tools)"
+for h in ptyrun consock; do
+	gcc -O2 -Wall -o "$T/$h" "$REPO/test/helpers/$h.c" || bail "cannot build $h"
+done
+musl-gcc -static -O2 -o "$T/tiocsti" "$REPO/test/helpers/tiocsti.c" || bail "cannot build tiocsti"
+
+tiocsti_copy() {
+	cp "$T/tiocsti" "$1/tiocsti"
+}
+CTR_SETUP=tiocsti_copy
+export CTR_SETUP
+start_runc_ctr || bail "cannot start a runc container"
+unset CTR_SETUP
+P=$CTR_PID
+
+# pty [PTYRUN OPTIONS] -- CMD...: runs CMD on a fresh terminal; OUT its screen (without
+# \r), ERR ptyrun's report (status, modes, typed back).
+pty() {
+	"$T/ptyrun" "$@" >"$T/pty.out" 2>"$T/pty.err"
+	OUT=$(tr -d '\r' <"$T/pty.out")
+	ERR=$(cat "$T/pty.err")
+}
+
+# --- a shell inside answers
+pty -a ':type:echo hello-$((6*7)); tty\n' -a 'hello-42:type:exit 7\n' -- \
+	"$RTEXEC" -p "$P" -t -- sh
+like "$OUT" "*hello-42*" "relay: an interactive shell inside answers what is typed"
+like "$OUT" "*/dev/pts/0*" "relay: its terminal is the container's /dev/pts/0"
+like "$ERR" "status 7*" "relay: rtexec exits with the shell's status"
+like "$ERR" "*modes restored*" "relay: the caller's terminal modes are restored"
+
+# --- session leader, controlling terminal, stdio
+pty -- "$RTEXEC" -p "$P" -t -- sh -c 'set -- $(cat /proc/$$/stat); echo "pid=$1 sid=$6 tty=$7"; ls -l /proc/$$/fd/ | sed -n "s/.* \([0-9]*\) -> \(.*\)/fd\1=\2/p"'
+like "$OUT" "pid=* sid=* tty=*" "the command's stat line"
+pid=$(echo "$OUT" | sed -n 's/^pid=\([0-9]*\) .*/\1/p')
+ok "it leads its own session (sid = pid), with a controlling terminal" \
+	eval 'echo "$OUT" | grep -q "^pid=$pid sid=$pid tty=[1-9]"'
+is "$(echo "$OUT" | grep '^fd[0-2]=' | sort)" "fd0=/dev/pts/0
+fd1=/dev/pts/0
+fd2=/dev/pts/0" "its stdin, stdout and stderr are the container's pty"
+is "$(echo "$OUT" | grep '^fd' | grep -v '/dev/pts/0' | grep -cv 'pipe:')" 0 \
+	"no other fd (but the pipe to ls): nothing of the caller's terminal"
+
+# --- window size: the caller's at start, and every change
+pty -s 30x90 -a 'ready:resize:40:100' -- "$RTEXEC" -p "$P" -t -- \
+	sh -c 'stty size; trap "stty size; exit 0" WINCH; echo ready; while :; do sleep 0.1; done'
+like "$OUT" "30 90*ready*" "window size: the caller's terminal's at start (30x90)"
+like "$OUT" "*ready*40 100*" "window size: a change (40x100) reaches the command (SIGWINCH)"
+like "$ERR" "status 0*modes restored*" "window size: exit 0, modes restored"
+
+# --- Ctrl-C goes through the pty to the command; modes restored
+pty -a 'ready:type:\003' -- "$RTEXEC" -p "$P" -t -- sh -c 'echo ready; exec sleep 30'
+like "$ERR" "status 130*modes restored*" "Ctrl-C: the command dies of SIGINT (130), modes restored"
+
+# --- a failure before the exec: one line, modes untouched
+pty -- "$RTEXEC" -p "$P" -t -w /no/such/dir -- true
+like "$OUT" "rtexec: chdir /no/such/dir: No such file or directory" "a failure before exec: one line"
+like "$ERR" "status 125*modes restored*" "... 125, modes untouched"
+
+# --- the console socket: the master as runc sends it, consoleSize honoured
+sock="$T/console.sock"
+"$T/consock" "$sock" >"$T/cons.out" 2>&1 &
+cp=$!
+defer kill "$cp"
+wait_for 5 grep -q listening "$T/cons.out"
+rx "$(cfg "$P" '"process":{"args":["sh","-c","tty; stty size; echo from-the-pty"],"terminal":true,"consoleSize":{"height":33,"width":77}}')" \
+	--console-socket "$sock" -d --pid-file "$T/cons.pid"
+is "$RC" 0 "console socket, detached: 0"
+wait "$cp"
+cons=$(tr -d '\r' <"$T/cons.out")
+like "$cons" "*payload: /dev/ptmx*" "console socket: the 9 bytes /dev/ptmx with the fd, as runc"
+like "$cons" "*size: 33 77*" "console socket: consoleSize 33x77 is the pty's"
+like "$cons" "*/dev/pts/0*33 77*from-the-pty*" "console socket: the command's output comes through the master"
+ok "console socket: the pid file holds the command" test -s "$T/cons.pid"
+
+rx "$(cfg "$P")" -t -d -- true
+is_rc 125 "a terminal, detached, without a console socket: 125"
+err_one_line "... one line saying why" "*needs --console-socket*"
+rx "$(cfg "$P")" --console-socket "$sock" -- true
+err_one_line "a console socket without a terminal: one line" "*--console-socket is for a terminal*"
+rx "$(cfg "$P")" -t --console-socket "$T/none.sock" -- true
+is_rc 125 "a console socket nobody listens on: 125 before anything runs"
+err_one_line "... one line naming it" "*console socket $T/none.sock: connect*"
+
+# --- TIOCSTI: a process of the container pushes a command into its terminal's input. With
+# -t that is the container's own pty; without it (control), the caller's terminal, which
+# then "types" it. Kernels >= 6.2 allow TIOCSTI only with dev.tty.legacy_tiocsti = 1.
+lt=/proc/sys/dev/tty/legacy_tiocsti
+if [ -w "$lt" ]; then
+	defer "echo $(cat "$lt") >$lt"
+	echo 1 >"$lt"
+fi
+pty -- "$RTEXEC" -p "$P" -- /tiocsti 0 "echo PWNED"
+if like "$OUT" "*pushed 10" "control, no terminal: the command pushes into the caller's terminal"; then
+	like "$ERR" "*typed back: echo PWNED*" "control: ... and the caller's terminal would run it"
+	pty -- "$RTEXEC" -p "$P" -t -- /tiocsti 0 "echo PWNED"
+	like "$OUT" "*pushed 10*" "-t: the command pushes into its terminal"
+	ok "-t: nothing reaches the caller's terminal" eval '! echo "$ERR" | grep -q "typed back"'
+else
+	skip_limit "TIOCSTI into the caller's terminal" "this kernel refuses TIOCSTI ($OUT)"
+fi
+
+no_leftovers "nothing left in the container" "$P"
