@@ -17,7 +17,7 @@ CFLAGS ?= $(OPT)
 LDFLAGS ?= -static -Wl,--gc-sections -Wl,-z,relro,-z,now
 DEPCFLAGS := -Os -w -std=c99
 
-SRCS := rtexec.c selfexe.c inherit.c seccomp.c tty.c cli.c config.c jsonutil.c target.c nsexec.c process.c env.c pidfile.c supervise.c sync.c plan.c log.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c
+SRCS := rtexec.c runc.c selfexe.c inherit.c seccomp.c tty.c cli.c config.c jsonutil.c target.c nsexec.c process.c env.c pidfile.c supervise.c sync.c plan.c log.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c
 OBJS := $(SRCS:%.c=$(B)/%.o)
 CJSON := $(B)/cjson
 UNIT_SRCS := cli.c config.c jsonutil.c log.c env.c target.c nsexec.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c inherit.c seccomp.c
@@ -73,16 +73,25 @@ $(B)/asan/rtexec: $(SRCS) $(wildcard *.h) $(CJSON)/cJSON.c
 	@mkdir -p $(B)/asan
 	$(HOSTCC) $(CSTD) $(WARN) $(SAN) -I. -I$(CJSON) -o $@ $(SRCS) $(CJSON)/cJSON.c
 
-check: rtexec unit $(B)/rtexec-unprotected
+# The front end under its name, for the engine tests (make install makes the same link).
+$(B)/bin/rtexec-runc: | $(B)/.deps
+	@mkdir -p $(B)/bin
+	ln -sfn $(CURDIR)/rtexec $@
+$(B)/asan/bin/rtexec-runc: | $(B)/.deps
+	@mkdir -p $(B)/asan/bin
+	ln -sfn $(CURDIR)/$(B)/asan/rtexec $@
+
+check: rtexec unit $(B)/rtexec-unprotected $(B)/bin/rtexec-runc
 	@sh scripts/deps.sh test
 	sh test/run
 
 # The integration tests against the ASan/UBSan build. Left out: attrs.sh, whose RLIMIT_AS
 # and RLIMIT_DATA values starve ASan of the address space it maps at start-up, and exe.sh,
 # whose attack needs a binary the container can execute (the ASan build is dynamic).
-check-asan: $(B)/asan/rtexec $(B)/uapi/.stamp
+check-asan: $(B)/asan/rtexec $(B)/uapi/.stamp $(B)/asan/bin/rtexec-runc
 	@sh scripts/deps.sh test
 	ASAN_OPTIONS=detect_leaks=0 RTEXEC=$(CURDIR)/$(B)/asan/rtexec \
+		RTEXEC_RUNC=$(CURDIR)/$(B)/asan/bin/rtexec-runc \
 		sh test/run $$(ls test/integration/*.sh | grep -v '/\(attrs\|exe\)\.sh$$')
 
 # libFuzzer over config parsing, validation, placement and the plan (ASan/UBSan), seeded with
@@ -143,9 +152,10 @@ bench-engines: rtexec
 
 install: rtexec
 	install -D -s -m 0755 rtexec $(DESTDIR)$(BINDIR)/rtexec
+	ln -sfn rtexec $(DESTDIR)$(BINDIR)/rtexec-runc
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/rtexec
+	rm -f $(DESTDIR)$(BINDIR)/rtexec $(DESTDIR)$(BINDIR)/rtexec-runc
 
 clean:
 	rm -rf $(B) rtexec

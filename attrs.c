@@ -326,7 +326,8 @@ int attrs_caps_after_uid(const struct attrs *a, struct rterr *e)
 	for (int cap = 0; cap < 64; cap++) {
 		if (!(a->caps[CAPS_AMBIENT] >> cap & 1))
 			continue;
-		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0 &&
+		    !a->ambient_lenient)
 			return rterr_set(e, errno,
 					 "raise %s in the ambient set (it must be permitted "
 					 "and inheritable)",

@@ -37,6 +37,9 @@ struct attrs {
 	int ioprio_level;
 	const char *apparmor_profile;
 	const char *selinux_label;
+	/* runc's rule for an engine's process file: an ambient capability that cannot be raised
+	 * (not permitted and inheritable) is left out, not an error. */
+	bool ambient_lenient;
 	/* Resolved: what the config was silent on and the target decided. */
 	bool caps_from_target, nnp_from_target, oom_from_target, lsm_from_target;
 };

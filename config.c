@@ -13,6 +13,26 @@
 #define ID_MAX 4294967294.0	/* (uid_t)-1 means "no change" to the kernel */
 #define GROUPS_MAX 65536	/* NGROUPS_MAX */
 
+/* The OCI rule for an engine's process file: unknown properties are ignored (newer engines
+ * add fields), noted at debug level. rtexec's own config stays strict. */
+static bool oci_lenient;
+
+static int check_keys(const cJSON *obj, const char *path, const char *const *allowed,
+		      struct rterr *e)
+{
+	if (!oci_lenient || allowed == NULL)
+		return json_keys(obj, path, allowed, e);
+	for (const cJSON *it = obj->child; it; it = it->next) {
+		bool known = false;
+
+		for (const char *const *k = allowed; *k && !known; k++)
+			known = strcmp(it->string, *k) == 0;
+		if (!known)
+			debug("%s%s%s: unknown, ignored (OCI)", path, *path ? "." : "", it->string);
+	}
+	return json_keys(obj, path, NULL, e);
+}
+
 static const cJSON *member(const cJSON *obj, const char *key)
 {
 	return cJSON_GetObjectItemCaseSensitive(obj, key);
@@ -26,7 +46,7 @@ static int parse_target(const cJSON *t, const char *path, struct target_request 
 	unsigned long long v;
 	char *name = NULL;
 
-	if (json_object(t, path, e) < 0 || json_keys(t, path, keys, e) < 0)
+	if (json_object(t, path, e) < 0 || check_keys(t, path, keys, e) < 0)
 		return -1;
 	if (!pid == !file)
 		return rterr_set(e, 0, "%s: exactly one of \"pid\" and \"pidFile\" is required",
@@ -60,7 +80,7 @@ static int parse_ns_entry(const cJSON *it, const char *path, struct ns_entry *r,
 
 	r->path = NULL;
 	if (cJSON_IsObject(it)) {
-		if (json_keys(it, path, keys, e) < 0)
+		if (check_keys(it, path, keys, e) < 0)
 			return -1;
 		type = member(it, "type");
 		p = member(it, "path");
@@ -151,7 +171,7 @@ static int parse_cgroup(const cJSON *cg, const char *path, struct cg_request *r,
 {
 	static const char *const keys[] = { "path", "sub", NULL };
 
-	if (json_object(cg, path, e) < 0 || json_keys(cg, path, keys, e) < 0)
+	if (json_object(cg, path, e) < 0 || check_keys(cg, path, keys, e) < 0)
 		return -1;
 	if (parse_cgroup_key(cg, "path", false, &r->path, e) < 0)
 		return -1;
@@ -182,7 +202,7 @@ static int parse_annotations(const cJSON *a, const char *path, struct cpu_reques
 	char sub[512];
 	char *v;
 
-	if (json_object(a, path, e) < 0 || json_keys(a, path, NULL, e) < 0)
+	if (json_object(a, path, e) < 0 || check_keys(a, path, NULL, e) < 0)
 		return -1;
 	for (const cJSON *it = a->child; it; it = it->next) {
 		json_key_path(sub, sizeof(sub), path, it->string);
@@ -208,7 +228,7 @@ static int parse_exec_cpu(const cJSON *o, const char *path, struct cpu_request *
 	static const char *const keys[] = { "initial", "final", NULL };
 	const cJSON *it;
 
-	if (json_object(o, path, e) < 0 || json_keys(o, path, keys, e) < 0)
+	if (json_object(o, path, e) < 0 || check_keys(o, path, keys, e) < 0)
 		return -1;
 	if ((it = member(o, "initial")) &&
 	    parse_cpulist(it, "process.execCPUAffinity.initial", true, c, &c->initial,
@@ -284,7 +304,7 @@ static int parse_scheduler(const cJSON *o, const char *path, struct sched_config
 	/* clang-format on */
 	const cJSON *it;
 
-	if (json_object(o, path, e) < 0 || json_keys(o, path, keys, e) < 0 ||
+	if (json_object(o, path, e) < 0 || check_keys(o, path, keys, e) < 0 ||
 	    sched_policy(member(o, "policy"), s, e) < 0 || sched_numbers(o, s, e) < 0)
 		return -1;
 	if ((it = member(o, "flags")) && sched_flag_list(it, s, e) < 0)
@@ -337,7 +357,7 @@ static int parse_user(const cJSON *u, const char *path, struct process_request *
 	const cJSON *it;
 	unsigned long long v;
 
-	if (json_object(u, path, e) < 0 || json_keys(u, path, keys, e) < 0)
+	if (json_object(u, path, e) < 0 || check_keys(u, path, keys, e) < 0)
 		return -1;
 	if ((it = member(u, "uid"))) {
 		if (json_uint(it, "process.user.uid", ID_MAX, &v, e) < 0)
@@ -367,7 +387,7 @@ static int parse_console_size(const cJSON *cs, const char *path, struct process_
 	unsigned long long v[2];
 	char sub[512];
 
-	if (json_object(cs, path, e) < 0 || json_keys(cs, path, keys, e) < 0)
+	if (json_object(cs, path, e) < 0 || check_keys(cs, path, keys, e) < 0)
 		return -1;
 	for (int i = 0; i < 2; i++) {
 		const cJSON *it = member(cs, keys[i]);
@@ -389,7 +409,7 @@ static int parse_rlimit(const cJSON *it, const char *path, struct attrs *a, stru
 	char sub[512], *name;
 	const cJSON *f;
 
-	if (json_object(it, path, e) < 0 || json_keys(it, path, keys, e) < 0)
+	if (json_object(it, path, e) < 0 || check_keys(it, path, keys, e) < 0)
 		return -1;
 	for (const char *const *k = keys; *k; k++)
 		if (!member(it, *k))
@@ -462,7 +482,7 @@ static int parse_caps(const cJSON *o, const char *path, struct attrs *a, struct 
 
 	for (int i = 0; i < CAP_SETS; i++)
 		keys[i] = names[i];
-	if (json_object(o, path, e) < 0 || json_keys(o, path, keys, e) < 0)
+	if (json_object(o, path, e) < 0 || check_keys(o, path, keys, e) < 0)
 		return -1;
 	for (int i = 0; i < CAP_SETS; i++)
 		if ((it = member(o, names[i])) &&
@@ -480,7 +500,7 @@ static int parse_ioprio(const cJSON *o, const char *path, struct attrs *a, struc
 	unsigned long long v = 0;
 	char *name;
 
-	if (json_object(o, path, e) < 0 || json_keys(o, path, keys, e) < 0)
+	if (json_object(o, path, e) < 0 || check_keys(o, path, keys, e) < 0)
 		return -1;
 	if (cls == NULL)
 		return rterr_set(e, 0, "process.ioPriority.class: is required");
@@ -568,7 +588,7 @@ static int parse_process(const cJSON *p, const char *path, struct config *c, str
 	const cJSON *it;
 	char *cwd;
 
-	if (json_object(p, path, e) < 0 || json_keys(p, path, keys, e) < 0)
+	if (json_object(p, path, e) < 0 || check_keys(p, path, keys, e) < 0)
 		return -1;
 	if ((it = member(p, "args"))) {
 		if (json_strings(it, "process.args", &pc->args, &pc->nargs, e) < 0)
@@ -638,7 +658,7 @@ static int parse_root(const cJSON *root, bool args_given, struct config *c, stru
 	/* clang-format on */
 	const cJSON *it;
 
-	if (json_object(root, "", e) < 0 || json_keys(root, "", keys, e) < 0)
+	if (json_object(root, "", e) < 0 || check_keys(root, "", keys, e) < 0)
 		return -1;
 	if (!(it = member(root, "target")))
 		return rterr_set(e, 0, "target: is required");
@@ -756,5 +776,32 @@ int config_shorthand(const struct shorthand *s, char **out, struct rterr *e)
 		r = 0;
 done:
 	cJSON_Delete(doc);
+	return r;
+}
+
+int config_parse_process(const char *text, size_t len, const char *key, size_t ncpus,
+			 struct config *c, struct rterr *e)
+{
+	const cJSON *p;
+	cJSON *root;
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	c->cpus.ncpus = ncpus;
+	if (json_parse(text, len, &root, e) < 0)
+		return -1;
+	c->root = root;
+	p = key ? member(root, key) : root;
+	if (p == NULL) {
+		config_free(c);
+		return rterr_set(e, 0, "%s: is required", key);
+	}
+	oci_lenient = true;
+	r = parse_process(p, "process", c, e);
+	oci_lenient = false;
+	if (r == 0 && c->process.nargs == 0)
+		r = rterr_set(e, 0, "process.args: at least one argument is required");
+	if (r < 0)
+		config_free(c);
 	return r;
 }

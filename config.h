@@ -39,6 +39,11 @@ struct config {
 int config_parse(const char *text, size_t len, bool args_given, size_t ncpus, struct config *c,
 		 struct rterr *e);
 void config_free(struct config *c);
+/* An OCI process object alone (key NULL: the document is one; else the document's member
+ * key, as "process" of a bundle's config.json), read by the OCI rule: unknown properties are
+ * ignored. Fills c->process, attrs, sched and cpus; the rest of c stays empty. */
+int config_parse_process(const char *text, size_t len, const char *key, size_t ncpus,
+			 struct config *c, struct rterr *e);
 
 /* The shell shorthand (-p PID [-u UID[:GID]] [-w DIR] [-e NAME=VALUE]...) as the config it
  * stands for, so that it is validated and run exactly as that config would be. A malloc'd

@@ -125,25 +125,38 @@ static size_t escape_controls(const char *in, char *out, size_t n)
 	return len;
 }
 
-/* One write() per line, so lines from parent and child never interleave. */
-static void write_line(const char *prefix, const char *raw)
-{
-	char buf[1400];
-	size_t n = (size_t)snprintf(buf, sizeof(buf), "rtexec: %s", prefix);
+static const struct log_sink *sink;
 
+void log_set_sink(const struct log_sink *s)
+{
+	sink = s;
+}
+
+/* One write() per line, so lines from parent and child never interleave. */
+static void write_line(enum log_level level, const char *raw)
+{
+	static const char *const prefix[] = { "", "warning: ", "", "debug: " };
+	char buf[1400];
+	size_t n = (size_t)snprintf(buf, sizeof(buf), "rtexec: %s", prefix[level]);
+
+	if (sink) {
+		escape_controls(raw, buf, sizeof(buf));
+		sink->write(level, buf);
+		return;
+	}
 	n += escape_controls(raw, buf + n, sizeof(buf) - n - 1);
 	buf[n++] = '\n';
 	while (write(STDERR_FILENO, buf, n) < 0 && errno == EINTR)
 		;
 }
 
-static void vlog(const char *prefix, const char *fmt, va_list ap) PRINTF(2, 0);
-static void vlog(const char *prefix, const char *fmt, va_list ap)
+static void vlog(enum log_level level, const char *fmt, va_list ap) PRINTF(2, 0);
+static void vlog(enum log_level level, const char *fmt, va_list ap)
 {
 	char raw[1200];
 
 	vsnprintf(raw, sizeof(raw), fmt, ap);
-	write_line(prefix, raw);
+	write_line(level, raw);
 }
 
 /* Warnings are bounded: WARN_MAX distinct lines, then one line saying how many more. A
@@ -173,7 +186,7 @@ static void warn_once(const char *raw)
 		return;
 	}
 	warned[nwarned++] = h;
-	write_line("warning: ", raw);
+	write_line(LOG_WARN, raw);
 }
 
 void log_flush_warnings(void)
@@ -184,12 +197,11 @@ void log_flush_warnings(void)
 		return;
 	snprintf(raw, sizeof(raw), "%u more warnings not shown", nsuppressed);
 	nsuppressed = 0;
-	write_line("warning: ", raw);
+	write_line(LOG_WARN, raw);
 }
 
 void logmsg(enum log_level level, const char *fmt, ...)
 {
-	static const char *const prefix[] = { "", "warning: ", "", "debug: " };
 	int saved = errno;
 	char raw[1200];
 	va_list ap;
@@ -202,7 +214,7 @@ void logmsg(enum log_level level, const char *fmt, ...)
 	if (level == LOG_WARN)
 		warn_once(raw);
 	else
-		write_line(prefix[level], raw);
+		write_line(level, raw);
 	errno = saved;
 }
 
@@ -212,9 +224,9 @@ void die(const char *fmt, ...)
 
 	log_flush_warnings();
 	va_start(ap, fmt);
-	vlog("", fmt, ap);
+	vlog(LOG_ERROR, fmt, ap);
 	va_end(ap);
-	exit(EXIT_RTEXEC);
+	exit(sink ? sink->failure_status : EXIT_RTEXEC);
 }
 
 void die_errno(int err, const char *fmt, ...)
@@ -234,7 +246,7 @@ void die_status(int status, const char *fmt, ...)
 
 	log_flush_warnings();
 	va_start(ap, fmt);
-	vlog("", fmt, ap);
+	vlog(LOG_ERROR, fmt, ap);
 	va_end(ap);
-	exit(status);
+	exit(sink ? sink->failure_status : status);
 }

@@ -37,6 +37,15 @@ int log_level_parse(const char *name, enum log_level *out);
  * failure still ends with exactly one error line). */
 void logmsg(enum log_level level, const char *fmt, ...) PRINTF(2, 3);
 void log_flush_warnings(void);
+
+/* A front end that reports the way its engine reads errors (runc.c): every line goes to
+ * write (already escaped, one line, without "rtexec: ") instead of stderr, and a failure
+ * exits with failure_status. */
+struct log_sink {
+	void (*write)(enum log_level level, const char *text);
+	int failure_status;
+};
+void log_set_sink(const struct log_sink *sink);
 void die(const char *fmt, ...) PRINTF(1, 2) NORETURN;
 /* die() with ": strerror(err)" appended. */
 void die_errno(int err, const char *fmt, ...) PRINTF(2, 3) NORETURN;

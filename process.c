@@ -22,7 +22,7 @@
 static void fail(const struct child_args *a, int status, const struct rterr *e) NORETURN;
 static void fail(const struct child_args *a, int status, const struct rterr *e)
 {
-	sync_send_failure(a->sync_fd, status, e->msg);
+	sync_send_failure(a->sync_fd, status, e);
 	_exit(status);
 }
 

@@ -21,6 +21,7 @@
 #include "pidfile.h"
 #include "plan.h"
 #include "process.h"
+#include "runc.h"
 #include "inherit.h"
 #include "selfexe.h"
 #include "supervise.h"
@@ -329,9 +330,27 @@ static void print_plan(const struct run *r)
 		die_errno(-err, "write plan");
 }
 
+/* Under runc's name (rtexec-runc): its command line, errors where the engine reads them,
+ * and every command but exec handed to the real runc at once. */
+static void parse_runc(int argc, char **argv, struct runc_cli *rc, struct cli *cli)
+{
+	struct rterr e;
+	int r = runc_parse(argc, argv, rc, &e);
+
+	runc_report(rc);
+	if (r == 0 && rc->handoff)
+		runc_handoff(argv);
+	if (r < 0)
+		die("%s", e.msg);
+	memset(cli, 0, sizeof(*cli));
+	cli->level = log_level;
+}
+
 int main(int argc, char **argv)
 {
 	static struct run r;
+	static struct runc_cli rc;
+	bool runc = runc_invoked(argv[0]);
 	struct cli cli;
 	struct rterr e;
 	int status;
@@ -341,12 +360,18 @@ int main(int argc, char **argv)
 	 * made itself non-dumpable (CVE-2016-9962, CVE-2019-5736); it inherits this. */
 	prctl(PR_SET_DUMPABLE, 0);
 	sanitize_std_fds();
-	parse_cli(argc, argv, &cli);
+	if (runc)
+		parse_runc(argc, argv, &rc, &cli);
+	else
+		parse_cli(argc, argv, &cli);
 	/* Before anything is read: the copy starts over with the same argv and stdin. A dry run
 	 * starts no process in the container. */
 	if (!cli.dry_run && selfexe_protect(argv, &e) < 0)
 		die("%s", e.msg);
-	load_config(&cli, &r.c);
+	if (runc && runc_load(&rc, kernel_ncpus(), &r.c, &cli, &e) < 0)
+		die("%s", e.msg);
+	if (!runc)
+		load_config(&cli, &r.c);
 	apply_cli(&cli, &r);
 	reserve_preserved_fds(r.c.preserve_fds);
 	resolve(&r);
@@ -366,11 +391,13 @@ int main(int argc, char **argv)
 	target_close(&r.t);
 	status = child_wait_exec(&r.child, &r.c.sched, &r.cg, &e);
 	cg_plan_close(&r.cg);
+	if (runc && (status == EXIT_CANNOT_EXEC || status == EXIT_NOT_FOUND))
+		runc_exec_error(status, r.proc.args[0], &e);
 	if (status != 0)
 		die_status(status, "%s", e.msg);
 	if (pidfile_commit(&pf, r.child.pid, &e) < 0) {
-		kill_child(
-			r.child.pid); /* a caller relying on the pid file must not lose the command */
+		/* A caller relying on the pid file must not lose the command. */
+		kill_child(r.child.pid);
 		die("%s", e.msg);
 	}
 	if (r.detach)

@@ -204,7 +204,7 @@ static int on_message(struct child *c, const struct sched_config *sched, bool *e
 	case SYNC_FAILED:
 		reap(c->pid);
 		snprintf(e->msg, sizeof(e->msg), "%s", m.text);
-		e->err = 0;
+		e->err = m.err;
 		return m.status;
 	default: rterr_set(e, EPROTO, "read from child"); return kill_child(c->pid);
 	}

@@ -64,14 +64,15 @@ int sync_send(int fd, enum sync_type type)
 	return send_msg(fd, &m);
 }
 
-void sync_send_failure(int fd, int status, const char *text)
+void sync_send_failure(int fd, int status, const struct rterr *e)
 {
 	struct sync_msg m;
 
 	memset(&m, 0, sizeof(m));
 	m.type = SYNC_FAILED;
 	m.status = status;
-	strncpy(m.text, text, sizeof(m.text) - 1);
+	m.err = e->err;
+	strncpy(m.text, e->msg, sizeof(m.text) - 1);
 	send_msg(fd, &m);
 }
 

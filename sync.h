@@ -31,7 +31,8 @@ enum sync_type {
 struct sync_msg {
 	int32_t type;
 	int32_t status; /* SYNC_FAILED: the exit status rtexec reports, 125, 126 or 127 */
-	char text[1020];
+	int32_t err;	/* SYNC_FAILED: the errno of the failure, 0 if none */
+	char text[1016];
 };
 
 /* 0, or -errno. */
@@ -41,7 +42,7 @@ int sync_send(int fd, enum sync_type type);
 /* Child: a message of this type carrying passfd (SCM_RIGHTS). 0, or -errno. */
 int sync_send_fd(int fd, enum sync_type type, int passfd);
 /* Child: reports one failure. Never fails loudly: the child _exits next anyway. */
-void sync_send_failure(int fd, int status, const char *text);
+void sync_send_failure(int fd, int status, const struct rterr *e);
 /* The next message (type SYNC_EOF when the other end is closed), and in *passfd the fd it
  * carried (close-on-exec), or -1. passfd may be NULL: a carried fd is then closed. 0, or
  * -errno. */

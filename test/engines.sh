@@ -21,7 +21,7 @@
 #                               on stderr, and {"level":"error","msg":"MSG [log]"} appended
 #                               to --log (when given) unless mode nolog is on; pid-newline:
 #                               append "\n" to the pid file after a successful exec; strace: run
-#                               the real runtime under strace -f (connect, sendmsg, ioctl,
+#                               the real runtime under strace -f (connect, sendmsg, ioctl, memfd_create,
 #                               openat); clear: all modes off. Modes stay until cleared.
 #   rt_reset DIR                forget the records so far
 # Image:
@@ -157,7 +157,7 @@ if [ "$sub" = exec ] && [ -f "$dir/mode.fail-exec" ]; then
 	exit 1
 fi
 if [ -f "$dir/mode.strace" ]; then
-	strace -f -qq -s 512 -e trace=connect,sendmsg,ioctl,openat -o "$rec/strace" "$real" "$@"
+	strace -f -qq -s 512 -e trace=connect,sendmsg,ioctl,openat,memfd_create -o "$rec/strace" "$real" "$@"
 else
 	"$real" "$@"
 fi

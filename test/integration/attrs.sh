@@ -395,8 +395,8 @@ attrs_alone() {
 		failed "$k: selinuxLabel without SELinux" \
 			"process.selinuxLabel: SELinux is not enabled on this host"
 	fi
-	show ',"terminal":true' "$PF"
-	failed "$k: terminal true" "config: process.terminal: *"
+	show ',"terminal":true,"consoleSize":{"height":70000,"width":80}' "$PF"
+	failed "$k: consoleSize out of range" "config: process.consoleSize.height: 70000 is out of range*"
 }
 
 # attrs_nonroot KIND: uid, groups and capabilities of a non-root user (a container where

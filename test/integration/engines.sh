@@ -155,6 +155,16 @@ ctd_exec -t c1 true
 rt_mode "$W" clear
 like "$(grep 'sendmsg(' "$(rt_last "$W" exec)/strace")" "*SCM_RIGHTS*" \
 	"containerd: -t: the pty master is sent over the console socket with SCM_RIGHTS"
+if [ -n "${ENGINE_EXPECT_RTEXEC:-}" ]; then
+	ok "containerd: rtexec did the exec (its sealed copy, CVE-2019-5736)" \
+		grep -q 'memfd_create("rtexec"' "$(rt_last "$W" exec)/strace"
+	ctd_exec --cwd /rtx-no-such-dir c1 true
+	like "$RC/$ERR" "1/ctr: OCI runtime exec failed: exec failed: rtexec: chdir /rtx-no-such-dir: No such file or directory*" \
+		"containerd: rtexec's own error reaches ctr (not a stale one from the log)"
+	ctd_exec c1 sh -c 'grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status | tr -s "\t" " "'
+	is "$OUT" "$(grep -E "^(NoNewPrivs|Seccomp):" "/proc/$CTR_PID/status" | tr -s "\t" " ")" \
+		"containerd: the exec'd process is confined like the init (NoNewPrivs, seccomp)"
+fi
 
 rt_reset "$W"
 ctr_ task kill -s KILL c1 >/dev/null 2>&1
@@ -284,6 +294,16 @@ pm_exec -t p1 true
 rt_mode "$W" clear
 like "$(grep 'sendmsg(' "$(rt_last "$W" exec)/strace")" "*SCM_RIGHTS*" \
 	"podman: -t: the pty master is sent over the console socket with SCM_RIGHTS"
+if [ -n "${ENGINE_EXPECT_RTEXEC:-}" ]; then
+	ok "podman: rtexec did the exec (its sealed copy, CVE-2019-5736)" \
+		grep -q 'memfd_create("rtexec"' "$(rt_last "$W" exec)/strace"
+	pm_exec -w /rtx-no-such-dir p1 true
+	like "$ERR" "*rtexec: chdir /rtx-no-such-dir: No such file or directory*" \
+		"podman: rtexec's own error reaches podman"
+	pm_exec p1 sh -c 'grep -E "^(NoNewPrivs|Seccomp|Seccomp_filters):" /proc/self/status | tr -s "\t" " "'
+	is "$OUT" "$(grep -E "^(NoNewPrivs|Seccomp|Seccomp_filters):" "/proc/$CTR_PID/status" | tr -s "\t" " ")" \
+		"podman: the exec'd process runs under the init's seccomp filter"
+fi
 
 # A runtime whose base name podman does not know (runtime_supports_json) gets no --log.
 W2=$T/pm-rt2

@@ -61,7 +61,7 @@ for kind in unshare unshare-user runc; do
 
 	failure "bad JSON" "{\"target\":{\"pid\":$P}," 125 -- true
 	failure "unknown key" "$(cfg "$P" '"bogus":true')" 125 -- true
-	failure "unsupported field" "$(cfg "$P" '"process":{"args":["true"],"terminal":true}')" 125
+	failure "a field this host cannot honour (AppArmor off)" "$(cfg "$P" '"process":{"args":["true"],"apparmorProfile":"x"}')" 125
 	failure "command not executable" "$C" 126 -- /etc/passwd
 	failure "directory as command" "$C" 126 -- /
 	failure "command not found" "$C" 127 -- rtx-no-such-command

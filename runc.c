@@ -1,0 +1,602 @@
+#include "runc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cJSON.h"
+#include "fsutil.h"
+#include "jsonutil.h"
+
+#define STATE_MAX (64 << 20)
+
+bool runc_invoked(const char *argv0)
+{
+	const char *base = strrchr(argv0, '/');
+
+	return strcmp(base ? base + 1 : argv0, RUNC_NAME) == 0;
+}
+
+/* ---- the command line ---- */
+
+enum kind { FLAG, VALUE, LIST };
+
+struct flag {
+	const char *name, *alias;
+	enum kind kind;
+	size_t off; /* of its field in struct runc_cli */
+};
+
+#define F(name, alias, kind, field)                                 \
+	{                                                           \
+		name, alias, kind, offsetof(struct runc_cli, field) \
+	}
+#define NONE ((size_t)-1)
+
+/* clang-format off */
+static const struct flag globals[] = {
+	F("root", NULL, VALUE, root), F("log", NULL, VALUE, log),
+	{ "log-format", NULL, VALUE, NONE }, F("debug", NULL, FLAG, debug),
+	{ "systemd-cgroup", NULL, FLAG, NONE }, { "rootless", NULL, VALUE, NONE },
+	{ "criu", NULL, VALUE, NONE },
+	{ NULL, NULL, FLAG, 0 } };
+static const struct flag exec_flags[] = {
+	F("process", "p", VALUE, process), F("pid-file", NULL, VALUE, pid_file),
+	F("console-socket", NULL, VALUE, console_socket), F("cwd", NULL, VALUE, cwd),
+	F("user", "u", VALUE, user), F("apparmor", NULL, VALUE, apparmor),
+	F("process-label", NULL, VALUE, label), F("cgroup", NULL, VALUE, cgroup),
+	F("detach", "d", FLAG, detach), F("tty", "t", FLAG, tty),
+	F("no-new-privs", NULL, FLAG, no_new_privs), F("ignore-paused", NULL, FLAG, ignore_paused),
+	{ "preserve-fds", NULL, VALUE, NONE },
+	F("env", "e", LIST, env), F("additional-gids", "g", LIST, gids), F("cap", "c", LIST, caps),
+	{ NULL, NULL, FLAG, 0 } };
+/* Asking runc itself: handed over. */
+static const struct flag help_flags[] = {
+	{ "help", "h", FLAG, NONE }, { "version", "v", FLAG, NONE }, { NULL, NULL, FLAG, 0 } };
+/* clang-format on */
+
+/* The flag arg names ("-x", "--x", "-x=v", "--x=v"), or NULL; *value: what follows "=". */
+static const struct flag *find(const struct flag *t, char *arg, char **value)
+{
+	char *name = arg + 1 + (arg[1] == '-');
+	size_t n = strcspn(name, "=");
+
+	*value = name[n] == '=' ? name + n + 1 : NULL;
+	for (; t->name; t++)
+		if ((strlen(t->name) == n && strncmp(name, t->name, n) == 0) ||
+		    (t->alias && strlen(t->alias) == n && strncmp(name, t->alias, n) == 0))
+			return t;
+	return NULL;
+}
+
+static int set_list(struct runc_cli *rc, const struct flag *f, char *v, struct rterr *e)
+{
+	char **list = (char **)(void *)((char *)rc + f->off);
+	int *n = f->off == offsetof(struct runc_cli, env)    ? &rc->nenv
+		 : f->off == offsetof(struct runc_cli, gids) ? &rc->ngids
+							     : &rc->ncaps;
+
+	if (*n == RUNC_LIST_MAX)
+		return rterr_set(e, 0, "--%s: more than %d of them", f->name, RUNC_LIST_MAX);
+	list[(*n)++] = v;
+	return 0;
+}
+
+static int set_flag(struct runc_cli *rc, const struct flag *f, char *v, struct rterr *e)
+{
+	char *end;
+
+	if (f->off == NONE) {
+		if (strcmp(f->name, "log-format") == 0) {
+			if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)
+				return rterr_set(e, 0, "--log-format: \"%s\": text or json", v);
+			rc->log_json = strcmp(v, "json") == 0;
+		} else if (strcmp(f->name, "preserve-fds") == 0) {
+			errno = 0;
+			rc->preserve_fds = (unsigned)strtoul(v, &end, 10);
+			if (!isdigit((unsigned char)*v) || *end || errno ||
+			    rc->preserve_fds > 1 << 20)
+				return rterr_set(e, 0, "--preserve-fds: \"%s\": not a count", v);
+		}
+		return 0;
+	}
+	if (f->kind == LIST)
+		return set_list(rc, f, v, e);
+	if (f->kind == FLAG)
+		*(bool *)(void *)((char *)rc + f->off) = strcmp(v, "false") != 0;
+	else
+		*(const char **)(void *)((char *)rc + f->off) = v;
+	return 0;
+}
+
+/* Flags of table t from argv[*i] on; stops at the first word that is none. */
+static int parse_flags(const struct flag *t, int argc, char **argv, int *i, struct runc_cli *rc,
+		       struct rterr *e)
+{
+	static char yes[] = "true";
+
+	for (; *i < argc && argv[*i][0] == '-' && argv[*i][1]; (*i)++) {
+		char *v;
+		const struct flag *f;
+
+		if (strcmp(argv[*i], "--") == 0) {
+			(*i)++;
+			break;
+		}
+		if ((f = find(t, argv[*i], &v)) == NULL) {
+			if (find(help_flags, argv[*i], &v)) {
+				rc->handoff = true;
+				return 0;
+			}
+			return rterr_set(e, 0, "flag provided but not defined: %s", argv[*i]);
+		}
+		if (v == NULL && f->kind == FLAG)
+			v = yes;
+		else if (v == NULL && ++*i >= argc)
+			return rterr_set(e, 0, "flag needs an argument: %s", argv[*i - 1]);
+		else if (v == NULL)
+			v = argv[*i];
+		if (set_flag(rc, f, v, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int runc_parse(int argc, char **argv, struct runc_cli *rc, struct rterr *e)
+{
+	int i = 1;
+
+	memset(rc, 0, sizeof(*rc));
+	rc->root = "/run/runc";
+	if (parse_flags(globals, argc, argv, &i, rc, e) < 0)
+		return -1;
+	if (rc->handoff || i >= argc || strcmp(argv[i], "exec") != 0) {
+		rc->handoff = true;
+		return 0;
+	}
+	i++;
+	if (parse_flags(exec_flags, argc, argv, &i, rc, e) < 0 || rc->handoff)
+		return rc->handoff ? 0 : -1;
+	if (i >= argc)
+		return rterr_set(e, 0, "exec: the container's id is missing");
+	rc->id = argv[i++];
+	if (i < argc) {
+		rc->args = argv + i;
+		rc->nargs = argc - i;
+	}
+	return 0;
+}
+
+/* ---- where errors go ---- */
+
+static const struct runc_cli *reporting;
+
+/* One line as runc writes it: a JSON object, or logrus's text. */
+static void format(enum log_level level, const char *text, bool json, char *buf, size_t n)
+{
+	static const char *const names[] = { "error", "warning", "info", "debug" };
+	char when[32], *line;
+	time_t now = time(NULL);
+	struct tm tm;
+	cJSON *o;
+
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+	if (!json) {
+		snprintf(buf, n, "time=\"%s\" level=%s msg=\"", when, names[level]);
+		for (size_t o2 = strlen(buf); *text && o2 + 3 < n; text++) {
+			if (*text == '"' || *text == '\\')
+				buf[o2++] = '\\';
+			buf[o2++] = *text;
+			buf[o2] = '\0';
+		}
+		snprintf(buf + strlen(buf), n - strlen(buf), "\"\n");
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "level", names[level]);
+	cJSON_AddStringToObject(o, "msg", text);
+	cJSON_AddStringToObject(o, "time", when);
+	line = cJSON_PrintUnformatted(o);
+	snprintf(buf, n, "%s\n", line ? line : "{}");
+	free(line);
+	cJSON_Delete(o);
+}
+
+static void write_out(enum log_level level, const char *text)
+{
+	char line[3072], msg[1200];
+	int fd = STDERR_FILENO;
+
+	/* A failure reads as runc's own ("exec failed: ..."), naming rtexec where the words
+	 * are rtexec's (runc_exec_error wrote runc's own for 126 and 127). */
+	snprintf(msg, sizeof(msg), "%s%s",
+		 level == LOG_ERROR && strncmp(text, "exec failed: ", 13) != 0 ? "exec failed: "
+										 "rtexec: "
+									       : "",
+		 text);
+	format(level, msg, reporting->log && reporting->log_json, line, sizeof(line));
+	if (reporting->log)
+		fd = open(reporting->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
+			  0644);
+	if (fd < 0)
+		fd = STDERR_FILENO;
+	while (write(fd, line, strlen(line)) < 0 && errno == EINTR)
+		;
+	if (fd != STDERR_FILENO)
+		close(fd);
+}
+
+void runc_report(const struct runc_cli *rc)
+{
+	static const struct log_sink sink = { write_out, 255 };
+
+	reporting = rc;
+	log_level = rc->debug ? LOG_DEBUG : LOG_WARN;
+	log_set_sink(&sink);
+}
+
+void runc_exec_error(int status, const char *cmd, struct rterr *e)
+{
+	char why[64];
+	const char *s = rt_strerror(e->err);
+
+	if (status == EXIT_NOT_FOUND && !strchr(cmd, '/')) {
+		snprintf(e->msg, sizeof(e->msg),
+			 "exec failed: unable to start container process: exec: \"%s\": executable "
+			 "file not found in $PATH",
+			 cmd);
+		return;
+	}
+	/* Go's wording: the C library's, lower case ("permission denied"). */
+	snprintf(why, sizeof(why), "%s", status == EXIT_NOT_FOUND ? rt_strerror(ENOENT) : s);
+	why[0] = (char)tolower((unsigned char)why[0]);
+	if (status == EXIT_NOT_FOUND)
+		snprintf(e->msg, sizeof(e->msg),
+			 "exec failed: unable to start container process: exec: \"%s\": stat %s: "
+			 "%s",
+			 cmd, cmd, why);
+	else
+		snprintf(e->msg, sizeof(e->msg),
+			 "exec failed: unable to start container process: exec: \"%s\": %s", cmd,
+			 why);
+}
+
+/* ---- the real runc ---- */
+
+static bool same_file(const char *path, const struct stat *self)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && st.st_dev == self->st_dev && st.st_ino == self->st_ino;
+}
+
+static const char *find_runc(char *buf, size_t n, const struct stat *self)
+{
+	const char *path = getenv("PATH");
+
+	for (const char *p = path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin";
+	     *p;) {
+		size_t len = strcspn(p, ":");
+
+		snprintf(buf, n, "%.*s/runc", (int)len, p);
+		if (len && access(buf, X_OK) == 0 && !same_file(buf, self))
+			return buf;
+		p += len + (p[len] == ':');
+	}
+	return NULL;
+}
+
+void runc_handoff(char **argv)
+{
+	static char buf[4096];
+	struct stat self;
+	const char *runc = getenv("RTEXEC_RUNC");
+
+	if (stat("/proc/self/exe", &self) < 0)
+		die_errno(errno, "%s: stat /proc/self/exe", RUNC_NAME);
+	if (runc && same_file(runc, &self))
+		die("%s: RTEXEC_RUNC=%s is this binary: it would execute itself", RUNC_NAME, runc);
+	if (runc == NULL && (runc = find_runc(buf, sizeof(buf), &self)) == NULL)
+		die("%s: no runc in PATH to hand \"%s\" to (set RTEXEC_RUNC)", RUNC_NAME,
+		    argv[1] ? argv[1] : "");
+	if (runc != buf)
+		snprintf(buf, sizeof(buf), "%s", runc);
+	argv[0] = buf;
+	execv(buf, argv);
+	die_errno(errno, "%s: execute %s", RUNC_NAME, runc);
+}
+
+/* ---- the container: runc's state ---- */
+
+static int read_json(const char *path, cJSON **out, struct rterr *e)
+{
+	char *text;
+	int fd = open_regular(path, false), r;
+	struct stat st;
+
+	if (fd == -EMEDIUMTYPE)
+		return rterr_set(e, 0, "%s: not a regular file", path);
+	if (fd < 0)
+		return rterr_set(e, -fd, "%s", path);
+	if (fstat(fd, &st) < 0 || st.st_size > STATE_MAX ||
+	    (text = malloc((size_t)st.st_size + 1)) == NULL) {
+		close(fd);
+		return rterr_set(e, errno ? errno : EFBIG, "%s", path);
+	}
+	r = read_fd(fd, text, (size_t)st.st_size + 1);
+	close(fd);
+	if (r == 0 && json_parse(text, strlen(text), out, e) < 0) {
+		char why[sizeof(e->msg)];
+		snprintf(why, sizeof(why), "%s", e->msg);
+		r = rterr_set(e, 0, "%s: %s", path, why);
+	} else if (r < 0) {
+		r = rterr_set(e, -r, "%s", path);
+	}
+	free(text);
+	return r;
+}
+
+/* The types the container has: config.namespaces (namespace_paths lists all seven, the
+ * host's own among them). */
+static int state_namespaces(const cJSON *state, struct ns_request *ns, struct rterr *e)
+{
+	/* clang-format off */
+	static const struct { const char *runc; enum ns_type type; } names[] = {
+		{ "NEWNS", NS_MNT }, { "NEWPID", NS_PID }, { "NEWNET", NS_NET }, { "NEWIPC", NS_IPC },
+		{ "NEWUTS", NS_UTS }, { "NEWUSER", NS_USER }, { "NEWCGROUP", NS_CGROUP },
+		{ "NEWTIME", NS_TIME } };
+	/* clang-format on */
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(
+			    cJSON_GetObjectItemCaseSensitive(state, "config"), "namespaces"),
+		    *it;
+
+	ns->given = true;
+	cJSON_ArrayForEach(it, list)
+	{
+		const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(it, "type"));
+		size_t k = 0;
+
+		while (k < ARRAY_LEN(names) && !(t && strcmp(t, names[k].runc) == 0))
+			k++;
+		if (k == ARRAY_LEN(names) || ns->n == NS_COUNT)
+			return rterr_set(e, 0, "state.json: config.namespaces: unknown type %s",
+					 t ? t : "(none)");
+		ns->entries[ns->n++] = (struct ns_entry){ names[k].type, NULL };
+	}
+	return 0;
+}
+
+/* config.labels: "KEY=VALUE" strings, the container's annotations and "bundle=DIR". */
+static int state_labels(const cJSON *state, struct cpu_request *cpus, char *bundle, size_t n,
+			struct rterr *e)
+{
+	const cJSON *it, *labels = cJSON_GetObjectItemCaseSensitive(
+				 cJSON_GetObjectItemCaseSensitive(state, "config"), "labels");
+	size_t an = strlen(TRANSITION_ANNOTATION);
+
+	bundle[0] = '\0';
+	cJSON_ArrayForEach(it, labels)
+	{
+		const char *l = cJSON_GetStringValue(it);
+
+		if (l && strncmp(l, "bundle=", 7) == 0)
+			snprintf(bundle, n, "%s", l + 7);
+		if (!l || strncmp(l, TRANSITION_ANNOTATION, an) != 0 || l[an] != '=')
+			continue;
+		if (strcmp(l + an + 1, "temporary") == 0)
+			cpus->transition = TRANSITION_TEMPORARY;
+		else if (strcmp(l + an + 1, "definitive") == 0)
+			cpus->transition = TRANSITION_DEFINITIVE;
+		else
+			return rterr_set(e, 0, "annotation %s: unknown value \"%s\"",
+					 TRANSITION_ANNOTATION, l + an + 1);
+	}
+	return 0;
+}
+
+static int state_target(const cJSON *state, struct target_request *t, struct rterr *e)
+{
+	const cJSON *pid = cJSON_GetObjectItemCaseSensitive(state, "init_process_pid"),
+		    *start = cJSON_GetObjectItemCaseSensitive(state, "init_process_start");
+
+	if (!cJSON_IsNumber(pid) || pid->valuedouble < 1 || !cJSON_IsNumber(start))
+		return rterr_set(e, 0, "state.json: no init_process_pid and init_process_start");
+	t->pid = (pid_t)pid->valuedouble;
+	t->start_time = (unsigned long long)start->valuedouble;
+	t->has_start_time = true; /* a pid reused since: refused */
+	return 0;
+}
+
+/* ---- the process: --process, or the bundle's with exec's flags ---- */
+
+static int read_text(const char *path, char **text, size_t *len, struct rterr *e)
+{
+	int fd = open_regular(path, false), r;
+
+	if (fd == -EMEDIUMTYPE)
+		return rterr_set(e, 0, "%s: not a regular file", path);
+	if (fd < 0)
+		return rterr_set(e, -fd, "%s", path);
+	close(fd);
+	if ((r = read_file_alloc(AT_FDCWD, path, STATE_MAX, text)) < 0)
+		return rterr_set(e, -r, "%s", path);
+	*len = strlen(*text);
+	return 0;
+}
+
+static int id_number(const char *what, const char *s, unsigned long *v, struct rterr *e)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	if (!isdigit((unsigned char)*s) || errno || *v > 4294967294UL || (*end && *end != ':'))
+		return rterr_set(e, 0, "%s: \"%s\": not a number", what, s);
+	return 0;
+}
+
+/* --user UID[:GID] and --additional-gids, as runc takes them (numbers). */
+static int apply_ids(const struct runc_cli *rc, struct process_request *p, struct rterr *e)
+{
+	unsigned long v;
+
+	if (rc->user) {
+		if (id_number("--user", rc->user, &v, e) < 0)
+			return -1;
+		p->uid = (uid_t)v;
+		p->gid = 0;
+		if (strchr(rc->user, ':') &&
+		    id_number("--user", strchr(rc->user, ':') + 1, &v, e) < 0)
+			return -1;
+		if (strchr(rc->user, ':'))
+			p->gid = (gid_t)v;
+	}
+	if (rc->ngids == 0)
+		return 0;
+	free(p->groups);
+	if ((p->groups = calloc((size_t)rc->ngids, sizeof(gid_t))) == NULL)
+		return rterr_set(e, ENOMEM, "--additional-gids");
+	for (int i = 0; i < rc->ngids; i++) {
+		if (id_number("--additional-gids", rc->gids[i], &v, e) < 0)
+			return -1;
+		p->groups[i] = (gid_t)v;
+	}
+	p->ngroups = (size_t)rc->ngids;
+	return 0;
+}
+
+/* --env NAME=VALUE appended to the bundle's environment, as runc does. */
+static int apply_env(const struct runc_cli *rc, struct process_request *p, struct rterr *e)
+{
+	char **env;
+
+	if (rc->nenv == 0)
+		return 0;
+	if ((env = realloc(p->env, (p->nenv + (size_t)rc->nenv + 1) * sizeof(*env))) == NULL)
+		return rterr_set(e, ENOMEM, "--env");
+	p->env = env;
+	for (int i = 0; i < rc->nenv; i++) {
+		if (!strchr(rc->env[i], '=') || rc->env[i][0] == '=')
+			return rterr_set(e, 0, "--env: \"%s\": expected NAME=VALUE", rc->env[i]);
+		p->env[p->nenv++] = rc->env[i];
+	}
+	p->env[p->nenv] = NULL;
+	return 0;
+}
+
+/* Without --process: exec's flags on the bundle's process (runc's getProcess()). */
+static int apply_flags(const struct runc_cli *rc, struct config *c, struct cli *cli,
+		       struct rterr *e)
+{
+	if (rc->args == NULL)
+		return rterr_set(e, 0, "exec: a command is required (or --process)");
+	cli->cmd = rc->args;
+	cli->ncmd = rc->nargs;
+	if (rc->cwd && rc->cwd[0] != '/')
+		return rterr_set(e, 0, "--cwd: \"%s\": must be an absolute path", rc->cwd);
+	if (rc->cwd)
+		c->process.cwd = rc->cwd;
+	c->process.terminal = rc->tty;
+	if (rc->no_new_privs)
+		c->attrs.no_new_privs = c->attrs.has_no_new_privs = true;
+	if (rc->apparmor)
+		c->attrs.apparmor_profile = rc->apparmor;
+	if (rc->label)
+		c->attrs.selinux_label = rc->label;
+	for (int i = 0; i < rc->ncaps; i++) {
+		int cap = cap_from_name(rc->caps[i]);
+		if (cap < 0)
+			return rterr_set(e, 0, "--cap: unknown capability \"%s\"", rc->caps[i]);
+		c->attrs.caps_set = true;
+		c->attrs.caps[CAPS_BOUNDING] |= 1ULL << cap;
+		c->attrs.caps[CAPS_EFFECTIVE] |= 1ULL << cap;
+		c->attrs.caps[CAPS_PERMITTED] |= 1ULL << cap;
+		c->attrs.caps[CAPS_AMBIENT] |= 1ULL << cap;
+	}
+	return apply_ids(rc, &c->process, e) < 0 ? -1 : apply_env(rc, &c->process, e);
+}
+
+static int load_process(const struct runc_cli *rc, const char *bundle, size_t ncpus,
+			struct config *c, struct cli *cli, struct rterr *e)
+{
+	char path[4200], *text;
+	size_t len = 0;
+	int r;
+
+	if (rc->process == NULL && bundle[0] == '\0')
+		return rterr_set(e, 0, "state.json: no bundle= label (give --process)");
+	if (rc->process == NULL &&
+	    (size_t)snprintf(path, sizeof(path), "%s/config.json", bundle) >= sizeof(path))
+		return rterr_set(e, ENAMETOOLONG, "bundle %s", bundle);
+	if (read_text(rc->process ? rc->process : path, &text, &len, e) < 0)
+		return -1;
+	r = config_parse_process(text, len, rc->process ? NULL : "process", ncpus, c, e);
+	free(text);
+	if (r < 0) {
+		char why[sizeof(e->msg)];
+		snprintf(why, sizeof(why), "%s", e->msg);
+		return rterr_set(e, 0, "%s: %s", rc->process ? rc->process : path, why);
+	}
+	/* With --process, runc takes the file as it is: the flags above it do not apply. */
+	return rc->process ? 0 : apply_flags(rc, c, cli, e);
+}
+
+/* --cgroup: a sub-cgroup of the container's on cgroup v2 ("PATH" or ":PATH"). */
+static int apply_cgroup(const struct runc_cli *rc, struct cg_request *cg, struct rterr *e)
+{
+	const char *sub = rc->cgroup;
+
+	if (sub == NULL)
+		return 0;
+	if (strchr(sub, ':') && sub[0] != ':' && strncmp(sub, "unified:", 8) != 0)
+		return rterr_set(e, 0, "--cgroup %s: only a sub-cgroup of cgroup v2 is supported",
+				 sub);
+	sub = strchr(sub, ':') ? strchr(sub, ':') + 1 : sub;
+	if (sub[0] == '/' || strstr(sub, ".."))
+		return rterr_set(e, 0, "--cgroup %s: a relative sub-cgroup without \"..\"", sub);
+	cg->sub = sub;
+	return 0;
+}
+
+int runc_load(const struct runc_cli *rc, size_t ncpus, struct config *c, struct cli *cli,
+	      struct rterr *e)
+{
+	char path[4096], bundle[4096];
+	struct config state_part = { 0 };
+	cJSON *state;
+	int r;
+
+	if (rc->ignore_paused)
+		return rterr_set(e, 0,
+				 "--ignore-paused: rtexec never joins a paused container "
+				 "(the command would hang frozen)");
+	if (!rc->id[0] || strchr(rc->id, '/') || strcmp(rc->id, ".") == 0 ||
+	    strcmp(rc->id, "..") == 0)
+		return rterr_set(e, 0, "container id \"%s\": not a container's name", rc->id);
+	snprintf(path, sizeof(path), "%s/%s/state.json", rc->root, rc->id);
+	if (read_json(path, &state, e) < 0)
+		return -1;
+	r = state_target(state, &state_part.target, e) < 0 ||
+			    state_namespaces(state, &state_part.ns, e) < 0 ||
+			    state_labels(state, &state_part.cpus, bundle, sizeof(bundle), e) < 0
+		    ? -1
+		    : 0;
+	cJSON_Delete(state);
+	if (r < 0 || load_process(rc, bundle, ncpus, c, cli, e) < 0)
+		return -1;
+	c->target = state_part.target;
+	c->ns = state_part.ns;
+	c->cpus.transition = state_part.cpus.transition;
+	c->preserve_fds = rc->preserve_fds;
+	c->attrs.ambient_lenient = true;
+	cli->detach = rc->detach;
+	cli->pid_file = rc->pid_file;
+	cli->console_socket = rc->console_socket;
+	return apply_cgroup(rc, &c->cgroup, e);
+}

@@ -1,0 +1,100 @@
+#!/bin/sh
+# rtexec-runc, runc's command line: exec done by rtexec from runc's state.json (checked
+# against the live process), runc's flags and process file (unknown fields ignored), errors
+# where runc writes them (JSON or text, --log or stderr, exit 255), and every other command
+# handed to the real runc unchanged.
+# shellcheck source=test/lib.sh disable=SC2016
+. "$(dirname "$0")/../lib.sh"
+
+command -v runc >/dev/null 2>&1 || skip_all "runc is not installed (scripts/deps.sh test)"
+mkdir -p "$T/bin"
+ln -s "$RTEXEC" "$T/bin/rtexec-runc"
+RR=$T/bin/rtexec-runc
+start_runc_ctr || bail "cannot start a runc container"
+ID=$CTR_ID
+
+# rr ARG...: rtexec-runc; RC, OUT, ERR.
+rr() {
+	timeout -k 5 30 "$RR" "$@" </dev/null >"$T/rr.out" 2>"$T/rr.err"
+	RC=$?
+	OUT=$(cat "$T/rr.out")
+	ERR=$(cat "$T/rr.err")
+}
+
+# --- other commands: the real runc's, the same argv
+rr --version
+is "$RC/$OUT" "0/$(runc --version)" "--version: the real runc's answer"
+rr state "$ID"
+is "$(echo "$OUT" | jq -r .status)/$(echo "$OUT" | jq -r .pid)" "running/$CTR_PID" "state ID: runc's state"
+rr --root /run/runc list -q
+like "$OUT" "*$ID*" "--root ROOT list -q: runc's list"
+RTEXEC_RUNC=$RR rr list
+is "$RC" 255 "RTEXEC_RUNC naming this binary: 255"
+like "$ERR" "*RTEXEC_RUNC=$RR is this binary: it would execute itself*" "... it says it would execute itself"
+env PATH="$T/bin" "$RR" list >/dev/null 2>"$T/rr.err"
+like "$?/$(cat "$T/rr.err")" "255/*no runc in PATH*" "no runc in PATH but itself: 255, it says so"
+
+# --- exec: the container's namespaces, its cgroups, the command's status
+rr exec "$ID" sh -c "$NS_SCRIPT"
+is "$RC/$OUT" "0/$(ns_links "$CTR_PID")" "exec: the container's namespaces (from state.json's config.namespaces)"
+rr exec "$ID" cat /proc/self/cgroup
+is "$OUT" "$(cat "/proc/$CTR_PID/cgroup")" "exec: the container's cgroups"
+rr exec "$ID" sh -c 'exit 7'
+is "$RC" 7 "exec, foreground: the command's status"
+rr exec --env FOO=bar -e BAZ=qux --cwd /tmp -u 1000:1000 --additional-gids 10 "$ID" \
+	sh -c 'echo "$FOO $BAZ $(pwd) $(id -u):$(id -g) $(id -G)"'
+is "$OUT" "bar qux /tmp 1000:1000 1000 10" "exec flags: --env (twice), --cwd, --user, --additional-gids"
+rr exec --detach --pid-file "$T/e.pid" "$ID" sleep 4242
+is "$RC/$(tr -d '0-9' <"$T/e.pid")" "0/" "exec --detach --pid-file: 0, a pid without a newline"
+is "$(tr '\0' ' ' <"/proc/$(cat "$T/e.pid")/cmdline")" "sleep 4242 " "... the pid file holds the command"
+kill "$(cat "$T/e.pid")"
+
+# --- the process file: the OCI rule (unknown fields ignored), flags not applied on top
+cat >"$T/p.json" <<'J'
+{"args":["sh","-c","echo $X; pwd"],"env":["X=from-file"],"cwd":"/etc","user":{"uid":0,"gid":0},
+ "someFutureField":{"a":1},"capabilities":{"bounding":[],"effective":[],"permitted":[]},
+ "noNewPrivileges":true}
+J
+rr --debug --log "$T/dbg.log" exec --process "$T/p.json" --env X=flag "$ID"
+is "$RC/$OUT" "0/from-file
+/etc" "--process: its args, env and cwd (flags are not applied on top, as runc)"
+like "$(cat "$T/dbg.log")" '*process.someFutureField: unknown, ignored (OCI)*' \
+	"--process: an unknown field is ignored, noted at debug level"
+printf '{"target":{"pid":%s},"process":{"args":["true"],"someFutureField":1}}' "$CTR_PID" >"$T/strict.json"
+"$RTEXEC" -f "$T/strict.json" 2>"$T/strict.err"
+like "$?/$(cat "$T/strict.err")" "125/*process.someFutureField: unknown key" "rtexec's own config stays strict"
+
+# --- errors: where and how runc writes them
+: >"$T/log.json"
+rr --log "$T/log.json" --log-format json exec "$ID" rtx-no-such-cmd
+is "$RC/$OUT/$ERR" "255//" "a missing command, --log json: 255, nothing on stdout or stderr"
+is "$(tail -n 1 "$T/log.json" | jq -r '[.level, .msg] | join(" ")')" \
+	'error exec failed: unable to start container process: exec: "rtx-no-such-cmd": executable file not found in $PATH' \
+	"... runc's own words in one JSON error line of --log"
+ok "... with a time" eval 'tail -n 1 "$T/log.json" | jq -e ".time | test(\"^20\")" >/dev/null'
+rr exec "$ID" /rtx/no/such
+is "$RC" 255 "a missing path, no --log: 255"
+like "$ERR" 'time="*" level=error msg="exec failed: unable to start container process: exec: \\"/rtx/no/such\\": stat /rtx/no/such: no such file or directory"' \
+	"... runc's text line on stderr"
+rr exec "$ID" /etc/passwd
+like "$RC/$ERR" '255/*exec: \\"/etc/passwd\\": permission denied"' "not executable: permission denied (126's words)"
+rr exec --cwd /rtx-none "$ID" true
+like "$RC/$ERR" '255/*msg="exec failed: rtexec: chdir /rtx-none: No such file or directory"' \
+	"an error of rtexec's own: exec failed: rtexec: ..."
+rr exec --bogus "$ID" true
+like "$RC/$ERR" '255/*flag provided but not defined: --bogus*' "an unknown flag: 255, runc's words"
+rr exec --ignore-paused "$ID" true
+like "$RC/$ERR" '255/*--ignore-paused: rtexec never joins a paused container*' \
+	"--ignore-paused: refused, with the reason"
+rr exec rtx-no-such-ctr true
+like "$RC/$ERR" "255/*/run/runc/rtx-no-such-ctr/state.json: No such file or directory*" \
+	"an unknown container: 255"
+
+# --- state.json is checked against the live process
+mkdir -p "$T/root/$ID"
+jq '.init_process_start = 12345' "/run/runc/$ID/state.json" >"$T/root/$ID/state.json"
+rr --root "$T/root" exec "$ID" true
+like "$RC/$ERR" "255/*start time is * not 12345 (the pid was reused)*" \
+	"state.json's start time differs from the live process's: refused"
+
+no_leftovers "nothing left in the container" "$CTR_PID"
