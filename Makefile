@@ -23,7 +23,7 @@ CJSON := $(B)/cjson
 UNIT_SRCS := cli.c config.c jsonutil.c log.c env.c target.c nsexec.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c inherit.c seccomp.c
 UNIT_TESTS := $(wildcard test/unit/test_*.c)
 
-.PHONY: all deps install uninstall clean check check-asan unit integration demo bench bench-engines lint fuzz soak
+.PHONY: all deps install uninstall clean check check-asan check-vm unit integration demo bench bench-engines lint fuzz soak
 all: rtexec
 
 deps:
@@ -119,10 +119,23 @@ fuzz: $(B)/fuzz/fuzz_config $(B)/unit/test_config
 		$(B)/fuzz/corpus $(B)/fuzz/seeds
 
 # The code's format is .clang-format's (Debian's clang-format 14); CI fails on a difference.
-LINT_SRCS := $(wildcard *.c *.h test/*.c test/unit/*.c test/unit/*.h test/helpers/*.c test/fuzz/*.c)
+LINT_SRCS := $(wildcard *.c *.h test/*.c test/unit/*.c test/unit/*.h test/helpers/*.c test/fuzz/*.c test/vm/*.c)
 lint:
 	@sh scripts/deps.sh lint
 	clang-format --dry-run --Werror $(LINT_SRCS)
+
+# The PREEMPT_RT guest (test/vm/run): its helpers are static musl programs like rtexec.
+VM_HELPERS := $(B)/vm/hog $(B)/vm/joins $(B)/vm/where $(B)/vm/vmpoweroff $(B)/vm/nosys
+$(B)/vm/%: test/vm/%.c | $(B)/.deps
+	@mkdir -p $(B)/vm
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $<
+$(B)/vm/nosys: test/helpers/nosys.c $(B)/uapi/.stamp | $(B)/.deps
+	@mkdir -p $(B)/vm
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(UAPI) $(LDFLAGS) -o $@ $<
+
+check-vm: rtexec $(VM_HELPERS)
+	@sh scripts/deps.sh vm
+	sh test/vm/run
 
 demo: rtexec
 	@sh scripts/deps.sh test

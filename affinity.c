@@ -75,15 +75,30 @@ long eligible_cpu(const struct cpumask *c, const struct cpumask *isolated)
 	return min_c;			/* every CPU of the cpuset is isolated */
 }
 
-void placement_decide(enum transition tr, bool has_eligible, bool has_initial, bool has_final,
-		      enum initial_kind *initial, enum final_kind *final)
+bool transition_needs_pin(bool moved, long e, const struct cpumask *isolated,
+			  const struct cpumask *caller)
+{
+	if (e < 0)
+		return false; /* no isolated CPU in the cpuset */
+	if (moved || cpumask_test(isolated, (size_t)e))
+		return true;
+	for (size_t i = 0; i < caller->nbits; i++)
+		if (cpumask_test(caller, i) && cpumask_test(isolated, i))
+			return true;
+	return false;
+}
+
+void placement_decide(enum transition tr, bool has_eligible, bool needs_pin, bool has_initial,
+		      bool has_final, enum initial_kind *initial, enum final_kind *final)
 {
 	bool annotated = tr != TRANSITION_NONE;
 
 	if (has_initial)
 		*initial = INITIAL_LIST;
+	else if (has_eligible && (annotated || needs_pin))
+		*initial = INITIAL_ELIGIBLE;
 	else
-		*initial = annotated && has_eligible ? INITIAL_ELIGIBLE : INITIAL_NONE;
+		*initial = INITIAL_NONE;
 	if (has_final)
 		*final = FINAL_LIST;
 	else if (tr == TRANSITION_DEFINITIVE && has_eligible)
@@ -205,13 +220,29 @@ static int cgroup_cpus(const char *list, struct cpumask *m, size_t ncpus, struct
 
 static void fill_masks(struct placement *p)
 {
-	if (p->initial_kind == INITIAL_ELIGIBLE)
+	if (p->initial_kind == INITIAL_ELIGIBLE || p->pin_if_moved)
 		cpumask_set(&p->initial, (size_t)p->eligible);
 	if (p->final_kind == FINAL_ELIGIBLE)
 		cpumask_set(&p->final, (size_t)p->eligible);
 	if (p->final_kind == FINAL_RESET) /* the kernel clips it to the cpuset */
 		for (size_t i = 0; i < p->ncpus; i++)
 			cpumask_set(&p->final, i);
+}
+
+/* The row without annotation depends on the join path: decided for it, and again for the
+ * case where the child turns out not to be born in its cgroup (clone3 fails). */
+static void decide(struct placement *p, const struct cpu_request *r)
+{
+	enum initial_kind if_moved;
+	enum final_kind final;
+	bool e_ok = p->eligible >= 0;
+
+	placement_decide(p->transition, e_ok,
+			 transition_needs_pin(p->moved, p->eligible, &p->isolated, &p->caller),
+			 r->has_initial, r->has_final, &p->initial_kind, &p->final_kind);
+	placement_decide(p->transition, e_ok, true, r->has_initial, r->has_final, &if_moved,
+			 &final);
+	p->pin_if_moved = p->initial_kind == INITIAL_NONE && if_moved == INITIAL_ELIGIBLE;
 }
 
 int placement_compute(const struct cpu_request *r, struct placement *p, struct rterr *e)
@@ -221,20 +252,31 @@ int placement_compute(const struct cpu_request *r, struct placement *p, struct r
 	    copy_mask(r->has_final ? &r->final : NULL, p->ncpus, &p->final, e) < 0)
 		return -1;
 	p->eligible = eligible_cpu(&p->cgroup, &p->isolated);
-	placement_decide(p->transition, p->eligible >= 0, r->has_initial, r->has_final,
-			 &p->initial_kind, &p->final_kind);
+	decide(p, r);
 	fill_masks(p);
 	return 0;
 }
 
-int placement_resolve(const struct cpu_request *r, const char *cgroup_list, const char *v2_root,
-		      struct placement *p, struct rterr *e)
+/* The CPUs the calling thread may run on. */
+static int caller_cpus(struct cpumask *m, size_t ncpus, struct rterr *e)
+{
+	if (cpumask_init(m, ncpus) < 0)
+		return rterr_set(e, ENOMEM, "CPU affinity");
+	if (sched_getaffinity(0, (ncpus + LONG_BITS - 1) / LONG_BITS * sizeof(unsigned long),
+			      (cpu_set_t *)(void *)m->bits) < 0)
+		return rterr_set(e, errno, "get CPU affinity");
+	return 0;
+}
+
+int placement_resolve(const struct cpu_request *r, const char *cgroup_list, bool moved,
+		      const char *v2_root, struct placement *p, struct rterr *e)
 {
 	memset(p, 0, sizeof(*p));
 	p->ncpus = kernel_ncpus();
+	p->moved = moved;
 	if (cgroup_cpus(cgroup_list, &p->cgroup, p->ncpus, e) < 0 ||
 	    detect_isolated(r, v2_root, &p->isolated, p->ncpus, e) < 0 ||
-	    placement_compute(r, p, e) < 0) {
+	    caller_cpus(&p->caller, p->ncpus, e) < 0 || placement_compute(r, p, e) < 0) {
 		placement_free(p);
 		return -1;
 	}
@@ -267,6 +309,11 @@ int placement_pin_initial(const struct placement *p, struct rterr *e)
 	return p->initial_kind == INITIAL_NONE ? 0 : apply(&p->initial, "initial", e);
 }
 
+int placement_pin_moved(const struct placement *p, struct rterr *e)
+{
+	return p->pin_if_moved ? apply(&p->initial, "initial", e) : 0;
+}
+
 int placement_apply_final(const struct placement *p, struct rterr *e)
 {
 	return p->final_kind == FINAL_UNCHANGED ? 0 : apply(&p->final, "final", e);
@@ -276,6 +323,7 @@ void placement_free(struct placement *p)
 {
 	cpumask_free(&p->cgroup);
 	cpumask_free(&p->isolated);
+	cpumask_free(&p->caller);
 	cpumask_free(&p->initial);
 	cpumask_free(&p->final);
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install the Debian packages that building and testing rtexec need, when missing.
-# Usage: scripts/deps.sh build|test|engines|bench|lint|fuzz
+# Usage: scripts/deps.sh build|test|engines|bench|lint|fuzz|vm
 # engines: what test/engines.sh needs to drive real engines (containerd with its runc shim,
 # podman with conmon; script(1) from bsdutils for ptys); part of test, as the issue asks that
 # a machine without them installs them rather than skips.
@@ -10,6 +10,8 @@ engines="containerd podman conmon runc busybox-static jq bsdutils util-linux pro
 test="$build $engines"
 bench="$test hyperfine time"
 lint="clang-format"
+# make check-vm: a PREEMPT_RT guest under QEMU, its initramfs packed with cpio.
+vm="$build busybox-static qemu-system-x86 cpio gzip"
 fuzz="clang libclang-rt-14-dev"
 case "${1:-build}" in
 build) want=$build ;;
@@ -18,7 +20,8 @@ engines) want=$engines ;;
 bench) want=$bench ;;
 lint) want=$lint ;;
 fuzz) want="$build $fuzz" ;;
-*) echo "usage: $0 build|test|engines|bench|lint|fuzz" >&2; exit 2 ;;
+vm) want=$vm ;;
+*) echo "usage: $0 build|test|engines|bench|lint|fuzz|vm" >&2; exit 2 ;;
 esac
 missing=
 for p in $want; do
@@ -32,6 +35,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps: installing$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >&2
+# Another job on the machine may be installing too: wait for its locks.
+apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >&2
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing >&2

@@ -72,6 +72,12 @@ is "$OUT" "$C" "definitive, nothing isolated: reset to the cpuset"
 RTEXEC=$NOHZ_NONE rx "$(cfg "$CTR_PID" "$TAN\"definitive\"}")" --log-level debug -- true
 is "$(echo "$ERR" | sed -n 's/.*CPU affinity before joining the cgroup: //p')" "$ONLINE" \
 	"nothing isolated: no pin before the join"
+# Safe by default (README): a child that moves itself into a v1 cpuset is pinned to E first
+# even without the annotation, and ends up with the whole cpuset.
+RTEXEC=$NOHZ_LAST rx "$(cfg "$CTR_PID")" --log-level debug -- sh -c "$GET"
+is "$(echo "$ERR" | sed -n 's/.*CPU affinity before joining the cgroup: //p')" 0 \
+	"no annotation, nohz_full=1, v1 cpuset: pinned to E (CPU 0) before the join"
+is "$OUT" "$C" "no annotation, nohz_full=1: the final affinity is the cpuset"
 cpus_of "$NOHZ_LAST" "$(cfg "$CTR_PID" "$TAN\"definitive\"},\"isolatedCpus\":\"\"")"
 is "$OUT" "$C" "isolatedCpus \"\" overrides nohz_full: nothing isolated"
 cpus_of "$NOHZ_NONE" "$(cfg "$CTR_PID" "$TAN\"definitive\"},\"isolatedCpus\":\"0\"")"

@@ -555,15 +555,15 @@ static const char *const fi_name[] = { "FINAL_UNCHANGED", "FINAL_RESET", "FINAL_
 				       "FINAL_LIST" };
 /* clang-format on */
 
-/* The contract's table, read row by row. */
-static void oracle(enum transition tr, bool e, bool has_initial, bool has_final,
+/* The contract's table, read row by row; p: the join path needs a pin (transition_needs_pin). */
+static void oracle(enum transition tr, bool e, bool p, bool has_initial, bool has_final,
 		   enum initial_kind *in, enum final_kind *fi)
 {
 	bool annotated = tr != TRANSITION_NONE;
 
-	/* The first four rows. */
-	if (!annotated) { /* nothing */
-		*in = INITIAL_NONE;
+	/* The first five rows. */
+	if (!annotated) { /* nothing: E only where the join path needs it */
+		*in = e && p ? INITIAL_ELIGIBLE : INITIAL_NONE;
 		*fi = FINAL_RESET;
 	} else if (!e) { /* annotation set, no E */
 		*in = INITIAL_NONE;
@@ -586,13 +586,13 @@ static void oracle(enum transition tr, bool e, bool has_initial, bool has_final,
 		*fi = FINAL_LIST;
 }
 
-static void decide_is(enum transition tr, bool e, bool has_initial, bool has_final,
+static void decide_is(enum transition tr, bool e, bool p, bool has_initial, bool has_final,
 		      enum initial_kind want_in, enum final_kind want_fi, const char *row)
 {
 	enum initial_kind in = (enum initial_kind)99;
 	enum final_kind fi = (enum final_kind)99;
 
-	placement_decide(tr, e, has_initial, has_final, &in, &fi);
+	placement_decide(tr, e, p, has_initial, has_final, &in, &fi);
 	ok(in == want_in && fi == want_fi, "%s: %s/%s", row, in_name[want_in], fi_name[want_fi]);
 	if (in != want_in || fi != want_fi)
 		printf("#   got: %d/%d\n", (int)in, (int)fi);
@@ -603,52 +603,117 @@ static void test_placement(void)
 	const enum transition NONE = TRANSITION_NONE, TEMP = TRANSITION_TEMPORARY,
 			      DEF = TRANSITION_DEFINITIVE;
 
-	/* Row by row. */
-	decide_is(NONE, false, false, false, INITIAL_NONE, FINAL_RESET, "nothing");
-	decide_is(NONE, true, false, false, INITIAL_NONE, FINAL_RESET, "nothing, E exists");
-	decide_is(TEMP, true, false, false, INITIAL_ELIGIBLE, FINAL_RESET, "temporary + E");
-	decide_is(DEF, true, false, false, INITIAL_ELIGIBLE, FINAL_ELIGIBLE, "definitive + E");
-	decide_is(TEMP, false, false, false, INITIAL_NONE, FINAL_RESET, "temporary, no E");
-	decide_is(DEF, false, false, false, INITIAL_NONE, FINAL_RESET, "definitive, no E");
+	/* Row by row (the join path needs no pin, unless said). */
+	decide_is(NONE, false, false, false, false, INITIAL_NONE, FINAL_RESET, "nothing");
+	decide_is(NONE, false, true, false, false, INITIAL_NONE, FINAL_RESET,
+		  "nothing, no E, the path would need a pin");
+	decide_is(NONE, true, false, false, false, INITIAL_NONE, FINAL_RESET,
+		  "nothing, E exists, born next to a housekeeping caller");
+	decide_is(NONE, true, true, false, false, INITIAL_ELIGIBLE, FINAL_RESET,
+		  "nothing, E exists, the path needs a pin");
+	decide_is(TEMP, true, false, false, false, INITIAL_ELIGIBLE, FINAL_RESET, "temporary + E");
+	decide_is(DEF, true, false, false, false, INITIAL_ELIGIBLE, FINAL_ELIGIBLE,
+		  "definitive + E");
+	decide_is(TEMP, false, false, false, false, INITIAL_NONE, FINAL_RESET, "temporary, no E");
+	decide_is(DEF, false, false, false, false, INITIAL_NONE, FINAL_RESET, "definitive, no E");
 
-	decide_is(NONE, false, true, false, INITIAL_LIST, FINAL_UNCHANGED,
+	decide_is(NONE, false, false, true, false, INITIAL_LIST, FINAL_UNCHANGED,
 		  "initial, no annotation, no E");
-	decide_is(NONE, true, true, false, INITIAL_LIST, FINAL_UNCHANGED,
+	decide_is(NONE, true, false, true, false, INITIAL_LIST, FINAL_UNCHANGED,
 		  "initial, no annotation, E");
-	decide_is(TEMP, true, true, false, INITIAL_LIST, FINAL_RESET, "initial, temporary + E");
-	decide_is(TEMP, false, true, false, INITIAL_LIST, FINAL_RESET, "initial, temporary, no E");
-	decide_is(DEF, true, true, false, INITIAL_LIST, FINAL_ELIGIBLE, "initial, definitive + E");
-	decide_is(DEF, false, true, false, INITIAL_LIST, FINAL_RESET, "initial, definitive, no E");
+	decide_is(NONE, true, true, true, false, INITIAL_LIST, FINAL_UNCHANGED,
+		  "initial wins over the pin the path needs");
+	decide_is(TEMP, true, false, true, false, INITIAL_LIST, FINAL_RESET,
+		  "initial, temporary + E");
+	decide_is(TEMP, false, false, true, false, INITIAL_LIST, FINAL_RESET,
+		  "initial, temporary, no E");
+	decide_is(DEF, true, false, true, false, INITIAL_LIST, FINAL_ELIGIBLE,
+		  "initial, definitive + E");
+	decide_is(DEF, false, false, true, false, INITIAL_LIST, FINAL_RESET,
+		  "initial, definitive, no E");
 
-	decide_is(NONE, false, false, true, INITIAL_NONE, FINAL_LIST, "final only");
-	decide_is(NONE, true, false, true, INITIAL_NONE, FINAL_LIST, "final only, E");
-	decide_is(TEMP, true, false, true, INITIAL_ELIGIBLE, FINAL_LIST, "final, temporary + E");
-	decide_is(DEF, true, false, true, INITIAL_ELIGIBLE, FINAL_LIST, "final, definitive + E");
-	decide_is(DEF, false, false, true, INITIAL_NONE, FINAL_LIST, "final, definitive, no E");
-	decide_is(NONE, false, true, true, INITIAL_LIST, FINAL_LIST, "initial + final");
-	decide_is(DEF, true, true, true, INITIAL_LIST, FINAL_LIST,
+	decide_is(NONE, false, false, false, true, INITIAL_NONE, FINAL_LIST, "final only");
+	decide_is(NONE, true, false, false, true, INITIAL_NONE, FINAL_LIST, "final only, E");
+	decide_is(NONE, true, true, false, true, INITIAL_ELIGIBLE, FINAL_LIST,
+		  "final only, E, the path needs a pin");
+	decide_is(TEMP, true, false, false, true, INITIAL_ELIGIBLE, FINAL_LIST,
+		  "final, temporary + E");
+	decide_is(DEF, true, false, false, true, INITIAL_ELIGIBLE, FINAL_LIST,
+		  "final, definitive + E");
+	decide_is(DEF, false, false, false, true, INITIAL_NONE, FINAL_LIST,
+		  "final, definitive, no E");
+	decide_is(NONE, false, false, true, true, INITIAL_LIST, FINAL_LIST, "initial + final");
+	decide_is(DEF, true, false, true, true, INITIAL_LIST, FINAL_LIST,
 		  "initial + final, definitive + E");
 
-	/* All 3x2x2x2 combinations against the oracle. */
+	/* All 3x2x2x2x2 combinations against the oracle. */
 	int n = 0, good = 0;
 	for (int t = 0; t < 3; t++)
 		for (int e = 0; e < 2; e++)
-			for (int i = 0; i < 2; i++)
-				for (int f = 0; f < 2; f++) {
-					enum initial_kind win, gin = (enum initial_kind)99;
-					enum final_kind wfi, gfi = (enum final_kind)99;
-					enum transition tr = (enum transition)t;
+			for (int p = 0; p < 2; p++)
+				for (int i = 0; i < 2; i++)
+					for (int f = 0; f < 2; f++) {
+						enum initial_kind win, gin = (enum initial_kind)99;
+						enum final_kind wfi, gfi = (enum final_kind)99;
+						enum transition tr = (enum transition)t;
 
-					oracle(tr, e, i, f, &win, &wfi);
-					placement_decide(tr, e, i, f, &gin, &gfi);
-					n++;
-					good += gin == win && gfi == wfi;
-					ok(gin == win && gfi == wfi,
-					   "%s, E %s, initial %s, final %s: %s/%s", tr_name[t],
-					   e ? "yes" : "no", i ? "given" : "absent",
-					   f ? "given" : "absent", in_name[win], fi_name[wfi]);
-				}
-	ok(n == 24 && good == 24, "all %d combinations agree with the table", n);
+						oracle(tr, e, p, i, f, &win, &wfi);
+						placement_decide(tr, e, p, i, f, &gin, &gfi);
+						n++;
+						good += gin == win && gfi == wfi;
+						ok(gin == win && gfi == wfi,
+						   "%s, E %s, pin %s, initial %s, final %s: %s/%s",
+						   tr_name[t], e ? "yes" : "no",
+						   p ? "needed" : "not needed",
+						   i ? "given" : "absent", f ? "given" : "absent",
+						   in_name[win], fi_name[wfi]);
+					}
+	ok(n == 48 && good == 48, "all %d combinations agree with the table", n);
+}
+
+/* ---- transition_needs_pin ---- */
+
+static void needs_pin_is(bool moved, const char *c, const char *iso, const char *caller, bool want)
+{
+	struct cpumask cm, im, km;
+	struct rterr e = { 0, "" };
+
+	if (cpulist_parse(c, 8, &cm, &e) < 0 || cpulist_parse(iso, 8, &im, &e) < 0 ||
+	    cpulist_parse(caller, 8, &km, &e) < 0) {
+		ok(0, "needs_pin %s %s %s: %s", c, iso, caller, e.msg);
+		return;
+	}
+	ok(transition_needs_pin(moved, eligible_cpu(&cm, &im), &im, &km) == want,
+	   "%s, C=%s I=%s, caller on %s: %s", moved ? "moved" : "born", c, iso, caller,
+	   want ? "pin to E" : "no pin");
+	cpumask_free(&cm);
+	cpumask_free(&im);
+	cpumask_free(&km);
+}
+
+static void test_needs_pin(void)
+{
+	/* Born in the cpuset, which has a housekeeping CPU, next to a housekeeping caller: the
+	 * only path the kernel starts on a housekeeping CPU by itself. */
+	needs_pin_is(false, "1-3", "2-3", "0", false);
+	needs_pin_is(false, "1-3", "2-3", "1", false);
+	needs_pin_is(false, "1-3", "2-3", "0-1", false);
+	needs_pin_is(false, "0-7", "4-7", "0-3", false);
+	/* A process that is moved: the kernel may move it to any CPU of the cpuset. */
+	needs_pin_is(true, "1-3", "2-3", "0", true);
+	needs_pin_is(true, "1-3", "2-3", "1", true);
+	/* Every CPU of the cpuset isolated: wherever it starts, it is an isolated CPU. */
+	needs_pin_is(false, "2-3", "2-3", "0", true);
+	needs_pin_is(false, "2-3", "1-3", "0", true);
+	/* A caller that may run on an isolated CPU: its child starts there. */
+	needs_pin_is(false, "1-3", "2-3", "0-3", true);
+	needs_pin_is(false, "1-3", "2-3", "2", true);
+	needs_pin_is(false, "0-7", "6-7", "5-6", true);
+	/* No E (the cpuset has no isolated CPU): nothing to protect, whatever the path. */
+	needs_pin_is(false, "0-1", "2-3", "0-3", false);
+	needs_pin_is(true, "0-1", "2-3", "2", false);
+	ok(!transition_needs_pin(false, 0, &(struct cpumask){ 0 }, &(struct cpumask){ 0 }),
+	   "empty masks: E 0, nothing isolated, no pin");
 }
 
 int main(void)
@@ -661,5 +726,6 @@ int main(void)
 	test_cmdline();
 	test_eligible();
 	test_placement();
+	test_needs_pin();
 	return tap_done();
 }
