@@ -92,7 +92,7 @@ check: rtexec unit $(B)/rtexec-unprotected $(B)/bin/rtexec-runc
 check-asan: $(B)/asan/rtexec $(B)/uapi/.stamp $(B)/asan/bin/rtexec-runc
 	@sh scripts/deps.sh test
 	ASAN_OPTIONS=detect_leaks=0 RTEXEC=$(CURDIR)/$(B)/asan/rtexec \
-		RTEXEC_RUNC=$(CURDIR)/$(B)/asan/bin/rtexec-runc \
+		RTEXEC_FRONT=$(CURDIR)/$(B)/asan/bin/rtexec-runc \
 		sh test/run $$(ls test/integration/*.sh | grep -v '/\(attrs\|exe\)\.sh$$')
 
 # libFuzzer over config parsing, validation, placement and the plan (ASan/UBSan), seeded with
