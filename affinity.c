@@ -114,13 +114,16 @@ void placement_decide(enum transition tr, bool has_eligible, bool needs_pin, boo
 
 size_t kernel_ncpus(void)
 {
+	static size_t n; /* read once: it never changes */
 	char buf[32];
 	long v;
 
+	if (n)
+		return n;
 	if (read_file(AT_FDCWD, "/sys/devices/system/cpu/kernel_max", buf, sizeof(buf)) < 0)
-		return NCPUS_FALLBACK;
+		return n = NCPUS_FALLBACK;
 	v = strtol(buf, NULL, 10);
-	return v > 0 && v < (1L << 20) ? (size_t)v + 1 : NCPUS_FALLBACK;
+	return n = v > 0 && v < (1L << 20) ? (size_t)v + 1 : NCPUS_FALLBACK;
 }
 
 /* Adds the CPUs of a list to m; what names it goes into the message. */

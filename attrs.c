@@ -104,21 +104,28 @@ bool lsm_enabled(const char *lsm)
 	return strcmp(lsm, "apparmor") == 0 ? apparmor_enabled() : selinux_enabled();
 }
 
-/* Capabilities this kernel does not know: the OCI spec asks for a warning, not a failure. */
+/* Capabilities this kernel does not know: the OCI spec asks for a warning, not a failure.
+ * The kernel's capabilities are 0..cap_last_cap: one probe of the highest one wanted
+ * answers for all below it. */
 static void drop_unknown_caps(struct attrs *a)
 {
-	for (int cap = 0; cap < 64; cap++) {
-		uint64_t bit = 1ULL << cap;
-		bool wanted = false;
+	uint64_t wanted = 0;
+	int last = -1;
 
-		for (int s = 0; s < CAP_SETS; s++)
-			wanted = wanted || (a->caps[s] & bit);
-		if (!wanted || prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0)
-			continue;
-		warn("process.capabilities: %s is not known to this kernel, ignored",
-		     cap_name(cap) ? cap_name(cap) : "a capability");
+	for (int s = 0; s < CAP_SETS; s++)
+		wanted |= a->caps[s];
+	for (int cap = 63; cap >= 0 && last < 0; cap--)
+		if (wanted >> cap & 1)
+			last = cap;
+	while (last >= 0 && prctl(PR_CAPBSET_READ, last, 0, 0, 0) < 0) {
+		uint64_t bit = 1ULL << last;
+
+		if (wanted & bit)
+			warn("process.capabilities: %s is not known to this kernel, ignored",
+			     cap_name(last) ? cap_name(last) : "a capability");
 		for (int s = 0; s < CAP_SETS; s++)
 			a->caps[s] &= ~bit;
+		last--;
 	}
 }
 
@@ -136,7 +143,7 @@ static int check_host(struct attrs *a, struct rterr *e)
 
 static int write_proc(const char *path, const char *text, struct rterr *e, const char *what)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC), saved;
+	int fd = sys_open(path, O_WRONLY | O_CLOEXEC, 0), saved;
 	ssize_t n = (ssize_t)strlen(text);
 
 	if (fd < 0)
@@ -176,6 +183,8 @@ static int apply_rlimits(const struct attrs *a, struct rterr *e)
 	for (unsigned i = 0; i < a->nrlimits; i++) {
 		const struct rlimit_config *r = &a->rlimits[i];
 
+		if (r->unchanged)
+			continue;
 		if (r->resource != RLIMIT_NOFILE) {
 			if (set_rlimit(r, e) < 0)
 				return -1;
@@ -256,7 +265,8 @@ static void default_rlimits(struct attrs *a, const struct target_confinement *tc
 			continue;
 		a->rlimits[a->nrlimits++] = (struct rlimit_config){ res, rlimit_names[res],
 								    tc->rlim_soft[res],
-								    tc->rlim_hard[res], true };
+								    tc->rlim_hard[res], true,
+								    false };
 	}
 }
 
@@ -270,7 +280,19 @@ static void default_lsm(struct attrs *a, const struct target_confinement *tc)
 	a->lsm_from_target = true;
 }
 
-int attrs_resolve(struct attrs *a, const struct target_confinement *tc, uid_t uid, struct rterr *e)
+/* A limit rtexec runs with already (inherited by the child through fork) costs no syscall. */
+static void mark_unchanged(struct attrs *a, const struct target_confinement *self)
+{
+	for (unsigned i = 0; i < a->nrlimits; i++) {
+		struct rlimit_config *r = &a->rlimits[i];
+
+		r->unchanged = r->soft == self->rlim_soft[r->resource] &&
+			       r->hard == self->rlim_hard[r->resource];
+	}
+}
+
+int attrs_resolve(struct attrs *a, const struct target_confinement *tc,
+		  const struct target_confinement *self, uid_t uid, struct rterr *e)
 {
 	default_caps(a, tc, uid);
 	if (!a->has_no_new_privs) {
@@ -282,6 +304,7 @@ int attrs_resolve(struct attrs *a, const struct target_confinement *tc, uid_t ui
 		a->has_oom_score_adj = a->oom_from_target = true;
 	}
 	default_rlimits(a, tc);
+	mark_unchanged(a, self);
 	default_lsm(a, tc);
 	return check_host(a, e);
 }
@@ -341,7 +364,8 @@ int attrs_caps_after_uid(const struct attrs *a, struct rterr *e)
 int attrs_apply_last(const struct attrs *a, struct rterr *e)
 {
 	for (unsigned i = 0; i < a->nrlimits; i++)
-		if (a->rlimits[i].resource == RLIMIT_NOFILE && set_rlimit(&a->rlimits[i], e) < 0)
+		if (a->rlimits[i].resource == RLIMIT_NOFILE && !a->rlimits[i].unchanged &&
+		    set_rlimit(&a->rlimits[i], e) < 0)
 			return -1;
 	if (a->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return rterr_set(e, errno, "prctl PR_SET_NO_NEW_PRIVS");

@@ -18,6 +18,7 @@ struct rlimit_config {
 	const char *name;
 	unsigned long long soft, hard; /* ~0ULL: unlimited */
 	bool from_target;	       /* the config did not name it: the target's */
+	bool unchanged;		       /* rtexec's own already: the child sets nothing */
 };
 
 /* The process attributes: as the config asks for them (struct config), and, resolved against
@@ -60,8 +61,10 @@ bool lsm_enabled(const char *lsm);
  * bounding set alone for another uid: the kernel clears the rest at the uid switch), its
  * NoNewPrivs, oom_score_adj, every rlimit type the config does not name, its LSM labels.
  * Capabilities the kernel lacks are dropped with a warning; an LSM field of the config
- * needs that LSM enabled on this host. */
-int attrs_resolve(struct attrs *a, const struct target_confinement *tc, uid_t uid, struct rterr *e);
+ * needs that LSM enabled on this host. self: rtexec's own limits (what the child has
+ * already needs no syscall). */
+int attrs_resolve(struct attrs *a, const struct target_confinement *tc,
+		  const struct target_confinement *self, uid_t uid, struct rterr *e);
 /* Child, with the host's privileges, before entering the user namespace: rlimits (raising a
  * hard limit), oom_score_adj (lowering it), the RT I/O class, the LSM label of the exec. */
 int attrs_apply_privileged(const struct attrs *a, struct rterr *e);

@@ -223,7 +223,7 @@ static const struct mount_line *find_mount(const struct cg_sources *s, const str
 
 static int open_dir(struct cg_join *j, struct rterr *e)
 {
-	j->dirfd = open(j->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	j->dirfd = sys_open(j->path, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 	j->open_err = j->dirfd < 0 ? errno : 0;
 	if (j->dirfd < 0 && !(j->can_fallback && errno == ENOENT))
 		return rterr_set(e, errno, "join cgroup %s", j->path);
@@ -234,7 +234,7 @@ static int open_v1(struct cg_join *j, struct rterr *e)
 {
 	if (open_dir(j, e) < 0)
 		return -1;
-	j->tasks = openat(j->dirfd, "tasks", O_WRONLY | O_CLOEXEC);
+	j->tasks = sys_openat(j->dirfd, "tasks", O_WRONLY | O_CLOEXEC, 0);
 	if (j->tasks < 0)
 		return rterr_set(e, errno, "join cgroup %s: open tasks", j->path);
 	return 0;
@@ -245,14 +245,15 @@ static int open_sub(struct cg_join *j, const char *base, const char *sub, struct
 	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 				.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS |
 					   RESOLVE_NO_XDEV };
-	int basefd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int basefd = sys_open(base, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 
 	if (basefd < 0)
 		return rterr_set(e, errno, "join cgroup %s", base);
 	/* Beneath the container's cgroup: no "..", no absolute path, no symlink out of it. */
 	j->dirfd = sys_openat2(basefd, sub, &how);
 	if (j->dirfd < 0 && errno == ENOSYS)
-		j->dirfd = openat(basefd, sub, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		j->dirfd =
+			sys_openat(basefd, sub, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW, 0);
 	j->open_err = j->dirfd < 0 ? errno : 0;
 	close(basefd);
 	if (j->dirfd < 0)
@@ -411,7 +412,7 @@ static int write_pid(int dirfd, pid_t pid)
 {
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%d", (int)pid), saved;
-	int fd = openat(dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+	int fd = sys_openat(dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC, 0);
 	ssize_t r;
 
 	if (fd < 0)
@@ -453,7 +454,7 @@ static int current_v2(const struct target *target, char **out, struct rterr *e)
 
 static int write_path(const char *path, pid_t pid)
 {
-	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC), r;
+	int fd = sys_open(path, O_PATH | O_DIRECTORY | O_CLOEXEC, 0), r;
 
 	if (fd < 0)
 		return -errno;
@@ -549,7 +550,7 @@ int cg_check_frozen(const struct cg_plan *p, struct rterr *e)
 		return 0;
 	/* The EBUSY fallback joined another cgroup than the plan's. */
 	joined.path = p->joined;
-	joined.dirfd = open(joined.path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	joined.dirfd = sys_open(joined.path, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 	r = check_frozen(&joined, e);
 	if (joined.dirfd >= 0)
 		close(joined.dirfd);

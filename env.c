@@ -83,7 +83,7 @@ static int open_passwd(int rootfd, bool in_root)
 	int fd = sys_openat2(rootfd, "etc/passwd", &how);
 
 	if (fd < 0 && errno == ENOSYS && in_root)
-		fd = openat(rootfd, "etc/passwd", (int)how.flags);
+		fd = sys_openat(rootfd, "etc/passwd", (int)how.flags, 0);
 	return fd;
 }
 

@@ -1,4 +1,5 @@
 #include "fsutil.h"
+#include "syscalls.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +27,7 @@ int read_fd(int fd, char *buf, size_t n)
 
 int read_file(int dirfd, const char *path, char *buf, size_t n)
 {
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK), r;
+	int fd = sys_openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0), r;
 
 	if (fd < 0)
 		return -errno;
@@ -65,7 +66,7 @@ int open_regular(const char *path, bool fifo_ok)
 {
 	char again[32];
 	struct stat st;
-	int pfd = open(path, O_PATH | O_CLOEXEC), fd, err = 0;
+	int pfd = sys_open(path, O_PATH | O_CLOEXEC, 0), fd, err = 0;
 
 	if (pfd < 0)
 		return -errno;
@@ -74,7 +75,7 @@ int open_regular(const char *path, bool fifo_ok)
 	else if (!S_ISREG(st.st_mode) && !(fifo_ok && S_ISFIFO(st.st_mode)))
 		err = -EMEDIUMTYPE;
 	snprintf(again, sizeof(again), "/proc/self/fd/%d", pfd);
-	fd = err ? -1 : open(again, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = err ? -1 : sys_open(again, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
 	if (!err && fd < 0)
 		err = -errno;
 	close(pfd);

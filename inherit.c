@@ -184,6 +184,19 @@ int confinement_read(const struct target *t, struct target_confinement *c, struc
 	return 0;
 }
 
+int confinement_self(struct target_confinement *c, struct rterr *e)
+{
+	char *text;
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	if ((r = read_file_alloc(AT_FDCWD, "/proc/self/limits", 1 << 16, &text)) < 0)
+		return rterr_set(e, -r, "read /proc/self/limits");
+	r = limits_parse(text, c);
+	free(text);
+	return r < 0 ? rterr_set(e, 0, "cannot parse /proc/self/limits") : 0;
+}
+
 void confinement_free(struct target_confinement *c)
 {
 	free(c->apparmor);

@@ -32,6 +32,8 @@ int limits_parse(const char *text, struct target_confinement *out);
 int lsm_label_parse(const char *text, bool apparmor, char **out);
 
 int confinement_read(const struct target *t, struct target_confinement *c, struct rterr *e);
+/* rtexec's own limits (/proc/self/limits), to leave alone what the child has already. */
+int confinement_self(struct target_confinement *c, struct rterr *e);
 void confinement_free(struct target_confinement *c);
 
 #endif

@@ -64,7 +64,7 @@ static int open_ns_path(const char *path)
 {
 	struct statfs sf;
 	char again[32];
-	int pfd = open(path, O_PATH | O_CLOEXEC), fd = -1, err = 0;
+	int pfd = sys_open(path, O_PATH | O_CLOEXEC, 0), fd = -1, err = 0;
 
 	if (pfd < 0)
 		return -errno;
@@ -73,7 +73,7 @@ static int open_ns_path(const char *path)
 	else if (sf.f_type != NSFS_MAGIC)
 		err = -EMEDIUMTYPE;
 	snprintf(again, sizeof(again), "/proc/self/fd/%d", pfd);
-	if (err == 0 && (fd = open(again, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+	if (err == 0 && (fd = sys_open(again, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0)) < 0)
 		err = -errno;
 	close(pfd);
 	return err ? err : fd;
@@ -110,21 +110,23 @@ static int add_ns(struct ns_plan *p, enum ns_type type, int fd, const char *path
 	return 0;
 }
 
-/* The target's namespaces are opened through its pinned /proc/PID directory. */
+/* The target's namespaces are opened through its pinned /proc/PID directory. One the
+ * kernel lacks (no such file here either) is skipped by default, an error when asked for. */
 static int add_entry(struct ns_plan *p, const struct ns_entry *r, const struct target *t,
-		     struct rterr *e)
+		     bool asked, struct rterr *e)
 {
 	char path[64], name[16];
 	int fd;
 
 	if (r->path)
 		return add_ns(p, r->type, open_ns_path(r->path), r->path, false, e);
-	if (!kernel_has(r->type))
-		return rterr_set(e, 0, "namespaces: this kernel has no %s namespace",
-				 ns_kinds[r->type].oci);
 	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)t->pid, ns_kinds[r->type].proc);
 	snprintf(name, sizeof(name), "ns/%s", ns_kinds[r->type].proc);
-	fd = openat(t->procfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = sys_openat(t->procfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+	if (fd < 0 && errno == ENOENT && !kernel_has(r->type))
+		return asked ? rterr_set(e, 0, "namespaces: this kernel has no %s namespace",
+					 ns_kinds[r->type].oci)
+			     : 0;
 	return add_ns(p, r->type, fd < 0 ? -errno : fd, path, true, e);
 }
 
@@ -139,9 +141,7 @@ int ns_plan_open(const struct ns_request *req, const struct target *t, struct ns
 
 		if (req->given && (size_t)i >= req->n)
 			break;
-		if (!req->given && !kernel_has(r->type))
-			continue;
-		if (add_entry(p, r, t, e) < 0) {
+		if (add_entry(p, r, t, req->given, e) < 0) {
 			ns_plan_close(p);
 			return -1;
 		}

@@ -1,4 +1,5 @@
 #include "pidfile.h"
+#include "syscalls.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -59,9 +60,10 @@ int pidfile_prepare(struct pidfile *pf, const char *path, struct rterr *e)
 	if (exists && S_ISDIR(st.st_mode))
 		return rterr_set(e, EISDIR, "pid file %s", path);
 	/* Without a name until it is complete: a SIGKILL leaves nothing behind. */
-	pf->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+	pf->fd = sys_open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
 	if (pf->fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
-		pf->fd = open(pf->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+		pf->fd = sys_open(pf->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+				  0644);
 		pf->named = pf->fd >= 0;
 	}
 	if (pf->fd < 0)

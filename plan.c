@@ -10,6 +10,7 @@
 
 #include "cJSON.h"
 #include "env.h"
+#include "syscalls.h"
 
 static cJSON *plan_target(const struct target *t)
 {
@@ -61,9 +62,9 @@ static cJSON *plan_env(const struct plan_input *in)
 	struct env_request r = { p->env, p->nenv, p->uid };
 	cJSON *a = cJSON_CreateArray();
 	char **env = NULL;
-	int fd = ns_plan_has(in->ns, NS_MNT)
-			 ? openat(in->target->procfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC)
-			 : open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int fd = ns_plan_has(in->ns, NS_MNT) ? sys_openat(in->target->procfd, "root",
+							  O_PATH | O_DIRECTORY | O_CLOEXEC, 0)
+					     : sys_open("/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 
 	if (env_build(&r, fd, false, &env) == 0)
 		for (char **v = env; *v; v++)

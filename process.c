@@ -100,7 +100,7 @@ static int close_fds(const struct child_args *a, struct rterr *e)
 static int build_env(const struct process_request *p, char ***env)
 {
 	struct env_request r = { p->env, p->nenv, p->uid };
-	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), err;
+	int root = sys_open("/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0), err;
 
 	err = env_build(&r, root, true, env);
 	if (root >= 0)

@@ -40,7 +40,7 @@
 static void sanitize_std_fds(void)
 {
 	for (int fd = 0; fd < 3; fd++)
-		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+		if (fcntl(fd, F_GETFD) < 0 && sys_open("/dev/null", O_RDWR, 0) != fd)
 			die_errno(errno, "open /dev/null");
 }
 
@@ -51,7 +51,7 @@ static void reserve_preserved_fds(unsigned n)
 	for (unsigned fd = 3; fd < 3 + n; fd++) {
 		if (fcntl((int)fd, F_GETFD) >= 0)
 			continue;
-		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		int nul = sys_open("/dev/null", O_RDONLY | O_CLOEXEC, 0);
 		if (nul < 0 || (nul != (int)fd && dup3(nul, (int)fd, O_CLOEXEC) < 0))
 			die_errno(errno, "reserve preserved fd %u", fd);
 		if (nul != (int)fd)
@@ -201,8 +201,9 @@ struct run {
 	struct ns_plan ns;
 	struct cg_plan cg;
 	struct placement pl;
-	struct target_confinement tc; /* what the target runs with */
-	struct attrs attrs;	      /* c.attrs resolved against the target */
+	struct target_confinement tc;	/* what the target runs with */
+	struct target_confinement self; /* rtexec's own limits */
+	struct attrs attrs;		/* c.attrs resolved against the target */
 	struct seccomp_plan seccomp;
 	sigset_t orig_mask;
 	struct child child;
@@ -244,8 +245,8 @@ static void resolve(struct run *r)
 	 * pinned /proc/PID directory, this says it still runs). */
 	if (placement_resolve(&r->c.cpus, cpus, cg_cpuset_moved(&r->cg), r->cg.v2_root, &r->pl,
 			      &e) < 0 ||
-	    confinement_read(&r->t, &r->tc, &e) < 0 ||
-	    attrs_resolve(&r->attrs, &r->tc, r->proc.uid, &e) < 0 ||
+	    confinement_read(&r->t, &r->tc, &e) < 0 || confinement_self(&r->self, &e) < 0 ||
+	    attrs_resolve(&r->attrs, &r->tc, &r->self, r->proc.uid, &e) < 0 ||
 	    seccomp_resolve(&r->c.seccomp, &r->t, &r->tc, &r->seccomp, &e) < 0 ||
 	    target_check(&r->t, &e) < 0)
 		die("%s", e.msg);

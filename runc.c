@@ -13,6 +13,7 @@
 #include "cJSON.h"
 #include "fsutil.h"
 #include "jsonutil.h"
+#include "syscalls.h"
 
 #define STATE_MAX (64 << 20)
 
@@ -222,8 +223,8 @@ static void write_out(enum log_level level, const char *text)
 		 text);
 	format(level, msg, reporting->log && reporting->log_json, line, sizeof(line));
 	if (reporting->log)
-		fd = open(reporting->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
-			  0644);
+		fd = sys_open(reporting->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
+			      0644);
 	if (fd < 0)
 		fd = STDERR_FILENO;
 	while (write(fd, line, strlen(line)) < 0 && errno == EINTR)

@@ -1,4 +1,5 @@
 #include "selfexe.h"
+#include "syscalls.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -105,7 +106,7 @@ int selfexe_protect(char **argv, struct rterr *e)
 	(void)argv, (void)e, (void)path, (void)self, (void)copy;
 	return 0;
 #endif
-	self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	self = sys_open("/proc/self/exe", O_RDONLY | O_CLOEXEC, 0);
 	if (self < 0)
 		return rterr_set(e, errno, "protect the rtexec binary: open /proc/self/exe");
 	if (sealed_copy(self) || unwritable(self)) {

@@ -123,7 +123,7 @@ static int pin(struct target *t, struct rterr *e)
 	if (t->pidfd < 0 && errno != ENOSYS)
 		return rterr_set(e, errno, "target %d", (int)t->pid);
 	snprintf(path, sizeof(path), "/proc/%d", (int)t->pid);
-	t->procfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	t->procfd = sys_open(path, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 	if (t->procfd < 0)
 		return rterr_set(e, errno == ENOENT ? ESRCH : errno, "target %d", (int)t->pid);
 	return 0;

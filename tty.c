@@ -26,7 +26,7 @@ static int open_master(int root, unsigned *n, struct rterr *e)
 	int m = sys_openat2(root, "dev/ptmx", &how), zero = 0;
 
 	if (m < 0 && errno == ENOSYS) /* our root is the container's: plain open stays in it */
-		m = openat(root, "dev/ptmx", (int)how.flags);
+		m = sys_openat(root, "dev/ptmx", (int)how.flags, 0);
 	if (m < 0)
 		return rterr_set(e, errno, "terminal: open the container's /dev/ptmx");
 	if (ioctl(m, TIOCGPTN, n) < 0 || ioctl(m, TIOCSPTLCK, &zero) < 0) {
@@ -48,7 +48,7 @@ static int open_slave(int root, int master, unsigned n, struct rterr *e)
 		return s >= 0 ? s : rterr_set(e, errno, "terminal: open the pty's slave");
 	snprintf(path, sizeof(path), "dev/pts/%u", n);
 	if ((s = sys_openat2(root, path, &how)) < 0 && errno == ENOSYS)
-		s = openat(root, path, (int)how.flags);
+		s = sys_openat(root, path, (int)how.flags, 0);
 	if (s < 0)
 		return rterr_set(e, errno, "terminal: open /%s", path);
 	if (!isatty(s)) {
@@ -80,7 +80,7 @@ static int make_stdio(int slave, uid_t uid, unsigned short rows, unsigned short 
 int tty_child_open(uid_t uid, unsigned short rows, unsigned short cols, int *master,
 		   struct rterr *e)
 {
-	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), m = -1, s = -1, r = -1;
+	int root = sys_open("/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0), m = -1, s = -1, r = -1;
 	unsigned n;
 
 	if (root < 0)
