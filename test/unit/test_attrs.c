@@ -43,8 +43,9 @@ static void test_resolve_rlimits(void)
 				   *stack = find(&a, RLIMIT_STACK);
 	ok(nofile && nofile->from_target && nofile->soft == 1048576 && !nofile->unchanged,
 	   "NOFILE: the target's, different from rtexec's: set by the child");
-	ok(core && !core->from_target && core->soft == 7 && core->unchanged,
-	   "CORE: the config's, equal to rtexec's: left alone");
+	ok(core && !core->from_target && core->soft == 7 && core->unchanged, "CORE: the config's, "
+									     "equal to rtexec's: "
+									     "left alone");
 	ok(stack && stack->from_target && stack->soft == 100 + RLIMIT_STACK && stack->unchanged,
 	   "STACK: the target's, equal to rtexec's: left alone");
 	self.rlim_hard[RLIMIT_STACK] = 1;
