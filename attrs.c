@@ -263,10 +263,9 @@ static void default_rlimits(struct attrs *a, const struct target_confinement *tc
 			named = named || a->rlimits[i].resource == res;
 		if (named || a->nrlimits == RLIMITS_MAX)
 			continue;
-		a->rlimits[a->nrlimits++] = (struct rlimit_config){ res, rlimit_names[res],
-								    tc->rlim_soft[res],
-								    tc->rlim_hard[res], true,
-								    false };
+		a->rlimits[a->nrlimits++] = (struct rlimit_config){
+			res, rlimit_names[res], tc->rlim_soft[res], tc->rlim_hard[res], true, false
+		};
 	}
 }
 
