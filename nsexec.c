@@ -36,14 +36,14 @@ int ns_type_from_name(const char *name)
 	return -1;
 }
 
-static bool same_ns(int fd, enum ns_type type)
+/* Whether the namespace whose file is st is rtexec's own (nothing to join). */
+static bool same_ns(const struct stat *st, enum ns_type type)
 {
 	char path[64];
-	struct stat a, b;
+	struct stat self;
 
 	snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_kinds[type].proc);
-	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
-	       a.st_dev == b.st_dev;
+	return stat(path, &self) == 0 && st->st_ino == self.st_ino && st->st_dev == self.st_dev;
 }
 
 static bool kernel_has(enum ns_type type)
@@ -79,55 +79,71 @@ static int open_ns_path(const char *path)
 	return err ? err : fd;
 }
 
-/* Adds a namespace opened as fd (or the failure to open it, -errno), unless it is ours
- * already (nothing to join). */
-static int add_ns(struct ns_plan *p, enum ns_type type, int fd, const char *path, bool from_target,
-		  struct rterr *e)
+static void add_join(struct ns_plan *p, enum ns_type type, int fd, const char *path,
+		     bool from_target)
 {
-	struct ns_join *j = &p->j[p->n];
+	struct ns_join *j = &p->j[p->n++];
+
+	j->type = type;
+	j->fd = fd;
+	j->from_target = from_target;
+	snprintf(j->path, sizeof(j->path), "%s", path);
+}
+
+/* A namespace file of the config (fd, or the failure to open it, -errno): checked to be of
+ * its type, left out when it is ours already. */
+static int add_path(struct ns_plan *p, enum ns_type type, int fd, const char *path, struct rterr *e)
+{
 	const char *oci = ns_kinds[type].oci;
+	struct stat st;
 	int kind;
 
 	if (fd == -EMEDIUMTYPE)
 		return rterr_set(e, 0, "open %s namespace %s: not a namespace file", oci, path);
 	if (fd < 0)
 		return rterr_set(e, -fd, "open %s namespace %s", oci, path);
-	j->fd = fd;
-	kind = ioctl(j->fd, NS_GET_NSTYPE);
+	kind = ioctl(fd, NS_GET_NSTYPE);
 	if (kind >= 0 && kind != ns_kinds[type].flag) {
-		close(j->fd);
+		close(fd);
 		return rterr_set(e, 0, "open %s namespace %s: not a %s namespace", oci, path, oci);
 	}
-	if (same_ns(j->fd, type)) {
+	if (fstat(fd, &st) == 0 && same_ns(&st, type)) {
 		debug("namespace %s: %s is rtexec's own, not joining", ns_kinds[type].proc, path);
-		close(j->fd);
+		close(fd);
 		return 0;
 	}
-	j->type = type;
-	j->from_target = from_target;
-	snprintf(j->path, sizeof(j->path), "%s", path);
-	p->n++;
+	add_join(p, type, fd, path, false);
 	return 0;
 }
 
-/* The target's namespaces are opened through its pinned /proc/PID directory. One the
- * kernel lacks (no such file here either) is skipped by default, an error when asked for. */
+/* One of the target's namespaces: compared through its pinned /proc/PID directory (one
+ * stat; the file is opened only where setns cannot take the pidfd). One the kernel lacks
+ * (no such file here either) is skipped by default, an error when asked for. */
 static int add_entry(struct ns_plan *p, const struct ns_entry *r, const struct target *t,
 		     bool asked, struct rterr *e)
 {
 	char path[64], name[16];
-	int fd;
+	struct stat st;
 
 	if (r->path)
-		return add_ns(p, r->type, open_ns_path(r->path), r->path, false, e);
+		return add_path(p, r->type, open_ns_path(r->path), r->path, e);
 	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)t->pid, ns_kinds[r->type].proc);
 	snprintf(name, sizeof(name), "ns/%s", ns_kinds[r->type].proc);
-	fd = sys_openat(t->procfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
-	if (fd < 0 && errno == ENOENT && !kernel_has(r->type))
-		return asked ? rterr_set(e, 0, "namespaces: this kernel has no %s namespace",
-					 ns_kinds[r->type].oci)
-			     : 0;
-	return add_ns(p, r->type, fd < 0 ? -errno : fd, path, true, e);
+	if (fstatat(t->procfd, name, &st, 0) < 0) {
+		if (errno == ENOENT && !kernel_has(r->type))
+			return asked ? rterr_set(e, 0,
+						 "namespaces: this kernel has no %s namespace",
+						 ns_kinds[r->type].oci)
+				     : 0;
+		return rterr_set(e, errno, "open %s namespace %s", ns_kinds[r->type].oci, path);
+	}
+	if (same_ns(&st, r->type)) {
+		debug("namespace %s: %s is rtexec's own, not joining", ns_kinds[r->type].proc,
+		      path);
+		return 0;
+	}
+	add_join(p, r->type, -1, path, true);
+	return 0;
 }
 
 int ns_plan_open(const struct ns_request *req, const struct target *t, struct ns_plan *p,
@@ -135,6 +151,7 @@ int ns_plan_open(const struct ns_request *req, const struct target *t, struct ns
 {
 	memset(p, 0, sizeof(*p));
 	p->pidfd = t->pidfd;
+	p->procfd = t->procfd;
 	for (int i = 0; i < NS_COUNT; i++) {
 		struct ns_entry def = { (enum ns_type)i, NULL };
 		const struct ns_entry *r = req->given ? &req->entries[i] : &def;
@@ -157,8 +174,17 @@ bool ns_plan_has(const struct ns_plan *p, enum ns_type type)
 	return false;
 }
 
-static int join_fd(const struct ns_join *j, struct rterr *e)
+static int join_fd(const struct ns_plan *p, struct ns_join *j, struct rterr *e)
 {
+	char name[16];
+
+	if (j->fd < 0) { /* the target's, not opened yet */
+		snprintf(name, sizeof(name), "ns/%s", ns_kinds[j->type].proc);
+		j->fd = sys_openat(p->procfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+		if (j->fd < 0)
+			return rterr_set(e, errno, "open %s namespace %s", ns_kinds[j->type].oci,
+					 j->path);
+	}
 	if (setns(j->fd, ns_kinds[j->type].flag) < 0)
 		return rterr_set(e, errno, "join %s namespace %s", ns_kinds[j->type].oci, j->path);
 	return 0;
@@ -193,12 +219,12 @@ static int join_files(struct ns_plan *p, unsigned mask, bool *done, struct rterr
 {
 	for (int pass = 0; pass < 3; pass++) {
 		for (size_t i = 0; i < p->n; i++) {
-			const struct ns_join *j = &p->j[i];
+			struct ns_join *j = &p->j[i];
 			bool user = j->type == NS_USER;
 
 			if (done[i] || !(mask & (1u << j->type)) || (pass == 1) != user)
 				continue;
-			if (join_fd(j, e) == 0)
+			if (join_fd(p, j, e) == 0)
 				done[i] = true;
 			else if (!(pass == 0 && e->err == EPERM))
 				return -1;
@@ -229,6 +255,7 @@ int ns_join_rest(struct ns_plan *p, struct rterr *e)
 void ns_plan_close(struct ns_plan *p)
 {
 	for (size_t i = 0; i < p->n; i++)
-		close(p->j[i].fd);
+		if (p->j[i].fd >= 0)
+			close(p->j[i].fd);
 	p->n = 0;
 }

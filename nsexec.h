@@ -36,7 +36,7 @@ struct ns_request {
 
 struct ns_join {
 	enum ns_type type;
-	int fd;		     /* the namespace file, always open */
+	int fd;		     /* the namespace file; -1: the target's, opened when needed */
 	bool from_target;    /* joinable through the target's pidfd */
 	char path[PATH_MAX]; /* what fd was opened from, for messages and the plan */
 };
@@ -44,7 +44,8 @@ struct ns_join {
 struct ns_plan {
 	struct ns_join j[NS_COUNT];
 	size_t n;
-	int pidfd; /* borrowed from the target; -1 to join per file */
+	int pidfd;  /* borrowed from the target; -1 to join per file */
+	int procfd; /* borrowed from the target: its pinned /proc/PID */
 };
 
 /* Decides which namespaces to join and opens them all. */

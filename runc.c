@@ -182,12 +182,14 @@ static const struct runc_cli *reporting;
 static void format(enum log_level level, const char *text, bool json, char *buf, size_t n)
 {
 	static const char *const names[] = { "error", "warning", "info", "debug" };
-	char when[32], *line;
+	char when[64], *line;
 	time_t now = time(NULL);
 	struct tm tm;
 	cJSON *o;
 
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+	gmtime_r(&now, &tm); /* not strftime: it brings musl's locale code (4 KiB) */
+	snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	if (!json) {
 		snprintf(buf, n, "time=\"%s\" level=%s msg=\"", when, names[level]);
 		for (size_t o2 = strlen(buf); *text && o2 + 3 < n; text++) {
