@@ -19,10 +19,10 @@ CFLAGS ?= $(OPT)
 LDFLAGS ?= -static -Wl,--gc-sections -Wl,-z,relro,-z,now -Wl,-z,noseparate-code
 DEPCFLAGS := -Os -w -std=c99 -fno-asynchronous-unwind-tables -fno-unwind-tables
 
-SRCS := rtexec.c runc.c selfexe.c inherit.c seccomp.c tty.c cli.c config.c jsonutil.c target.c nsexec.c process.c env.c pidfile.c supervise.c sync.c plan.c log.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c
+SRCS := arena.c rtexec.c runc.c selfexe.c inherit.c seccomp.c tty.c cli.c config.c jsonutil.c target.c nsexec.c process.c env.c pidfile.c supervise.c sync.c plan.c log.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c
 OBJS := $(SRCS:%.c=$(B)/%.o)
 CJSON := $(B)/cjson
-UNIT_SRCS := cli.c config.c jsonutil.c log.c env.c target.c nsexec.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c inherit.c seccomp.c
+UNIT_SRCS := arena.c cli.c config.c jsonutil.c log.c env.c target.c nsexec.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c inherit.c seccomp.c
 UNIT_TESTS := $(wildcard test/unit/test_*.c)
 
 .PHONY: all deps install uninstall clean check check-asan check-vm unit integration demo bench bench-engines lint fuzz soak
@@ -52,6 +52,9 @@ $(B)/cJSON.o: $(CJSON)/cJSON.c | $(B)/.deps
 $(B)/%.o: %.c $(wildcard *.h) $(CJSON)/cJSON.h $(B)/uapi/.stamp | $(B)/.deps
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(UAPI) -I$(CJSON) -ffunction-sections -fdata-sections -c -o $@ $<
 
+# The static binary's malloc is arena.c's (the test and sanitizer builds keep their libc's).
+$(B)/arena.o: CFLAGS += -DRTEXEC_OWN_MALLOC
+
 rtexec: $(OBJS) $(B)/cJSON.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 	@file $@ | grep -q 'statically linked' || { echo "rtexec is not statically linked" >&2; rm -f $@; exit 1; }
@@ -60,6 +63,7 @@ rtexec: $(OBJS) $(B)/cJSON.o
 # the attack must beat. Never installed.
 $(B)/rtexec-unprotected: $(SRCS) $(wildcard *.h) $(B)/cJSON.o $(B)/uapi/.stamp
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(UAPI) -I$(CJSON) -DRTEXEC_UNPROTECTED_TEST_BUILD \
+		-DRTEXEC_OWN_MALLOC \
 		$(LDFLAGS) -o $@ $(SRCS) $(B)/cJSON.o
 
 # Unit tests of the pure logic: glibc + ASan/UBSan, with the same strict warnings.

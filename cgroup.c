@@ -12,72 +12,64 @@
 
 #define FALLBACK_TRIES 5 /* the init may move again while we follow it */
 
-int cg_parse_line(const char *line, struct cg_line *out)
+int cg_parse_line(char *line, struct cg_line *out)
 {
-	const char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-	size_t clen, plen;
-	char *end;
+	char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL, *end;
 
 	if (c2 == NULL || line[0] < '0' || line[0] > '9')
 		return -1;
 	out->id = (unsigned)strtoul(line, &end, 10);
-	clen = (size_t)(c2 - c1 - 1);
-	plen = strcspn(c2 + 1, "\n");
-	if (end != c1 || clen >= sizeof(out->controllers) || plen >= sizeof(out->path) ||
-	    c2[1] != '/')
+	if (end != c1 || c2[1] != '/')
 		return -1;
-	memcpy(out->controllers, c1 + 1, clen);
-	out->controllers[clen] = '\0';
-	memcpy(out->path, c2 + 1, plen);
-	out->path[plen] = '\0';
+	*c2 = '\0';
+	c2[1 + strcspn(c2 + 1, "\n")] = '\0';
+	out->controllers = c1 + 1;
+	out->path = c2 + 1;
 	return 0;
 }
 
-/* Copies one blank-separated mountinfo field, undoing the kernel's \ooo octal escapes. */
-static const char *mi_field(const char *p, char *out, size_t n)
+/* Cuts one blank-separated mountinfo field out of *p, undoing the kernel's \ooo octal
+ * escapes in place; NULL at the end of the line. */
+static const char *mi_field(char **p)
 {
-	size_t i = 0;
+	char *s = *p, *start, *w, *next;
 
-	while (*p == ' ')
-		p++;
-	if (*p == '\0' || *p == '\n')
+	while (*s == ' ')
+		s++;
+	if (*s == '\0' || *s == '\n')
 		return NULL;
-	for (; *p && *p != ' ' && *p != '\n'; p++) {
-		char ch = *p;
-		if (ch == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
-		    p[3] >= '0' && p[3] <= '7') {
-			ch = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
-			p += 3;
+	start = w = s;
+	while (*s && *s != ' ' && *s != '\n') {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*w++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 4;
+		} else {
+			*w++ = *s++;
 		}
-		if (i + 1 >= n)
-			return NULL;
-		out[i++] = ch;
 	}
-	out[i] = '\0';
-	return p;
+	next = *s ? s + 1 : s;
+	*w = '\0';
+	*p = next;
+	return start;
 }
 
-int mountinfo_parse_line(const char *line, struct mount_line *out)
+int mountinfo_parse_line(char *line, struct mount_line *out)
 {
-	char skip[PATH_MAX];
-	const char *p = line;
+	const char *f = "";
+	char *p = line;
 
 	/* id parent major:minor root mountpoint options [optional...] - fstype source super */
-	for (int i = 0; i < 3 && p; i++)
-		p = mi_field(p, skip, sizeof(skip));
-	if (p)
-		p = mi_field(p, out->root, sizeof(out->root));
-	if (p)
-		p = mi_field(p, out->point, sizeof(out->point));
-	while (p && (p = mi_field(p, skip, sizeof(skip))) && strcmp(skip, "-") != 0)
-		;
-	if (p)
-		p = mi_field(p, out->fstype, sizeof(out->fstype));
-	if (p)
-		p = mi_field(p, skip, sizeof(skip));
-	if (p)
-		p = mi_field(p, out->options, sizeof(out->options));
-	return p ? 0 : -1;
+	for (int i = 0; i < 3 && f; i++)
+		f = mi_field(&p);
+	if (f && (out->root = mi_field(&p)) && (out->point = mi_field(&p))) {
+		while ((f = mi_field(&p)) && strcmp(f, "-") != 0)
+			;
+		if (f && (out->fstype = mi_field(&p)) && mi_field(&p) &&
+		    (out->options = mi_field(&p)))
+			return 0;
+	}
+	return -1;
 }
 
 static bool has_token(const char *list, const char *tok, size_t len)
@@ -111,6 +103,7 @@ bool cg_options_match(const char *options, const char *controllers)
 /* What the kernel says: the target's cgroup lines and the cgroup mounts in our mount
  * namespace. Sized to what is there. */
 struct cg_sources {
+	char *cgroup_text, *mount_text; /* what lines and mounts point into */
 	struct cg_line *lines;
 	size_t nlines;
 	struct mount_line *mounts;
@@ -121,6 +114,8 @@ static void sources_free(struct cg_sources *s)
 {
 	free(s->lines);
 	free(s->mounts);
+	free(s->cgroup_text);
+	free(s->mount_text);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -133,7 +128,7 @@ static void *room_for(void *arr, size_t n, size_t size)
 	return realloc(arr, (n == 0 ? 4 : 2 * n) * size);
 }
 
-static int add_mount(struct cg_sources *s, const char *line)
+static int add_mount(struct cg_sources *s, char *line)
 {
 	struct mount_line m;
 	void *v;
@@ -152,7 +147,7 @@ static int add_mount(struct cg_sources *s, const char *line)
 	return 0;
 }
 
-static int add_line(struct cg_sources *s, const char *text)
+static int add_line(struct cg_sources *s, char *text)
 {
 	struct cg_line l;
 	void *v;
@@ -171,24 +166,24 @@ static int add_line(struct cg_sources *s, const char *text)
  * hierarchies. */
 static int read_sources(const struct target *t, struct cg_sources *s, struct rterr *e)
 {
-	char *text, *save;
+	char *save;
 	int r;
 
 	memset(s, 0, sizeof(*s));
-	if ((r = target_read(t, "cgroup", &text)) < 0)
+	if ((r = target_read(t, "cgroup", &s->cgroup_text)) < 0)
 		return rterr_set(e, -r, "target %d: read /proc/%d/cgroup", (int)t->pid,
 				 (int)t->pid);
-	for (char *l = strtok_r(text, "\n", &save); l && r == 0; l = strtok_r(NULL, "\n", &save))
+	for (char *l = strtok_r(s->cgroup_text, "\n", &save); l && r == 0;
+	     l = strtok_r(NULL, "\n", &save))
 		r = add_line(s, l);
-	free(text);
-	if (r == 0 &&
-	    (r = read_file_alloc(AT_FDCWD, "/proc/self/mountinfo", PROC_FILE_MAX, &text)) < 0) {
+	if (r == 0 && (r = read_file_alloc(AT_FDCWD, "/proc/self/mountinfo", PROC_FILE_MAX,
+					   &s->mount_text)) < 0) {
 		sources_free(s);
 		return rterr_set(e, -r, "read /proc/self/mountinfo");
 	}
-	for (char *l = strtok_r(text, "\n", &save); l && r == 0; l = strtok_r(NULL, "\n", &save))
+	for (char *l = r == 0 ? strtok_r(s->mount_text, "\n", &save) : NULL; l && r == 0;
+	     l = strtok_r(NULL, "\n", &save))
 		r = add_mount(s, l);
-	free(text);
 	if (r == 0)
 		return 0;
 	sources_free(s);

@@ -36,20 +36,19 @@ struct cg_plan {
 	char *v2_root; /* the cgroup v2 mount point, NULL if none */
 };
 
-/* Pure parsers, unit-tested. */
+/* Pure parsers, unit-tested. They cut the line in place (the fields point into it): nothing
+ * is copied, nothing sized in advance. */
 struct cg_line {
 	unsigned id;
-	char controllers[128];
-	char path[PATH_MAX];
+	const char *controllers; /* "" for v2 */
+	const char *path;
 };
-int cg_parse_line(const char *line, struct cg_line *out);
+int cg_parse_line(char *line, struct cg_line *out);
 struct mount_line {
-	char root[PATH_MAX];
-	char point[PATH_MAX];
-	char fstype[32];
-	char options[512]; /* super options */
+	const char *root, *point, *fstype;
+	const char *options; /* super options */
 };
-int mountinfo_parse_line(const char *line, struct mount_line *out);
+int mountinfo_parse_line(char *line, struct mount_line *out);
 /* Whether a v1 mount's super options name exactly the hierarchy's controllers. */
 bool cg_options_match(const char *options, const char *controllers);
 

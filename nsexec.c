@@ -87,7 +87,10 @@ static void add_join(struct ns_plan *p, enum ns_type type, int fd, const char *p
 	j->type = type;
 	j->fd = fd;
 	j->from_target = from_target;
-	snprintf(j->path, sizeof(j->path), "%s", path);
+	if (from_target)
+		snprintf(j->proc, sizeof(j->proc), "%s", path);
+	else
+		j->given = path;
 }
 
 /* A namespace file of the config (fd, or the failure to open it, -errno): checked to be of
@@ -122,7 +125,7 @@ static int add_path(struct ns_plan *p, enum ns_type type, int fd, const char *pa
 static int add_entry(struct ns_plan *p, const struct ns_entry *r, const struct target *t,
 		     bool asked, struct rterr *e)
 {
-	char path[64], name[16];
+	char path[40], name[16];
 	struct stat st;
 
 	if (r->path)
@@ -183,10 +186,11 @@ static int join_fd(const struct ns_plan *p, struct ns_join *j, struct rterr *e)
 		j->fd = sys_openat(p->procfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
 		if (j->fd < 0)
 			return rterr_set(e, errno, "open %s namespace %s", ns_kinds[j->type].oci,
-					 j->path);
+					 ns_join_path(j));
 	}
 	if (setns(j->fd, ns_kinds[j->type].flag) < 0)
-		return rterr_set(e, errno, "join %s namespace %s", ns_kinds[j->type].oci, j->path);
+		return rterr_set(e, errno, "join %s namespace %s", ns_kinds[j->type].oci,
+				 ns_join_path(j));
 	return 0;
 }
 

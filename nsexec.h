@@ -36,9 +36,10 @@ struct ns_request {
 
 struct ns_join {
 	enum ns_type type;
-	int fd;		     /* the namespace file; -1: the target's, opened when needed */
-	bool from_target;    /* joinable through the target's pidfd */
-	char path[PATH_MAX]; /* what fd was opened from, for messages and the plan */
+	int fd;		   /* the namespace file; -1: the target's, opened when needed */
+	bool from_target;  /* joinable through the target's pidfd */
+	char proc[40];	   /* the target's /proc/PID/ns/NAME, for messages and the plan */
+	const char *given; /* or the config's path (the request's string) */
 };
 
 struct ns_plan {
@@ -57,6 +58,11 @@ int ns_join_for_children(struct ns_plan *p, struct rterr *e);
 /* Everything else, in the child. */
 int ns_join_rest(struct ns_plan *p, struct rterr *e);
 bool ns_plan_has(const struct ns_plan *p, enum ns_type type);
+/* What a join was planned from: the config's path or the target's /proc file. */
+static inline const char *ns_join_path(const struct ns_join *j)
+{
+	return j->given ? j->given : j->proc;
+}
 void ns_plan_close(struct ns_plan *p);
 
 #endif

@@ -28,7 +28,7 @@ static cJSON *plan_namespaces(const struct ns_plan *ns)
 	for (size_t i = 0; i < ns->n; i++) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "type", ns_kinds[ns->j[i].type].proc);
-		cJSON_AddStringToObject(o, "path", ns->j[i].path);
+		cJSON_AddStringToObject(o, "path", ns_join_path(&ns->j[i]));
 		cJSON_AddItemToArray(a, o);
 	}
 	return a;

@@ -111,11 +111,11 @@ static int build_env(const struct process_request *p, char ***env)
 static int set_user(const struct process_request *p, struct rterr *e)
 {
 	/* Without this the host's supplementary groups of root would reach the container. */
-	if (setgroups(p->ngroups, p->groups) < 0 && !(errno == EPERM && p->ngroups == 0))
+	if (sys_setgroups(p->ngroups, p->groups) < 0 && !(errno == EPERM && p->ngroups == 0))
 		return rterr_set(e, errno, "setgroups");
-	if (setresgid(p->gid, p->gid, p->gid) < 0)
+	if (sys_setresgid(p->gid) < 0)
 		return rterr_set(e, errno, "setgid %u", (unsigned)p->gid);
-	if (setresuid(p->uid, p->uid, p->uid) < 0)
+	if (sys_setresuid(p->uid) < 0)
 		return rterr_set(e, errno, "setuid %u", (unsigned)p->uid);
 	return 0;
 }

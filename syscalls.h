@@ -104,6 +104,23 @@ static inline int sys_openat(int dirfd, const char *path, int flags, mode_t mode
 	return (int)syscall(SYS_openat, dirfd, path, flags, mode);
 }
 
+/* The credential calls without musl's all-threads broadcast (six rt_sigprocmask per join):
+ * only for the child, which has one thread. */
+static inline int sys_setgroups(size_t n, const gid_t *groups)
+{
+	return (int)syscall(SYS_setgroups, n, groups);
+}
+
+static inline int sys_setresgid(gid_t gid)
+{
+	return (int)syscall(SYS_setresgid, gid, gid, gid);
+}
+
+static inline int sys_setresuid(uid_t uid)
+{
+	return (int)syscall(SYS_setresuid, uid, uid, uid);
+}
+
 static inline int sys_close_range(unsigned first, unsigned last, unsigned flags)
 {
 	return (int)syscall(SYS_close_range, first, last, flags);

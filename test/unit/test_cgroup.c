@@ -1,48 +1,60 @@
 /* Unit tests of the pure cgroup parsers: /proc/PID/cgroup lines, mountinfo lines, v1 mount
  * option matching (the cgroup.path/sub checks are config's: test_config.c). */
+#include <string.h>
+
 #include "cgroup.h"
 #include "tap.h"
+
+/* The parsers cut their line in place: each gets a writable copy. */
+static char buf[4096];
+#define B(lit) strcpy(buf, (lit))
 
 static void test_cg_lines(void)
 {
 	struct cg_line l;
 
-	ok(cg_parse_line("0::/t1", &l) == 0 && l.id == 0 && l.controllers[0] == '\0', "v2 line");
+	ok(cg_parse_line(B("0::/t1"), &l) == 0 && l.id == 0 && l.controllers[0] == '\0', "v2 line");
 	is_str(l.path, "/t1", "v2 path");
-	ok(cg_parse_line("4:memory:/a/b:c d\n", &l) == 0 && l.id == 4, "v1 line, ':' in path");
+	ok(cg_parse_line(B("4:memory:/a/b:c d\n"), &l) == 0 && l.id == 4, "v1 line, ':' in path");
 	is_str(l.controllers, "memory", "v1 controllers");
 	is_str(l.path, "/a/b:c d", "path keeps ':' and blanks, drops the newline");
-	ok(cg_parse_line("9:name=systemd:/", &l) == 0, "named hierarchy");
+	ok(cg_parse_line(B("9:name=systemd:/"), &l) == 0, "named hierarchy");
 	is_str(l.controllers, "name=systemd", "named hierarchy's name");
-	ok(cg_parse_line("2:cpu,cpuacct:/x", &l) == 0, "co-mounted controllers");
+	ok(cg_parse_line(B("2:cpu,cpuacct:/x"), &l) == 0, "co-mounted controllers");
 	is_str(l.controllers, "cpu,cpuacct", "both controllers");
-	ok(cg_parse_line("x::/", &l) < 0, "non-numeric id refused");
-	ok(cg_parse_line("0:/", &l) < 0, "one colon refused");
-	ok(cg_parse_line("0::relative", &l) < 0, "relative path refused");
-	ok(cg_parse_line("", &l) < 0, "empty line refused");
+	ok(cg_parse_line(B("x::/"), &l) < 0, "non-numeric id refused");
+	ok(cg_parse_line(B("0:/"), &l) < 0, "one colon refused");
+	ok(cg_parse_line(B("0::relative"), &l) < 0, "relative path refused");
+	ok(cg_parse_line(B(""), &l) < 0, "empty line refused");
 }
 
 static void test_mountinfo(void)
 {
 	struct mount_line m;
 
-	ok(mountinfo_parse_line("34 31 0:31 / /sys/fs/cgroup/cpuset rw,relatime - cgroup cgroup "
-				"rw,cpuset",
+	ok(mountinfo_parse_line(B("34 31 0:31 / /sys/fs/cgroup/cpuset rw,relatime - cgroup cgroup "
+				  "rw,cpuset"),
 				&m) == 0,
 	   "v1 mount");
 	is_str(m.root, "/", "root");
 	is_str(m.point, "/sys/fs/cgroup/cpuset", "mount point");
 	is_str(m.fstype, "cgroup", "fstype");
 	is_str(m.options, "rw,cpuset", "super options");
-	ok(mountinfo_parse_line("41 31 0:38 /sub/dir /mnt/a\\040b rw shared:5 master:1 - cgroup2 "
-				"none rw,nsdelegate",
+	ok(mountinfo_parse_line(B("41 31 0:38 /sub/dir /mnt/a\\040b rw shared:5 master:1 - cgroup2 "
+				  "none rw,nsdelegate"),
 				&m) == 0,
 	   "optional fields, escaped blank");
 	is_str(m.root, "/sub/dir", "mount root need not be /");
 	is_str(m.point, "/mnt/a b", "\\040 unescaped");
 	is_str(m.fstype, "cgroup2", "fstype after the separator");
-	ok(mountinfo_parse_line("41 31 0:38 / /x rw", &m) < 0, "no separator refused");
-	ok(mountinfo_parse_line("41 31", &m) < 0, "truncated refused");
+	ok(mountinfo_parse_line(B("41 31 0:38 / /m\\011t\\134\\040 rw - cgroup2 a\\040b "
+				  "rw,x\n"),
+				&m) == 0,
+	   "escapes back to back, at the end of a field");
+	is_str(m.point, "/m\tt\\ ", "\\011, \\134 and \\040 unescaped in place");
+	is_str(m.options, "rw,x", "the fields after it intact, the newline dropped");
+	ok(mountinfo_parse_line(B("41 31 0:38 / /x rw"), &m) < 0, "no separator refused");
+	ok(mountinfo_parse_line(B("41 31"), &m) < 0, "truncated refused");
 }
 
 static void test_options(void)
