@@ -8,9 +8,10 @@
 #   rtexec annotated the isolated-CPU annotation "temporary" (immutable binary)
 #   nsenter -a       util-linux, namespaces only
 #   runc exec, crun exec
-# then the same into a user-namespaced container; back to back and spaced out (50 ms apart:
-# the cgroup moves' RCU tail). Also: stripped size, peak RSS (/usr/bin/time -v), syscall
-# counts (strace -c -f) and instructions (valgrind --tool=callgrind) of rtexec and the floor.
+# then the same into a user-namespaced container, and into one with a seccomp filter; back to
+# back and spaced out (50 ms apart: the cgroup moves' RCU tail). Also: stripped size, peak
+# RSS (/usr/bin/time -v), syscall counts (strace -c -f) and instructions (valgrind
+# --tool=callgrind) of rtexec and the floor.
 # Results: build/bench.md, build/bench.png (gnuplot), build/bench-*.json (hyperfine).
 # Usage: scripts/bench.sh (as root); N=runs SPACED_N=runs WARMUP=runs.
 set -eu
@@ -133,6 +134,21 @@ hyperfine -N --warmup "$warmup" --runs "$runs" --export-json build/bench-user.js
 	-n "rtexec (immutable, user ns)" "$imm -f $tmp/user.json" \
 	-n "nsenter -a (user ns)" "nsenter -t $upid -a /bin/true"
 
+# A container with a seccomp filter (the issue's: noNewPrivileges, mkdir denied): rtexec
+# copies it from the interrupted init (ptrace) and installs it; the same container without.
+bundle "$tmp/s" s
+jq '.process.noNewPrivileges = true | .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+	"architectures": ["SCMP_ARCH_X86_64"], "syscalls": [{"names": ["mkdir", "mkdirat"],
+	"action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}' "$tmp/s/config.json" >"$tmp/s/c.new" &&
+	mv "$tmp/s/c.new" "$tmp/s/config.json"
+spid=$(start "$tmp/s" "rtx-bench-s-$$" runc)
+grep -q '^Seccomp_filters:[[:space:]]*1' "/proc/$spid/status" ||
+	{ echo "bench: the seccomp container runs without its filter" >&2; exit 1; }
+printf '{"target":{"pid":%d},"process":{"args":["/bin/true"]}}\n' "$spid" >"$tmp/seccomp.json"
+hyperfine -N --warmup "$warmup" --runs "$runs" --export-json build/bench-seccomp.json \
+	-n "rtexec (immutable, no filter)" "$imm -f $tmp/true.json" \
+	-n "rtexec (immutable, filter copied)" "$imm -f $tmp/seccomp.json"
+
 # Size, memory, syscalls, instructions.
 rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p'; }
 rss_rt=$(rss "$rtexec" -f "$tmp/true.json")
@@ -183,6 +199,16 @@ names="floor|rtexec|rtexec (immutable)|rtexec annotated|nsenter -a|runc exec${cr
 		m=$(median build/bench-user.json "$n")
 		echo "| $n | $(printf %.3f "$m") | $(printf %.3f "$(p95 build/bench-user.json "$n")") | $(ratio "$m" "$(median build/bench-user.json "floor (user ns)")") |"
 	done
+	echo
+	echo "Seccomp (a container whose init runs with one filter; rtexec copies and installs it):"
+	echo
+	echo "| command | median | p95 |"
+	echo "|---|---|---|"
+	for n in "rtexec (immutable, no filter)" "rtexec (immutable, filter copied)"; do
+		echo "| $n | $(printf %.3f "$(median build/bench-seccomp.json "$n")") | $(printf %.3f "$(p95 build/bench-seccomp.json "$n")") |"
+	done
+	echo
+	echo "The filter's copy adds $(awk -v a="$(median build/bench-seccomp.json "rtexec (immutable, filter copied)")" -v b="$(median build/bench-seccomp.json "rtexec (immutable, no filter)")" 'BEGIN { printf "%.1f", (a / b - 1) * 100 }') % (median)."
 	echo
 	echo "| | rtexec (sealed copy) | rtexec (immutable) | floor |"
 	echo "|---|---|---|---|"

@@ -100,6 +100,10 @@ int main(int argc, char **argv)
 	ioctl(slave, TIOCSWINSZ, &ws);
 	tcgetattr(slave, &before);
 	if ((pid = fork()) == 0) {
+		/* A terminal's foreground job starts with default dispositions, whatever ran
+		 * the tests (a background job of a script ignores SIGINT and SIGQUIT). */
+		for (int sig = 1; sig < NSIG; sig++)
+			signal(sig, SIG_DFL);
 		setsid();
 		ioctl(slave, TIOCSCTTY, 0);
 		dup2(slave, 0);
