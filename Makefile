@@ -125,7 +125,7 @@ fuzz: $(B)/fuzz/fuzz_config $(B)/unit/test_config
 		$(B)/fuzz/corpus $(B)/fuzz/seeds
 
 # The code's format is .clang-format's (Debian's clang-format 14); CI fails on a difference.
-LINT_SRCS := $(wildcard *.c *.h test/*.c test/unit/*.c test/unit/*.h test/helpers/*.c test/fuzz/*.c test/vm/*.c)
+LINT_SRCS := $(wildcard *.c *.h bench/*.c test/*.c test/unit/*.c test/unit/*.h test/helpers/*.c test/fuzz/*.c test/vm/*.c)
 lint:
 	@sh scripts/deps.sh lint
 	clang-format --dry-run --Werror $(LINT_SRCS)

@@ -25,8 +25,8 @@
 #define CLONE_INTO_CGROUP 0x200000000ULL
 
 struct clone_args3 {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
-		set_tid, set_tid_size, cgroup;
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+		set_tid_size, cgroup;
 };
 
 extern char **environ;

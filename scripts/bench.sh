@@ -1,7 +1,7 @@
 #!/bin/sh
-# make bench: what rtexec costs, side by side in one hyperfine run per group (shared machines
-# are noisy: compare ratios of one run, never absolute times across runs). Every command
-# joins the same runc busybox container and executes its static /bin/true:
+# make bench: what rtexec costs, side by side in one run per group, the commands taking turns
+# (shared machines are noisy: compare ratios of one run, never absolute times across runs).
+# Every command joins the same runc busybox container and executes a static no-op (bench/noop.c):
 #   floor            bench/floor.c: only the unavoidable work (the physical limit)
 #   rtexec           as built, on a writable file: it runs from a sealed copy (CVE-2019-5736)
 #   rtexec (immut.)  the same binary made immutable: no copy needed (as on an appliance)
@@ -11,9 +11,10 @@
 # then the same into a user-namespaced container, and into one with a seccomp filter; back to
 # back and spaced out (50 ms apart: the cgroup moves' RCU tail). Also: stripped size, peak
 # RSS (/usr/bin/time -v), syscall counts (strace -c -f) and instructions (valgrind
-# --tool=callgrind) of rtexec and the floor.
+# --tool=callgrind; not the floor: valgrind 3.19 lacks its syscalls).
 # Results: build/bench.md, build/bench.png (gnuplot), build/bench-*.json (hyperfine).
-# Usage: scripts/bench.sh (as root); N=runs SPACED_N=runs WARMUP=runs.
+# bench/: floor.c, noop.c (the command), maxrss.c (peak RSS without /usr/bin/time's floor).
+# Usage: scripts/bench.sh (as root); N=runs SPACED_N=runs WARMUP=runs ROUNDS=rounds.
 set -eu
 cd "$(dirname "$0")/.."
 rtexec=$PWD/rtexec
@@ -44,8 +45,11 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 mkdir -p build "$tmp/imm"
+chmod 755 "$tmp" # the user-namespaced container's root (host uid 100000) passes through it
 
 musl-gcc -static -O2 -isystem build/uapi -o "$tmp/floor" bench/floor.c
+musl-gcc -static -O2 -s -o "$tmp/noop" bench/noop.c
+musl-gcc -static -O2 -o "$tmp/maxrss" bench/maxrss.c
 cp "$rtexec" "$tmp/imm/rtexec"
 chattr +i "$tmp/imm/rtexec" || { echo "bench: chattr +i failed" >&2; exit 1; }
 imm=$tmp/imm/rtexec
@@ -55,6 +59,7 @@ strip -o "$tmp/stripped" "$rtexec"
 bundle() {
 	mkdir -p "$1/rootfs/bin" "$1/rootfs/proc" "$1/rootfs/dev" "$1/rootfs/tmp"
 	cp /bin/busybox "$1/rootfs/bin/busybox"
+	cp "$tmp/noop" "$1/rootfs/noop"
 	for a in sh sleep true; do ln -sf busybox "$1/rootfs/bin/$a"; done
 	(cd "$1" && runc spec ${3:+--rootless})
 	jq '.process.terminal = false | .process.args = ["sleep", "1000000"] |
@@ -65,11 +70,11 @@ bundle() {
 		mv "$1/c.new" "$1/config.json"
 	fi
 }
-start() { # DIR ID RUNTIME
+start() { # DIR ID RUNTIME: the container's init pid in $started (ids kept for cleanup)
 	ids="$ids $2"
-	"$3" run -d --bundle "$1" --pid-file "$1/init.pid" "$2" </dev/null >/dev/null 2>&1 ||
-		{ echo "bench: $3 run $2 failed" >&2; exit 1; }
-	cat "$1/init.pid"
+	"$3" run -d --bundle "$1" --pid-file "$1/init.pid" "$2" </dev/null >"$1/run.log" 2>&1 ||
+		{ echo "bench: $3 run $2 failed: $(tail -n 3 "$1/run.log")" >&2; exit 1; }
+	started=$(cat "$1/init.pid")
 }
 # The cgroup files of a process, as the floor takes them.
 cgroup_args() {
@@ -85,12 +90,13 @@ cgroup_args() {
 }
 
 bundle "$tmp/r" r
-pid=$(start "$tmp/r" "rtx-bench-r-$$" runc)
+start "$tmp/r" "rtx-bench-r-$$" runc
+pid=$started
 rid=rtx-bench-r-$$
-printf '{"target":{"pid":%d},"process":{"args":["/bin/true"]}}\n' "$pid" >"$tmp/true.json"
-printf '{"target":{"pid":%d},"annotations":{"org.opencontainers.runc.exec.isolated-cpu-affinity-transition":"temporary"},"process":{"args":["/bin/true"]}}\n' \
+printf '{"target":{"pid":%d},"process":{"args":["/noop"]}}\n' "$pid" >"$tmp/true.json"
+printf '{"target":{"pid":%d},"annotations":{"org.opencontainers.runc.exec.isolated-cpu-affinity-transition":"temporary"},"process":{"args":["/noop"]}}\n' \
 	"$pid" >"$tmp/annot.json"
-floor_cmd="$tmp/floor $pid $(cgroup_args "$pid")-- /bin/true"
+floor_cmd="$tmp/floor $pid $(cgroup_args "$pid")-- /noop"
 
 # crun on this hybrid host: only with hugetlb out of cgroup2 (TESTBED.md).
 crun_cmd=
@@ -99,26 +105,50 @@ if command -v crun >/dev/null 2>&1; then
 	mkdir -p "$hugetlb"
 	if mount -t cgroup -o hugetlb cgroup "$hugetlb" 2>/dev/null; then
 		bundle "$tmp/c" c
-		if start "$tmp/c" "rtx-bench-c-$$" crun >/dev/null; then
-			crun_cmd="crun exec rtx-bench-c-$$ /bin/true"
+		if start "$tmp/c" "rtx-bench-c-$$" crun; then
+			crun_cmd="crun exec rtx-bench-c-$$ /noop"
 		fi
 	else
 		hugetlb=
 	fi
 fi
 
+# hf OUT RUNS WARMUP [hyperfine options and commands]: hyperfine runs one command's runs in
+# a block, so a drift of a shared machine would fall on one command; here it runs ROUNDS
+# times with RUNS/ROUNDS runs each, the commands taking turns round by round, and OUT holds
+# every run's time per command.
+rounds=${ROUNDS:-10}
+hf() {
+	hf_out=$1 hf_runs=$(($2 / rounds)) hf_warm=$((($3 + rounds - 1) / rounds))
+	shift 3
+	[ "$hf_runs" -ge 2 ] || hf_runs=2
+	[ "$hf_warm" -ge 1 ] || hf_warm=1
+	i=0
+	while [ "$i" -lt "$rounds" ]; do
+		hyperfine -N --style none --warmup "$hf_warm" --runs "$hf_runs" \
+			--export-json "$tmp/hf.$i.json" "$@" >/dev/null
+		i=$((i + 1))
+	done
+	jq -s '{results: [range(0; .[0].results | length) as $k |
+		{command: .[0].results[$k].command, times: [.[].results[$k].times[]]}]}' \
+		"$tmp"/hf.*.json >"$hf_out"
+	rm -f "$tmp"/hf.*.json
+	jq -r '.results[] | "\(.command): median \(.times | sort | .[length / 2 | floor] * 1000 |
+		. * 1000 | round / 1000) ms, \(.times | length) runs"' "$hf_out"
+}
+
 set -- -n floor "$floor_cmd" \
 	-n rtexec "$rtexec -f $tmp/true.json" \
 	-n "rtexec (immutable)" "$imm -f $tmp/true.json" \
 	-n "rtexec annotated" "$imm -f $tmp/annot.json" \
-	-n "nsenter -a" "nsenter -t $pid -a /bin/true" \
-	-n "runc exec" "runc exec $rid /bin/true"
+	-n "nsenter -a" "nsenter -t $pid -a /noop" \
+	-n "runc exec" "runc exec $rid /noop"
 [ -n "$crun_cmd" ] && set -- "$@" -n "crun exec" "$crun_cmd"
 for cmd in "$floor_cmd" "$rtexec -f $tmp/true.json" "$imm -f $tmp/annot.json"; do
 	$cmd || { echo "bench: fails before measuring: $cmd" >&2; exit 1; }
 done
-hyperfine -N --warmup "$warmup" --runs "$runs" --export-json build/bench-b2b.json "$@"
-hyperfine -N --warmup 3 --runs "$spaced" --prepare 'sleep 0.05' --export-json build/bench-spaced.json "$@"
+hf build/bench-b2b.json "$runs" "$warmup" "$@"
+hf build/bench-spaced.json "$spaced" "$rounds" --prepare 'sleep 0.05' "$@"
 
 # A user-namespaced container (rootless spec: its own user namespace, root mapped).
 bundle "$tmp/u" u rootless
@@ -126,13 +156,14 @@ jq '.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] |
 	.linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]' \
 	"$tmp/u/config.json" >"$tmp/u/c.new" && mv "$tmp/u/c.new" "$tmp/u/config.json"
 chown -R 100000:100000 "$tmp/u/rootfs"
-upid=$(start "$tmp/u" "rtx-bench-u-$$" runc)
-printf '{"target":{"pid":%d},"process":{"args":["/bin/true"]}}\n' "$upid" >"$tmp/user.json"
-hyperfine -N --warmup "$warmup" --runs "$runs" --export-json build/bench-user.json \
-	-n "floor (user ns)" "$tmp/floor -U $upid $(cgroup_args "$upid")-- /bin/true" \
+start "$tmp/u" "rtx-bench-u-$$" runc
+upid=$started
+printf '{"target":{"pid":%d},"process":{"args":["/noop"]}}\n' "$upid" >"$tmp/user.json"
+hf build/bench-user.json "$runs" "$warmup" \
+	-n "floor (user ns)" "$tmp/floor -U $upid $(cgroup_args "$upid")-- /noop" \
 	-n "rtexec (user ns)" "$rtexec -f $tmp/user.json" \
 	-n "rtexec (immutable, user ns)" "$imm -f $tmp/user.json" \
-	-n "nsenter -a (user ns)" "nsenter -t $upid -a /bin/true"
+	-n "nsenter -a (user ns)" "nsenter -t $upid -a /noop"
 
 # A container with a seccomp filter (the issue's: noNewPrivileges, mkdir denied): rtexec
 # copies it from the interrupted init (ptrace) and installs it; the same container without.
@@ -141,16 +172,22 @@ jq '.process.noNewPrivileges = true | .linux.seccomp = {"defaultAction": "SCMP_A
 	"architectures": ["SCMP_ARCH_X86_64"], "syscalls": [{"names": ["mkdir", "mkdirat"],
 	"action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}' "$tmp/s/config.json" >"$tmp/s/c.new" &&
 	mv "$tmp/s/c.new" "$tmp/s/config.json"
-spid=$(start "$tmp/s" "rtx-bench-s-$$" runc)
+start "$tmp/s" "rtx-bench-s-$$" runc
+spid=$started
 grep -q '^Seccomp_filters:[[:space:]]*1' "/proc/$spid/status" ||
 	{ echo "bench: the seccomp container runs without its filter" >&2; exit 1; }
-printf '{"target":{"pid":%d},"process":{"args":["/bin/true"]}}\n' "$spid" >"$tmp/seccomp.json"
-hyperfine -N --warmup "$warmup" --runs "$runs" --export-json build/bench-seccomp.json \
+printf '{"target":{"pid":%d},"process":{"args":["/noop"]}}\n' "$spid" >"$tmp/seccomp.json"
+hf build/bench-seccomp.json "$runs" "$warmup" \
 	-n "rtexec (immutable, no filter)" "$imm -f $tmp/true.json" \
 	-n "rtexec (immutable, filter copied)" "$imm -f $tmp/seccomp.json"
 
 # Size, memory, syscalls, instructions.
-rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p'; }
+# Peak RSS as /usr/bin/time -v reports it (never below time's own copy, about 440 KiB: the
+# kernel keeps the peak of the image an exec replaces) and as bench/maxrss.c does (vfork).
+rss() {
+	t=$(/usr/bin/time -v "$@" 2>&1 >/dev/null | sed -n 's/.*Maximum resident set size (kbytes): //p')
+	echo "$("$tmp/maxrss" "$@" 2>/dev/null) ($t with time -v)"
+}
 rss_rt=$(rss "$rtexec" -f "$tmp/true.json")
 rss_imm=$(rss "$imm" -f "$tmp/true.json")
 rss_floor=$(rss $floor_cmd)
@@ -162,22 +199,37 @@ sys_rt=$(calls "$rtexec" -f "$tmp/true.json")
 sys_imm=$(calls "$imm" -f "$tmp/true.json")
 sys_floor=$(calls $floor_cmd)
 strace -f -c -o build/bench-strace-rtexec.txt "$imm" -f "$tmp/true.json" >/dev/null 2>&1
-insns() { # instructions of a process and its children up to their exec of the command
-	rm -f "$tmp"/callgrind.out.*
-	valgrind --tool=callgrind --callgrind-out-file="$tmp/callgrind.out.%p" "$@" >/dev/null 2>&1
-	cat "$tmp"/callgrind.out.* | awk '/^summary:/ { s += $2 } END { print s }'
+strace -f -c -o build/bench-strace-floor.txt $floor_cmd >/dev/null 2>&1
+# Instructions of rtexec: its parent up to the fork, the child up to its exec of the
+# command, the parent after the fork (callgrind dumps before fork and before execve; the
+# child writes its file inside the container, so the directory is made on both sides).
+# Valgrind 3.19 refuses a change of RLIMIT_NOFILE's hard limit (its own fds sit under it):
+# the caller starts with the container's NOFILE, which rtexec then leaves alone. Valgrind
+# does not know pidfd_open and clone3 either (ENOSYS): rtexec takes its fallbacks there (a
+# /proc/PID pin, fork and a cgroup.procs write); the floor has none and cannot run.
+nofile=$(awk '/^Max open files/ { print $5 }' "/proc/$pid/limits")
+insns() {
+	rm -rf "$tmp/cg" "$tmp/r/rootfs$tmp/cg"
+	mkdir -p "$tmp/cg" "$tmp/r/rootfs$tmp/cg"
+	(ulimit -n "$nofile" && valgrind --tool=callgrind --dump-before=fork --dump-before=execve \
+		--callgrind-out-file="$tmp/cg/out.%p" "$@" >/dev/null 2>"$tmp/cg.err") ||
+		{ echo "bench: callgrind: $(tail -n 1 "$tmp/cg.err")" >&2; exit 1; }
+	sum() { cat "$@" | awk '/^summary:/ { s += $2 } END { print s }'; }
+	before=$(sum "$tmp"/cg/out.*.1)
+	after=$(sum $(ls "$tmp"/cg/out.* | grep -v '\.1$'))
+	child=$(sum "$tmp/r/rootfs$tmp"/cg/out.*)
+	echo "$((before + child + after)) (parent before the fork $before, child $child, parent after $after)"
 }
 ins_imm=$(insns "$imm" -f "$tmp/true.json")
-ins_floor=$(insns $floor_cmd)
 
-median() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .median * 1000' "$1"; }
+median() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .times | sort | .[length / 2 | floor] * 1000' "$1"; }
 p95() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .times | sort | .[(length * 0.95 | floor)] * 1000' "$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 names="floor|rtexec|rtexec (immutable)|rtexec annotated|nsenter -a|runc exec${crun_cmd:+|crun exec}"
 {
 	echo "# rtexec benchmark"
 	echo
-	echo "$(date -u +%Y-%m-%dT%H:%M:%SZ), kernel $(uname -r), $(nproc) CPUs; hyperfine -N, $runs runs after $warmup warm-up (back to back), $spaced runs 50 ms apart (spaced). Times in ms."
+	echo "$(date -u +%Y-%m-%dT%H:%M:%SZ), kernel $(uname -r), $(nproc) CPUs; hyperfine -N in $rounds rounds, the commands taking turns: $runs runs each after $warmup warm-up (back to back), $spaced runs 50 ms apart (spaced). Times in ms."
 	echo
 	echo "| command | median | p95 | spaced median | spaced p95 | ratio to floor | ratio to nsenter -a | ratio to runc exec |"
 	echo "|---|---|---|---|---|---|---|---|"
@@ -215,7 +267,7 @@ names="floor|rtexec|rtexec (immutable)|rtexec annotated|nsenter -a|runc exec${cr
 	echo "| stripped size (bytes) | $(stat -c %s "$tmp/stripped") | | $(stat -c %s "$tmp/floor") |"
 	echo "| peak RSS (KiB) | $rss_rt | $rss_imm | $rss_floor |"
 	echo "| syscalls (strace -c -f) | $sys_rt | $sys_imm | $sys_floor |"
-	echo "| instructions (callgrind, until the exec) | | $ins_imm | $ins_floor |"
+	echo "| instructions (callgrind, until the exec; fallback paths) | | $ins_imm | n/a (needs pidfd_open, clone3) |"
 } >"$out"
 
 # The plot: medians with p95 whiskers, back to back and spaced.
@@ -226,7 +278,7 @@ done >"$tmp/plot.dat"
 gnuplot <<G
 set terminal pngcairo size 1000,520 font ",11"
 set output "build/bench.png"
-set title "rtexec: join a runc busybox container and exec /bin/true ($(uname -r), $(nproc) CPUs)"
+set title "rtexec: join a runc busybox container and exec /noop ($(uname -r), $(nproc) CPUs)"
 set ylabel "ms (median, whisker: p95)"
 set logscale y
 set style data histograms
@@ -236,7 +288,7 @@ set boxwidth 0.9
 set xtics rotate by -20 noenhanced
 set key top left
 set grid ytics
-plot "$tmp/plot.dat" using 2:3:xtic(1) title "back to back", "" using 4:5 title "50 ms apart"
+plot "$tmp/plot.dat" using 2:2:3:xtic(1) title "back to back", "" using 4:4:5 title "50 ms apart"
 G
 cat "$out"
 echo "results: $out, build/bench.png"
