@@ -31,6 +31,12 @@ struct clone_args3 {
 
 extern char **environ;
 
+/* musl's open() follows O_CLOEXEC with an fcntl for kernels that ignored it: not here. */
+static int ropen(const char *path, int flags)
+{
+	return (int)syscall(SYS_openat, AT_FDCWD, path, flags);
+}
+
 int main(int argc, char **argv)
 {
 	int user = argc > 1 && strcmp(argv[1], "-U") == 0, tasks[32], nt = 0, v2 = -1;
@@ -41,9 +47,9 @@ int main(int argc, char **argv)
 
 	for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strncmp(argv[i], "v2:", 3) == 0)
-			v2 = open(argv[i] + 3, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			v2 = ropen(argv[i] + 3, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		else if (nt < 32)
-			tasks[nt++] = open(argv[i], O_WRONLY | O_CLOEXEC);
+			tasks[nt++] = ropen(argv[i], O_WRONLY | O_CLOEXEC);
 	}
 	if (pidfd < 0 || i + 1 >= argc || setns(pidfd, CLONE_NEWPID | CLONE_NEWTIME) < 0)
 		return 125;
