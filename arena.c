@@ -8,9 +8,11 @@
  * free keeps it all in a few consecutive pages.
  *
  * Every block has a 16-byte header: its size and the size of the block below it, so that
- * freeing the top block also takes back the freed blocks under it. A block that does not
- * fit (a huge mountinfo) is mapped on its own and unmapped when freed. Nothing is ever
- * returned to the system from the arena: rtexec is short-lived, or idles in poll.
+ * freeing the top block also takes back the freed blocks under it. A large block (256 KiB
+ * or more: a huge mountinfo or config) is mapped on its own and unmapped when freed; when
+ * the arena is full, further chunks are mapped (1 MiB, then doubling) and filled the same
+ * way. Nothing is ever returned to the system from the arena or a chunk: rtexec is
+ * short-lived, or idles in poll.
  *
  * The functions are arena_*; the static musl binary is built with RTEXEC_OWN_MALLOC and
  * gets malloc, free, calloc and realloc from them. The test and sanitizer builds keep
@@ -25,6 +27,9 @@
 #include <sys/mman.h>
 
 #define ARENA_SIZE (512u << 10)
+#define CHUNK_SIZE (1u << 20) /* the first chunk mapped once the arena is full; then doubling */
+#define MAX_CHUNKS 24
+#define BIG (256u << 10) /* a block this large or larger is mapped on its own */
 #define HDR 16u
 #define MAPPED ((size_t)1) /* in below: the block is a mapping of its own */
 #define FREED ((size_t)2)  /* in below: free, waiting for the blocks above it to go */
@@ -34,18 +39,34 @@ struct hdr {
 	size_t below; /* payload size of the block below | FREED | MAPPED; 0 for the first */
 };
 
+/* The arena, then chunks mapped when it is full (a config of thousands of variables, or a
+ * freed block held under live ones): blocks come from the last chunk only, and each chunk
+ * keeps its own top, so a block is freed in the chunk that holds it. */
+struct chunk {
+	unsigned char *base;
+	size_t size;
+	size_t top;	 /* bytes in use */
+	size_t top_size; /* payload size of the top block, 0 when empty */
+};
+
 static alignas(16) unsigned char arena[ARENA_SIZE];
-static size_t top;	/* bytes of the arena in use */
-static size_t top_size; /* payload size of the top block, 0 when empty */
+static struct chunk chunks[MAX_CHUNKS] = { { arena, ARENA_SIZE, 0, 0 } };
+static unsigned nchunks = 1;
 
 static struct hdr *hdr_of(void *p)
 {
 	return (struct hdr *)((unsigned char *)p - HDR);
 }
 
-static bool in_arena(const void *p)
+static struct chunk *chunk_of(const void *p)
 {
-	return (const unsigned char *)p >= arena && (const unsigned char *)p < arena + ARENA_SIZE;
+	uintptr_t a = (uintptr_t)p;
+
+	for (unsigned i = nchunks; i-- > 0;)
+		if (a >= (uintptr_t)chunks[i].base &&
+		    a < (uintptr_t)chunks[i].base + chunks[i].size)
+			return &chunks[i];
+	return NULL;
 }
 
 static void *map_block(size_t size)
@@ -63,9 +84,31 @@ static void *map_block(size_t size)
 	return (unsigned char *)m + HDR;
 }
 
+/* The chunk to take size bytes (header included) from: the last, or a new one. */
+static struct chunk *chunk_for(size_t need)
+{
+	struct chunk *c = &chunks[nchunks - 1];
+	void *m;
+
+	if (need <= c->size - c->top)
+		return c;
+	if (nchunks == MAX_CHUNKS)
+		return NULL;
+	c = &chunks[nchunks];
+	c->size = (size_t)CHUNK_SIZE << (nchunks - 1);
+	m = mmap(NULL, c->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	c->base = m;
+	c->top = c->top_size = 0;
+	nchunks++;
+	return c;
+}
+
 void *arena_alloc(size_t n)
 {
 	size_t size = (n + 15) & ~(size_t)15;
+	struct chunk *c;
 	struct hdr *h;
 
 	if (size < n || size > SIZE_MAX - 2 * HDR) {
@@ -74,34 +117,36 @@ void *arena_alloc(size_t n)
 	}
 	if (size == 0)
 		size = 16;
-	if (size + HDR > ARENA_SIZE - top)
+	if (size >= BIG || (c = chunk_for(size + HDR)) == NULL)
 		return map_block(size);
-	h = (struct hdr *)(arena + top);
+	h = (struct hdr *)(c->base + c->top);
 	h->size = size;
-	h->below = top_size;
-	top += HDR + size;
-	top_size = size;
+	h->below = c->top_size;
+	c->top += HDR + size;
+	c->top_size = size;
 	return (unsigned char *)h + HDR;
 }
 
-/* Whether p is the block at the top of the arena. */
-static bool is_top(void *p)
+/* Whether p is the block at the top of its chunk. */
+static bool is_top(const struct chunk *c, void *p)
 {
-	return top_size != 0 && (unsigned char *)p == arena + top - top_size;
+	return c->top_size != 0 && (unsigned char *)p == c->base + c->top - c->top_size;
 }
 
 void arena_free(void *p)
 {
+	struct chunk *c;
 	struct hdr *h;
 
 	if (p == NULL)
 		return;
 	h = hdr_of(p);
-	if (!in_arena(p)) {
+	if (h->below & MAPPED) {
 		munmap(h, h->size + HDR);
 		return;
 	}
-	if (!is_top(p)) {
+	c = chunk_of(p);
+	if (!is_top(c, p)) {
 		h->below |= FREED;
 		return;
 	}
@@ -109,11 +154,11 @@ void arena_free(void *p)
 	for (;;) {
 		size_t below = h->below & ~FREED;
 
-		top -= HDR + h->size;
-		top_size = below;
-		if (top == 0)
+		c->top -= HDR + h->size;
+		c->top_size = below;
+		if (c->top == 0)
 			break;
-		h = (struct hdr *)(arena + top - below - HDR);
+		h = (struct hdr *)(c->base + c->top - below - HDR);
 		if (!(h->below & FREED))
 			break;
 	}
@@ -135,6 +180,7 @@ void *arena_calloc(size_t n, size_t each)
 void *arena_realloc(void *p, size_t n)
 {
 	size_t size = (n + 15) & ~(size_t)15, old;
+	struct chunk *c;
 	struct hdr *h;
 	void *q;
 
@@ -148,9 +194,10 @@ void *arena_realloc(void *p, size_t n)
 	old = h->size;
 	if (size == 0)
 		size = 16;
-	if (in_arena(p) && is_top(p) && (size <= old || size - old <= ARENA_SIZE - top)) {
-		top = top - old + size; /* the top block grows or shrinks in place */
-		top_size = h->size = size;
+	c = h->below & MAPPED ? NULL : chunk_of(p);
+	if (c && is_top(c, p) && size < BIG && (size <= old || size - old <= c->size - c->top)) {
+		c->top = c->top - old + size; /* the top block grows or shrinks in place */
+		c->top_size = h->size = size;
 		return p;
 	}
 	if (size <= old)
@@ -164,7 +211,16 @@ void *arena_realloc(void *p, size_t n)
 
 size_t arena_used(void)
 {
-	return top;
+	size_t used = 0;
+
+	for (unsigned i = 0; i < nchunks; i++)
+		used += chunks[i].top;
+	return used;
+}
+
+unsigned arena_chunks(void)
+{
+	return nchunks;
 }
 
 #ifdef RTEXEC_OWN_MALLOC

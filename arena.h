@@ -10,5 +10,7 @@ void *arena_calloc(size_t n, size_t each);
 void *arena_realloc(void *p, size_t n);
 /* Bytes of the arena in use (headers included): what the tests watch. */
 size_t arena_used(void);
+/* Chunks in use: the arena, and those mapped once it was full. */
+unsigned arena_chunks(void);
 
 #endif

@@ -75,11 +75,71 @@ static void test_big_and_bad(void)
 	ok(arena_used() == base, "all back");
 }
 
+/* A config of thousands of variables: its text freed under the tree built on top of it,
+ * and more small blocks than the arena holds. They must keep coming from a chunk (one
+ * after the other), not each from a mapping of its own (a page and an mmap each). */
+static void test_full(void)
+{
+	size_t base = arena_used();
+	enum { N = 40000 };
+	static char *blocks[N];
+	char *text = arena_alloc(4096), *grown;
+	int fine = 1, near = 0;
+	unsigned before = arena_chunks();
+
+	for (size_t n = 8192; n < 200000; n *= 2) {
+		grown = arena_realloc(text, n);
+		fine = fine && grown != NULL;
+		text = grown;
+	}
+	ok(fine, "a text grows to 128 KiB");
+	for (int i = 0; i < N; i++) {
+		blocks[i] = arena_alloc(24);
+		fine = fine && blocks[i] != NULL;
+		if (i == N / 2)
+			arena_free(text); /* under live blocks: a hole, taken back later */
+	}
+	ok(fine, "40,000 small blocks past the end of the arena");
+	ok(arena_chunks() > before && arena_chunks() <= before + 2, "a full arena is followed by a "
+								    "chunk, not a mapping per "
+								    "block");
+	for (int i = 1; i < N; i++)
+		near += blocks[i] - blocks[i - 1] == 48; /* 16 bytes of header, 32 of payload */
+	ok(near > N - 10, "blocks follow one another, in the chunks too (bump allocation)");
+	for (int i = N; i-- > 0;)
+		arena_free(blocks[i]);
+	ok(arena_used() == base, "all back, the hole and the chunk's blocks included");
+	char *again = arena_alloc(24);
+	ok(again != NULL, "and allocating goes on");
+	arena_free(again);
+	ok(arena_used() == base, "all back again");
+}
+
+/* A block that grows past 256 KiB moves to a mapping of its own (freed: unmapped, not a
+ * hole in the arena). */
+static void test_grow_big(void)
+{
+	size_t base = arena_used();
+	char *a = arena_alloc(64), *b;
+
+	strcpy(a, "big");
+	b = arena_realloc(a, 300000);
+	ok(b && b != a && strcmp(b, "big") == 0 && arena_used() == base, "grown past 256 KiB: "
+									 "mapped apart, contents "
+									 "kept");
+	b = arena_realloc(b, 600000);
+	ok(b && strcmp(b, "big") == 0, "a mapped block grows");
+	arena_free(b);
+	ok(arena_used() == base, "all back");
+}
+
 int main(void)
 {
 	test_lifo();
 	test_freed_below();
 	test_realloc();
 	test_big_and_bad();
+	test_full();
+	test_grow_big();
 	return tap_done();
 }
