@@ -129,6 +129,8 @@ fi
 # times with RUNS/ROUNDS runs each, the commands taking turns round by round, and OUT holds
 # every run's time per command.
 rounds=${ROUNDS:-10}
+# The median of a command's times, in ms (jq), for hf's progress and the tables below.
+median_ms='.times | sort | .[length / 2 | floor] * 1000'
 hf() {
 	hf_out=$1 hf_runs=$(($2 / rounds)) hf_warm=$((($3 + rounds - 1) / rounds))
 	shift 3
@@ -144,8 +146,7 @@ hf() {
 		{command: .[0].results[$k].command, times: [.[].results[$k].times[]]}]}' \
 		"$tmp"/hf.*.json >"$hf_out"
 	rm -f "$tmp"/hf.*.json
-	jq -r '.results[] | "\(.command): median \(.times | sort | .[length / 2 | floor] * 1000 |
-		. * 1000 | round / 1000) ms, \(.times | length) runs"' "$hf_out"
+	jq -r ".results[] | \"\\(.command): median \\($median_ms) ms, \\(.times | length) runs\"" "$hf_out"
 }
 
 set -- -n floor "$floor_cmd" \
@@ -233,7 +234,7 @@ insns() {
 }
 ins_imm=$(insns "$imm" -f "$tmp/true.json")
 
-median() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .times | sort | .[length / 2 | floor] * 1000' "$1"; }
+median() { jq -r --arg n "$2" ".results[] | select(.command == \$n) | $median_ms" "$1"; }
 p95() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .times | sort | .[(length * 0.95 | floor)] * 1000' "$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 names="floor|rtexec|rtexec (immutable)|rtexec annotated|nsenter -a|runc exec${crun_cmd:+|crun exec}"
