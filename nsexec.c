@@ -57,13 +57,11 @@ static unsigned long ns_link_ino(int dirfd, const char *name)
 	return 0;
 }
 
-/* Whether the namespace whose inode number is ino is rtexec's own (nothing to join). */
-static bool same_ns(unsigned long ino, enum ns_type type)
+/* Whether the namespace whose inode number is ino is rtexec's own (nothing to join); selfdir:
+ * /proc/self/ns, opened once (a new process's /proc entries are built on first lookup). */
+static bool same_ns(int selfdir, unsigned long ino, enum ns_type type)
 {
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_kinds[type].proc);
-	return ino != 0 && ns_link_ino(AT_FDCWD, path) == ino;
+	return ino != 0 && ns_link_ino(selfdir, ns_kinds[type].proc) == ino;
 }
 
 static bool kernel_has(enum ns_type type)
@@ -115,7 +113,8 @@ static void add_join(struct ns_plan *p, enum ns_type type, int fd, const char *p
 
 /* A namespace file of the config (fd, or the failure to open it, -errno): checked to be of
  * its type, left out when it is ours already. */
-static int add_path(struct ns_plan *p, enum ns_type type, int fd, const char *path, struct rterr *e)
+static int add_path(struct ns_plan *p, int selfdir, enum ns_type type, int fd, const char *path,
+		    struct rterr *e)
 {
 	const char *oci = ns_kinds[type].oci;
 	struct stat st;
@@ -130,7 +129,7 @@ static int add_path(struct ns_plan *p, enum ns_type type, int fd, const char *pa
 		close(fd);
 		return rterr_set(e, 0, "open %s namespace %s: not a %s namespace", oci, path, oci);
 	}
-	if (fstat(fd, &st) == 0 && same_ns((unsigned long)st.st_ino, type)) {
+	if (fstat(fd, &st) == 0 && same_ns(selfdir, (unsigned long)st.st_ino, type)) {
 		debug("namespace %s: %s is rtexec's own, not joining", ns_kinds[type].proc, path);
 		close(fd);
 		return 0;
@@ -142,14 +141,14 @@ static int add_path(struct ns_plan *p, enum ns_type type, int fd, const char *pa
 /* One of the target's namespaces: compared through its pinned /proc/PID directory (one
  * readlink; the file is opened only where setns cannot take the pidfd). One the kernel lacks
  * (no such file here either) is skipped by default, an error when asked for. */
-static int add_entry(struct ns_plan *p, const struct ns_entry *r, const struct target *t,
-		     bool asked, struct rterr *e)
+static int add_entry(struct ns_plan *p, int selfdir, const struct ns_entry *r,
+		     const struct target *t, bool asked, struct rterr *e)
 {
 	char path[40], name[16];
 	unsigned long ino;
 
 	if (r->path)
-		return add_path(p, r->type, open_ns_path(r->path), r->path, e);
+		return add_path(p, selfdir, r->type, open_ns_path(r->path), r->path, e);
 	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)t->pid, ns_kinds[r->type].proc);
 	snprintf(name, sizeof(name), "ns/%s", ns_kinds[r->type].proc);
 	if ((ino = ns_link_ino(t->procfd, name)) == 0) {
@@ -160,7 +159,7 @@ static int add_entry(struct ns_plan *p, const struct ns_entry *r, const struct t
 				     : 0;
 		return rterr_set(e, errno, "open %s namespace %s", ns_kinds[r->type].oci, path);
 	}
-	if (same_ns(ino, r->type)) {
+	if (same_ns(selfdir, ino, r->type)) {
 		debug("namespace %s: %s is rtexec's own, not joining", ns_kinds[r->type].proc,
 		      path);
 		return 0;
@@ -172,21 +171,24 @@ static int add_entry(struct ns_plan *p, const struct ns_entry *r, const struct t
 int ns_plan_open(const struct ns_request *req, const struct target *t, struct ns_plan *p,
 		 struct rterr *e)
 {
+	int selfdir = sys_open("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC, 0), err = 0;
+
 	memset(p, 0, sizeof(*p));
 	p->pidfd = t->pidfd;
 	p->procfd = t->procfd;
-	for (int i = 0; i < NS_COUNT; i++) {
+	for (int i = 0; i < NS_COUNT && err == 0; i++) {
 		struct ns_entry def = { (enum ns_type)i, NULL };
 		const struct ns_entry *r = req->given ? &req->entries[i] : &def;
 
 		if (req->given && (size_t)i >= req->n)
 			break;
-		if (add_entry(p, r, t, req->given, e) < 0) {
-			ns_plan_close(p);
-			return -1;
-		}
+		err = add_entry(p, selfdir, r, t, req->given, e);
 	}
-	return 0;
+	if (selfdir >= 0)
+		close(selfdir);
+	if (err < 0)
+		ns_plan_close(p);
+	return err;
 }
 
 bool ns_plan_has(const struct ns_plan *p, enum ns_type type)
