@@ -122,7 +122,9 @@ static int set_user(const struct process_request *p, struct rterr *e)
 
 /* The cwd must be inside the container: a path through a leaked fd or a directory outside
  * the root shows up in getcwd as unreachable (CVE-2024-21626). */
-static int enter_cwd(const struct process_request *p, struct rterr *e)
+/* (Not inlined: its PATH_MAX buffer would sit in child_main's frame, under which every
+ * other step runs, one stack page deeper.) */
+static __attribute__((noinline)) int enter_cwd(const struct process_request *p, struct rterr *e)
 {
 	const char *cwd = p->cwd ? p->cwd : "/";
 	char buf[PATH_MAX];
@@ -146,7 +148,8 @@ static void prepare_exec(const struct child_args *a)
 
 /* As execvp: ENOENT and ENOTDIR try the next PATH entry, EACCES too but is remembered,
  * anything else stops the search. Returns the errno that decides 126 or 127. */
-static int search_exec(const char *name, const char *path, char **argv, char **env)
+static __attribute__((noinline)) int search_exec(const char *name, const char *path,
+						 char **argv, char **env)
 {
 	char file[PATH_MAX];
 	bool eacces = false;

@@ -270,7 +270,10 @@ static void on_signal(struct child *c, const struct tty_relay *relay)
 
 int supervise(struct child *c)
 {
-	struct tty_relay relay, *t = c->pty >= 0 ? &relay : NULL;
+	/* Not on the stack: 8 KiB of buffers would push every call below onto fresh pages (a
+	 * page fault each) on the common path, which relays nothing. */
+	static struct tty_relay relay;
+	struct tty_relay *t = c->pty >= 0 ? &relay : NULL;
 	struct pollfd p[4] = {
 		{ .fd = c->sigfd, .events = POLLIN }, { .fd = -1 }, { .fd = -1 }, { .fd = -1 }
 	};
