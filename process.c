@@ -148,8 +148,8 @@ static void prepare_exec(const struct child_args *a)
 
 /* As execvp: ENOENT and ENOTDIR try the next PATH entry, EACCES too but is remembered,
  * anything else stops the search. Returns the errno that decides 126 or 127. */
-static __attribute__((noinline)) int search_exec(const char *name, const char *path,
-						 char **argv, char **env)
+static __attribute__((noinline)) int search_exec(const char *name, const char *path, char **argv,
+						 char **env)
 {
 	char file[PATH_MAX];
 	bool eacces = false;
