@@ -64,12 +64,9 @@ static bool same_ns(int selfdir, unsigned long ino, enum ns_type type)
 	return ino != 0 && ns_link_ino(selfdir, ns_kinds[type].proc) == ino;
 }
 
-static bool kernel_has(enum ns_type type)
+static bool kernel_has(int selfdir, enum ns_type type)
 {
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_kinds[type].proc);
-	return access(path, F_OK) == 0;
+	return faccessat(selfdir, ns_kinds[type].proc, F_OK, 0) == 0;
 }
 
 #define NSFS_MAGIC 0x6e736673 /* linux/magic.h */
@@ -152,7 +149,7 @@ static int add_entry(struct ns_plan *p, int selfdir, const struct ns_entry *r,
 	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)t->pid, ns_kinds[r->type].proc);
 	snprintf(name, sizeof(name), "ns/%s", ns_kinds[r->type].proc);
 	if ((ino = ns_link_ino(t->procfd, name)) == 0) {
-		if (errno == ENOENT && !kernel_has(r->type))
+		if (errno == ENOENT && !kernel_has(selfdir, r->type))
 			return asked ? rterr_set(e, 0,
 						 "namespaces: this kernel has no %s namespace",
 						 ns_kinds[r->type].oci)
@@ -176,6 +173,8 @@ int ns_plan_open(const struct ns_request *req, const struct target *t, struct ns
 	memset(p, 0, sizeof(*p));
 	p->pidfd = t->pidfd;
 	p->procfd = t->procfd;
+	if (selfdir < 0)
+		return rterr_set(e, errno, "open /proc/self/ns");
 	for (int i = 0; i < NS_COUNT && err == 0; i++) {
 		struct ns_entry def = { (enum ns_type)i, NULL };
 		const struct ns_entry *r = req->given ? &req->entries[i] : &def;
@@ -184,8 +183,7 @@ int ns_plan_open(const struct ns_request *req, const struct target *t, struct ns
 			break;
 		err = add_entry(p, selfdir, r, t, req->given, e);
 	}
-	if (selfdir >= 0)
-		close(selfdir);
+	close(selfdir);
 	if (err < 0)
 		ns_plan_close(p);
 	return err;

@@ -121,9 +121,8 @@ static int set_user(const struct process_request *p, struct rterr *e)
 }
 
 /* The cwd must be inside the container: a path through a leaked fd or a directory outside
- * the root shows up in getcwd as unreachable (CVE-2024-21626). */
-/* (Not inlined: its PATH_MAX buffer would sit in child_main's frame, under which every
- * other step runs, one stack page deeper.) */
+ * the root shows up in getcwd as unreachable (CVE-2024-21626). Not inlined: its PATH_MAX
+ * buffer would sit in child_main's frame, under which every other step runs. */
 static __attribute__((noinline)) int enter_cwd(const struct process_request *p, struct rterr *e)
 {
 	const char *cwd = p->cwd ? p->cwd : "/";
