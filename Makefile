@@ -20,10 +20,10 @@ CFLAGS ?= $(OPT)
 LDFLAGS ?= -static -Wl,--gc-sections -Wl,-z,relro,-z,now
 DEPCFLAGS := -Os -w -std=c99 -fno-asynchronous-unwind-tables -fno-unwind-tables
 
-SRCS := arena.c rtexec.c runc.c selfexe.c inherit.c seccomp.c tty.c cli.c config.c jsonutil.c target.c nsexec.c process.c env.c pidfile.c supervise.c sync.c plan.c log.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c
+SRCS := arena.c fmt.c jsonnum.c rtexec.c runc.c selfexe.c inherit.c seccomp.c tty.c cli.c config.c jsonutil.c target.c nsexec.c process.c env.c pidfile.c supervise.c sync.c plan.c log.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c
 OBJS := $(SRCS:%.c=$(B)/%.o)
 CJSON := $(B)/cjson
-UNIT_SRCS := arena.c cli.c config.c jsonutil.c log.c env.c target.c nsexec.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c inherit.c seccomp.c
+UNIT_SRCS := arena.c fmt.c jsonnum.c cli.c config.c jsonutil.c log.c env.c target.c nsexec.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c inherit.c seccomp.c
 UNIT_TESTS := $(wildcard test/unit/test_*.c)
 
 .PHONY: all deps install uninstall clean check check-asan check-vm unit integration demo bench bench-engines lint fuzz soak
@@ -47,8 +47,11 @@ $(B)/uapi/.stamp: | $(B)/.deps
 	ln -sfn /usr/include/$$(gcc -print-multiarch)/asm $(B)/uapi/asm
 	@touch $@
 
-$(B)/cJSON.o: $(CJSON)/cJSON.c | $(B)/.deps
-	$(CC) $(DEPCFLAGS) -ffunction-sections -fdata-sections -c -o $@ $<
+# cJSON's number calls go to jsonnum.c (see jsonnum.h): musl's floating-point printf and
+# scanf stay out of the binary. The test builds link the C library's.
+CJSON_NUM := -Dstrtod=jsonnum_strtod -Dsprintf=jsonnum_sprintf -Dsscanf=jsonnum_sscanf
+$(B)/cJSON.o: $(CJSON)/cJSON.c Makefile | $(B)/.deps
+	$(CC) $(DEPCFLAGS) $(CJSON_NUM) -ffunction-sections -fdata-sections -c -o $@ $<
 
 $(B)/%.o: %.c $(wildcard *.h) $(CJSON)/cJSON.h $(B)/uapi/.stamp | $(B)/.deps
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(UAPI) -I$(CJSON) -ffunction-sections -fdata-sections -c -o $@ $<

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "fsutil.h"
 #include "syscalls.h"
 
@@ -196,7 +197,7 @@ static int detect_isolated(const struct cpu_request *r, const char *v2_root, str
 		return -1;
 	if (v2_root == NULL)
 		return 0;
-	snprintf(path, sizeof(path), "%s/cpuset.cpus.isolated", v2_root);
+	fmt_snprintf(path, sizeof(path), "%s/cpuset.cpus.isolated", v2_root);
 	return add_file(m, path, e);
 }
 
@@ -208,7 +209,7 @@ static int cgroup_cpus(const char *list, struct cpumask *m, size_t ncpus, struct
 
 	if (list == NULL || list[0] == '\0') {
 		/* No cpuset applies: every online CPU. */
-		snprintf(all, sizeof(all), "0-%zu", ncpus - 1);
+		fmt_snprintf(all, sizeof(all), "0-%zu", ncpus - 1);
 		list = read_file_alloc(AT_FDCWD, "/sys/devices/system/cpu/online", 1 << 20,
 				       &online) == 0
 			       ? online

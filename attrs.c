@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "fsutil.h"
 #include "inherit.h"
 #include "syscalls.h"
@@ -166,9 +167,9 @@ static int set_rlimit(const struct rlimit_config *r, struct rterr *e)
 	if (setrlimit(r->resource, &rl) == 0)
 		return 0;
 	if (r->soft != ~0ULL)
-		snprintf(soft, sizeof(soft), "%llu", r->soft);
+		fmt_snprintf(soft, sizeof(soft), "%llu", r->soft);
 	if (r->hard != ~0ULL)
-		snprintf(hard, sizeof(hard), "%llu", r->hard);
+		fmt_snprintf(hard, sizeof(hard), "%llu", r->hard);
 	return rterr_set(e, errno, "set %s soft %s hard %s", r->name, soft, hard);
 }
 
@@ -211,7 +212,7 @@ static int apply_lsm(const struct attrs *a, struct rterr *e)
 		const char *path = access("/proc/self/attr/apparmor/exec", F_OK) == 0
 					   ? "/proc/self/attr/apparmor/exec"
 					   : "/proc/self/attr/exec";
-		snprintf(buf, sizeof(buf), "exec %s", a->apparmor_profile);
+		fmt_snprintf(buf, sizeof(buf), "exec %s", a->apparmor_profile);
 		if (write_proc(path, buf, e, "AppArmor profile") < 0)
 			return -1;
 	}
@@ -228,7 +229,7 @@ int attrs_apply_privileged(const struct attrs *a, struct rterr *e)
 	if (apply_rlimits(a, e) < 0)
 		return -1;
 	if (a->has_oom_score_adj) {
-		snprintf(buf, sizeof(buf), "%d", a->oom_score_adj);
+		fmt_snprintf(buf, sizeof(buf), "%d", a->oom_score_adj);
 		if (write_proc("/proc/self/oom_score_adj", buf, e, "oom_score_adj") < 0)
 			return -1;
 	}

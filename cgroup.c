@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "fsutil.h"
 #include "syscalls.h"
 
@@ -200,7 +201,7 @@ static int host_path(const struct mount_line *m, const char *path, char **out)
 		rl = 0;
 	else if (strncmp(path, m->root, rl) != 0 || (path[rl] != '/' && path[rl] != '\0'))
 		return -ENOENT;
-	return asprintf(out, "%s%s", m->point, path + rl) < 0 ? -ENOMEM : 0;
+	return fmt_asprintf(out, "%s%s", m->point, path + rl) < 0 ? -ENOMEM : 0;
 }
 
 static const struct mount_line *find_mount(const struct cg_sources *s, const struct cg_line *l)
@@ -232,7 +233,7 @@ static int open_v1(struct cg_join *j, struct rterr *e)
 	char path[PATH_MAX + 8];
 
 	if (!has_token(j->hierarchy, "freezer", 7) && !has_token(j->hierarchy, "cpuset", 6)) {
-		snprintf(path, sizeof(path), "%s/tasks", j->path);
+		fmt_snprintf(path, sizeof(path), "%s/tasks", j->path);
 		j->tasks = sys_open(path, O_WRONLY | O_CLOEXEC, 0);
 		if (j->tasks < 0)
 			return rterr_set(e, errno, "join cgroup %s", j->path);
@@ -324,7 +325,7 @@ static int add_v2(struct cg_plan *p, const struct cg_request *c, const struct mo
 	j->can_fallback = c->sub == NULL;
 	if ((p->v2_root = strdup(m->point)) == NULL ||
 	    host_path(m, l->path, &j->fallback) == -ENOMEM ||
-	    asprintf(&base, "%s%s%s", m->point, rel[0] == '/' ? "" : "/", rel) < 0)
+	    fmt_asprintf(&base, "%s%s%s", m->point, rel[0] == '/' ? "" : "/", rel) < 0)
 		return rterr_set(e, ENOMEM, "cgroups");
 	n = strlen(base);
 	if (n > 1 && base[n - 1] == '/')
@@ -333,7 +334,7 @@ static int add_v2(struct cg_plan *p, const struct cg_request *c, const struct mo
 		j->path = base;
 		return open_dir(j, e);
 	}
-	if (asprintf(&j->path, "%s/%s", base, c->sub) < 0) {
+	if (fmt_asprintf(&j->path, "%s/%s", base, c->sub) < 0) {
 		free(base);
 		return rterr_set(e, ENOMEM, "cgroups");
 	}
@@ -417,7 +418,7 @@ int cg_clone_fd(const struct cg_plan *p)
 static int write_pid(int dirfd, pid_t pid)
 {
 	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d", (int)pid), saved;
+	int n = fmt_snprintf(buf, sizeof(buf), "%d", (int)pid), saved;
 	int fd = sys_openat(dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC, 0);
 	ssize_t r;
 
@@ -586,7 +587,7 @@ int cg_effective_cpus(const struct cg_plan *p, char **out)
 	int r;
 
 	if (p->v2 >= 0) {
-		snprintf(path, sizeof(path), "%s/cpuset.cpus.effective", v2_expected(p));
+		fmt_snprintf(path, sizeof(path), "%s/cpuset.cpus.effective", v2_expected(p));
 		if ((r = read_file_alloc(AT_FDCWD, path, 1 << 20, &list)) == -ENOMEM)
 			return r;
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cJSON.h"
+#include "fmt.h"
 #include "jsonutil.h"
 
 #define PID_MAX_LIMIT 4194304.0 /* the kernel's ceiling for /proc/sys/kernel/pid_max */
@@ -89,7 +90,7 @@ static int parse_ns_entry(const cJSON *it, const char *path, struct ns_entry *r,
 					 json_key_path(sub, sizeof(sub), path, "type"));
 		json_key_path(sub, sizeof(sub), path, "type");
 	} else {
-		snprintf(sub, sizeof(sub), "%s", path);
+		fmt_snprintf(sub, sizeof(sub), "%s", path);
 	}
 	if (json_string(type, sub, true, &name, e) < 0)
 		return -1;
@@ -159,7 +160,7 @@ static int parse_cgroup_key(const cJSON *cg, const char *key, bool relative, con
 
 	if (it == NULL)
 		return 0;
-	snprintf(path, sizeof(path), "cgroup.%s", key);
+	fmt_snprintf(path, sizeof(path), "cgroup.%s", key);
 	if (json_string(it, path, true, &value, e) < 0 ||
 	    cgroup_path_check(value, relative, path, e) < 0)
 		return -1;
@@ -730,8 +731,8 @@ static int option_number(const char *opt, const char *text, size_t n, double max
 	errno = 0;
 	*v = strtoull(text, &end, 10);
 	if (errno || (size_t)(end - text) != n || (double)*v > max)
-		return rterr_set(e, 0, "option %s: \"%.*s\" is out of range (0..%.0f)", opt, (int)n,
-				 text, max);
+		return rterr_set(e, 0, "option %s: \"%.*s\" is out of range (0..%llu)", opt, (int)n,
+				 text, (unsigned long long)max);
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 /* CPU masks of any size and the kernel's CPU list format. Pure: no I/O. */
 #include "cpulist.h"
+#include "fmt.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -131,8 +132,8 @@ int cpulist_format(const struct cpumask *m, char **out)
 			continue;
 		while (j + 1 < m->nbits && cpumask_test(m, j + 1))
 			j++;
-		n = j == i ? snprintf(item, sizeof(item), "%s%zu", len ? "," : "", i)
-			   : snprintf(item, sizeof(item), "%s%zu-%zu", len ? "," : "", i, j);
+		n = j == i ? fmt_snprintf(item, sizeof(item), "%s%zu", len ? "," : "", i)
+			   : fmt_snprintf(item, sizeof(item), "%s%zu-%zu", len ? "," : "", i, j);
 		if (len + (size_t)n + 1 > cap) {
 			char *ns = realloc(s, cap = 2 * (len + (size_t)n + 1));
 			if (ns == NULL) {

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "syscalls.h"
 
 #define PASSWD_MAX (1 << 20)
@@ -94,7 +95,7 @@ int home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n)
 	char *buf;
 	ssize_t r = -1;
 
-	snprintf(home, n, "/");
+	fmt_snprintf(home, n, "/");
 	if (fd < 0)
 		return errno == ENOSYS ? -ENOSYS : 0;
 	/* A hostile container may put a FIFO or a device there: read regular files only. */
@@ -130,8 +131,8 @@ int env_build(const struct env_request *r, int rootfd, bool in_root, char ***out
 		/* Without openat2 the file cannot be read safely from outside: say so, do not
 		 * guess (only the plan, which reads through /proc/PID/root, gets here). */
 		if (home_lookup(rootfd, in_root, r->uid, home, sizeof(home)) == -ENOSYS)
-			snprintf(home, sizeof(home), "(from the container's /etc/passwd)");
-		snprintf(home_var, room, "HOME=%s", home);
+			fmt_snprintf(home, sizeof(home), "(from the container's /etc/passwd)");
+		fmt_snprintf(home_var, room, "HOME=%s", home);
 		env[n++] = home_var;
 	}
 	env[n] = NULL;

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fmt.h"
+
 int read_fd(int fd, char *buf, size_t n)
 {
 	size_t len = 0;
@@ -74,7 +76,7 @@ int open_regular(const char *path, bool fifo_ok)
 		err = -errno;
 	else if (!S_ISREG(st.st_mode) && !(fifo_ok && S_ISFIFO(st.st_mode)))
 		err = -EMEDIUMTYPE;
-	snprintf(again, sizeof(again), "/proc/self/fd/%d", pfd);
+	fmt_snprintf(again, sizeof(again), "/proc/self/fd/%d", pfd);
 	fd = err ? -1 : sys_open(again, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
 	if (!err && fd < 0)
 		err = -errno;

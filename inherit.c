@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "fsutil.h"
 
 /* The value after "\nKEY:" and blanks, or NULL. */
@@ -17,7 +18,7 @@ static const char *status_value(const char *text, const char *key)
 	char pat[32];
 	const char *p;
 
-	snprintf(pat, sizeof(pat), "\n%s:", key);
+	fmt_snprintf(pat, sizeof(pat), "\n%s:", key);
 	if ((p = strstr(text, pat)) == NULL)
 		return NULL;
 	p += strlen(pat);
@@ -130,7 +131,7 @@ static int read_label(const struct target *t, const char *lsm, char **out, struc
 	*out = NULL;
 	if (!lsm_enabled(lsm))
 		return 0;
-	snprintf(file, sizeof(file), "attr/%s/current", lsm);
+	fmt_snprintf(file, sizeof(file), "attr/%s/current", lsm);
 	r = target_read(t, file, &text);
 	if (r == -ENOENT || r == -ESRCH) /* before Linux 5.8: one attr/current for all */
 		r = target_read(t, "attr/current", &text);

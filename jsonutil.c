@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
+
 long json_find_nul(const char *text, size_t len)
 {
 	bool in_string = false;
@@ -164,13 +166,13 @@ int json_parse(const char *text, size_t len, cJSON **out, struct rterr *e)
 
 const char *json_key_path(char *buf, size_t n, const char *parent, const char *key)
 {
-	snprintf(buf, n, "%s%s%s", parent, *parent ? "." : "", key);
+	fmt_snprintf(buf, n, "%s%s%s", parent, *parent ? "." : "", key);
 	return buf;
 }
 
 const char *json_index_path(char *buf, size_t n, const char *parent, size_t i)
 {
-	snprintf(buf, n, "%s[%zu]", parent, i);
+	fmt_snprintf(buf, n, "%s[%zu]", parent, i);
 	return buf;
 }
 
@@ -265,16 +267,29 @@ static int raw_integer(const cJSON *it, bool *negative, unsigned long long *v)
 	return *end == '\0' ? 0 : -EDOM;
 }
 
+/* The value of a number item for a message: its source text, or, for an item built without
+ * one (whose double_integer() said it is an integer), the integer. rtexec formats no
+ * floating point (fmt.h). */
+static const char *shown_number(const cJSON *it, char *buf, size_t n)
+{
+	double d = it->valuedouble;
+
+	if (it->valuestring)
+		return it->valuestring;
+	if (fabs(d) < 18446744073709551616.0)
+		fmt_snprintf(buf, n, "%s%llu", d < 0 ? "-" : "", (unsigned long long)fabs(d));
+	else
+		fmt_snprintf(buf, n, "%s", d < 0 ? "below -2^64" : "2^64 or more");
+	return buf;
+}
+
+/* min and max are integers within +-2^53 (JSON_MAX_EXACT), where doubles are exact. */
 static int out_of_range(const cJSON *it, const char *path, double min, double max, struct rterr *e)
 {
-	const char *shown = it->valuestring;
-	char buf[40];
+	char buf[32];
 
-	if (shown == NULL) {
-		snprintf(buf, sizeof(buf), "%.17g", it->valuedouble);
-		shown = buf;
-	}
-	return rterr_set(e, 0, "%s: %s is out of range (%.17g..%.17g)", path, shown, min, max);
+	return rterr_set(e, 0, "%s: %s is out of range (%lld..%lld)", path,
+			 shown_number(it, buf, sizeof(buf)), (long long)min, (long long)max);
 }
 
 /* raw_integer() of a number item: 0 or -ERANGE (too large, no message yet), or -1 with
@@ -329,11 +344,10 @@ static bool double_exact(unsigned long long u)
 
 static int out_of_range_u64(const cJSON *it, const char *path, struct rterr *e)
 {
-	if (it->valuestring)
-		return rterr_set(e, 0, "%s: %s is out of range (0..18446744073709551615)", path,
-				 it->valuestring);
-	return rterr_set(e, 0, "%s: %.17g is out of range (0..18446744073709551615)", path,
-			 it->valuedouble);
+	char buf[32];
+
+	return rterr_set(e, 0, "%s: %s is out of range (0..18446744073709551615)", path,
+			 shown_number(it, buf, sizeof(buf)));
 }
 
 int json_u64(const cJSON *it, const char *path, unsigned long long *out, struct rterr *e)

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fmt.h"
+
 enum log_level log_level = LOG_WARN;
 
 const char *rt_strerror(int errnum)
@@ -47,10 +49,10 @@ int rterr_set(struct rterr *e, int errnum, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(raw, sizeof(raw), fmt, ap);
+	n = fmt_vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
 	if (errnum && n >= 0 && (size_t)n < sizeof(raw))
-		snprintf(raw + n, sizeof(raw) - (size_t)n, ": %s", rt_strerror(errnum));
+		fmt_snprintf(raw + n, sizeof(raw) - (size_t)n, ": %s", rt_strerror(errnum));
 	escape_controls(raw, e->msg, sizeof(e->msg));
 	e->err = errnum;
 	return -1;
@@ -111,10 +113,10 @@ static size_t escape_controls(const char *in, char *out, size_t n)
 		size_t k = *p < 0x80 ? 1 : utf8_seq(p, &cp);
 
 		if (*p == '\n') {
-			len += (size_t)snprintf(out + len, n - len, "\\n");
+			len += (size_t)fmt_snprintf(out + len, n - len, "\\n");
 		} else if (k == 0 || is_control(cp)) {
 			for (size_t i = 0; i < (k ? k : 1); i++)
-				len += (size_t)snprintf(out + len, n - len, "\\x%02x", p[i]);
+				len += (size_t)fmt_snprintf(out + len, n - len, "\\x%02x", p[i]);
 		} else {
 			memcpy(out + len, p, k);
 			len += k;
@@ -137,7 +139,7 @@ static void write_line(enum log_level level, const char *raw)
 {
 	static const char *const prefix[] = { "", "warning: ", "", "debug: " };
 	char buf[1400];
-	size_t n = (size_t)snprintf(buf, sizeof(buf), "rtexec: %s", prefix[level]);
+	size_t n = (size_t)fmt_snprintf(buf, sizeof(buf), "rtexec: %s", prefix[level]);
 
 	if (sink) {
 		escape_controls(raw, buf, sizeof(buf));
@@ -155,7 +157,7 @@ static void vlog(enum log_level level, const char *fmt, va_list ap)
 {
 	char raw[1200];
 
-	vsnprintf(raw, sizeof(raw), fmt, ap);
+	fmt_vsnprintf(raw, sizeof(raw), fmt, ap);
 	write_line(level, raw);
 }
 
@@ -195,7 +197,7 @@ void log_flush_warnings(void)
 
 	if (nsuppressed == 0)
 		return;
-	snprintf(raw, sizeof(raw), "%u more warnings not shown", nsuppressed);
+	fmt_snprintf(raw, sizeof(raw), "%u more warnings not shown", nsuppressed);
 	nsuppressed = 0;
 	write_line(LOG_WARN, raw);
 }
@@ -209,7 +211,7 @@ void logmsg(enum log_level level, const char *fmt, ...)
 	if (level > log_level)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(raw, sizeof(raw), fmt, ap);
+	fmt_vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
 	if (level == LOG_WARN)
 		warn_once(raw);
@@ -235,7 +237,7 @@ void die_errno(int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(raw, sizeof(raw), fmt, ap);
+	fmt_vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
 	die("%s: %s", raw, rt_strerror(err));
 }

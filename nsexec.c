@@ -10,6 +10,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "syscalls.h"
 
 #define FOR_CHILDREN ((1 << NS_PID) | (1 << NS_TIME))
@@ -87,7 +88,7 @@ static int open_ns_path(const char *path)
 		err = -errno;
 	else if (sf.f_type != NSFS_MAGIC)
 		err = -EMEDIUMTYPE;
-	snprintf(again, sizeof(again), "/proc/self/fd/%d", pfd);
+	fmt_snprintf(again, sizeof(again), "/proc/self/fd/%d", pfd);
 	if (err == 0 && (fd = sys_open(again, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0)) < 0)
 		err = -errno;
 	close(pfd);
@@ -103,7 +104,7 @@ static void add_join(struct ns_plan *p, enum ns_type type, int fd, const char *p
 	j->fd = fd;
 	j->from_target = from_target;
 	if (from_target)
-		snprintf(j->proc, sizeof(j->proc), "%s", path);
+		fmt_snprintf(j->proc, sizeof(j->proc), "%s", path);
 	else
 		j->given = path;
 }
@@ -146,8 +147,8 @@ static int add_entry(struct ns_plan *p, int selfdir, const struct ns_entry *r,
 
 	if (r->path)
 		return add_path(p, selfdir, r->type, open_ns_path(r->path), r->path, e);
-	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)t->pid, ns_kinds[r->type].proc);
-	snprintf(name, sizeof(name), "ns/%s", ns_kinds[r->type].proc);
+	fmt_snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)t->pid, ns_kinds[r->type].proc);
+	fmt_snprintf(name, sizeof(name), "ns/%s", ns_kinds[r->type].proc);
 	if ((ino = ns_link_ino(t->procfd, name)) == 0) {
 		if (errno == ENOENT && !kernel_has(selfdir, r->type))
 			return asked ? rterr_set(e, 0,
@@ -202,7 +203,7 @@ static int join_fd(const struct ns_plan *p, struct ns_join *j, struct rterr *e)
 	char name[16];
 
 	if (j->fd < 0) { /* the target's, not opened yet */
-		snprintf(name, sizeof(name), "ns/%s", ns_kinds[j->type].proc);
+		fmt_snprintf(name, sizeof(name), "ns/%s", ns_kinds[j->type].proc);
 		j->fd = sys_openat(p->procfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
 		if (j->fd < 0)
 			return rterr_set(e, errno, "open %s namespace %s", ns_kinds[j->type].oci,

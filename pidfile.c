@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fmt.h"
+
 /* Temporaries of this pid file whose rtexec is gone (killed in the instant between naming
  * one and renaming it, or an rtexec without O_TMPFILE): removed by the next run. */
 static void remove_stale(const char *dir, const char *name)
@@ -18,7 +20,7 @@ static void remove_stale(const char *dir, const char *name)
 	char prefix[NAME_MAX + 16], path[PATH_MAX];
 	DIR *d = opendir(dir);
 	struct dirent *ent;
-	size_t n = (size_t)snprintf(prefix, sizeof(prefix), ".%s.rtexec-", name);
+	size_t n = (size_t)fmt_snprintf(prefix, sizeof(prefix), ".%s.rtexec-", name);
 
 	while (d && (ent = readdir(d)) != NULL) {
 		char *end;
@@ -29,7 +31,8 @@ static void remove_stale(const char *dir, const char *name)
 		pid = strtol(ent->d_name + n, &end, 10);
 		if (*end != '\0' || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, ent->d_name) < sizeof(path))
+		if ((size_t)fmt_snprintf(path, sizeof(path), "%s/%s", dir, ent->d_name) <
+		    sizeof(path))
 			unlink(path);
 	}
 	if (d)
@@ -51,10 +54,10 @@ int pidfile_prepare(struct pidfile *pf, const char *path, struct rterr *e)
 		return 0;
 	slash = strrchr(path, '/');
 	dirlen = slash ? (int)(slash - path) + 1 : 0;
-	if ((size_t)snprintf(pf->tmp, sizeof(pf->tmp), "%.*s.%s.rtexec-%d", dirlen, path,
-			     path + dirlen, (int)getpid()) >= sizeof(pf->tmp))
+	if ((size_t)fmt_snprintf(pf->tmp, sizeof(pf->tmp), "%.*s.%s.rtexec-%d", dirlen, path,
+				 path + dirlen, (int)getpid()) >= sizeof(pf->tmp))
 		return rterr_set(e, ENAMETOOLONG, "pid file %s", path);
-	snprintf(dir, sizeof(dir), "%.*s", dirlen ? dirlen : 1, dirlen ? path : ".");
+	fmt_snprintf(dir, sizeof(dir), "%.*s", dirlen ? dirlen : 1, dirlen ? path : ".");
 	/* rename() would only fail after the command ran: refuse what it cannot replace now. */
 	exists = stat(path, &st) == 0;
 	if (exists && S_ISDIR(st.st_mode))
@@ -80,7 +83,7 @@ static int put_in_place(struct pidfile *pf)
 	char self[32];
 
 	if (!pf->named) {
-		snprintf(self, sizeof(self), "/proc/self/fd/%d", pf->fd);
+		fmt_snprintf(self, sizeof(self), "/proc/self/fd/%d", pf->fd);
 		if (linkat(AT_FDCWD, self, AT_FDCWD, pf->path, AT_SYMLINK_FOLLOW) == 0)
 			return 0;
 		if (errno != EEXIST ||
@@ -97,7 +100,7 @@ static int put_in_place(struct pidfile *pf)
 int pidfile_commit(struct pidfile *pf, pid_t pid, struct rterr *e)
 {
 	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d", (int)pid), r;
+	int n = fmt_snprintf(buf, sizeof(buf), "%d", (int)pid), r;
 
 	if (pf->fd < 0)
 		return 0;

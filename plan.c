@@ -10,6 +10,7 @@
 
 #include "cJSON.h"
 #include "env.h"
+#include "fmt.h"
 #include "syscalls.h"
 
 static cJSON *plan_target(const struct target *t)
@@ -93,7 +94,7 @@ static cJSON *limit_value(unsigned long long v)
 	char buf[24];
 
 	/* Exact, beyond what a double holds: 18446744073709551615 is "unlimited". */
-	snprintf(buf, sizeof(buf), "%llu", v);
+	fmt_snprintf(buf, sizeof(buf), "%llu", v);
 	return cJSON_CreateRaw(buf);
 }
 
@@ -266,8 +267,7 @@ int plan_print(const struct plan_input *in)
 
 	if (text == NULL)
 		return -ENOMEM;
-	if (printf("%s\n", text) < 0 || fflush(stdout) != 0)
-		r = -errno;
+	r = fmt_dprintf(STDOUT_FILENO, "%s\n", text);
 	free(text);
 	return r;
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "fmt.h"
 #include "sync.h"
 #include "syscalls.h"
 #include "tty.h"
@@ -155,8 +156,8 @@ static __attribute__((noinline)) int search_exec(const char *name, const char *p
 
 	for (const char *p = path, *end;; p = end + 1) {
 		end = strchrnul(p, ':');
-		if ((size_t)snprintf(file, sizeof(file), "%.*s%s%s", (int)(end - p), p,
-				     end == p ? "" : "/", name) < sizeof(file)) {
+		if ((size_t)fmt_snprintf(file, sizeof(file), "%.*s%s%s", (int)(end - p), p,
+					 end == p ? "" : "/", name) < sizeof(file)) {
 			execve(file, argv, env);
 			if (errno == EACCES)
 				eacces = true;

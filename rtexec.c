@@ -15,6 +15,7 @@
 #include "cgroup.h"
 #include "cli.h"
 #include "config.h"
+#include "fmt.h"
 #include "fsutil.h"
 #include "log.h"
 #include "nsexec.h"
@@ -140,11 +141,11 @@ static void parse_cli(int argc, char **argv, struct cli *cli)
 		die("%s", e.msg);
 	log_level = cli->level;
 	if (cli->help) {
-		fputs(cli_usage, stdout);
+		fmt_dprintf(STDOUT_FILENO, "%s", cli_usage);
 		exit(0);
 	}
 	if (cli->version) {
-		printf("rtexec %s\n", RTEXEC_VERSION);
+		fmt_dprintf(STDOUT_FILENO, "rtexec %s\n", RTEXEC_VERSION);
 		exit(0);
 	}
 }

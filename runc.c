@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cJSON.h"
+#include "fmt.h"
 #include "fsutil.h"
 #include "jsonutil.h"
 #include "syscalls.h"
@@ -188,17 +189,17 @@ static void format(enum log_level level, const char *text, bool json, char *buf,
 	cJSON *o;
 
 	gmtime_r(&now, &tm); /* not strftime: it brings musl's locale code (4 KiB) */
-	snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	fmt_snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+		     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	if (!json) {
-		snprintf(buf, n, "time=\"%s\" level=%s msg=\"", when, names[level]);
+		fmt_snprintf(buf, n, "time=\"%s\" level=%s msg=\"", when, names[level]);
 		for (size_t o2 = strlen(buf); *text && o2 + 3 < n; text++) {
 			if (*text == '"' || *text == '\\')
 				buf[o2++] = '\\';
 			buf[o2++] = *text;
 			buf[o2] = '\0';
 		}
-		snprintf(buf + strlen(buf), n - strlen(buf), "\"\n");
+		fmt_snprintf(buf + strlen(buf), n - strlen(buf), "\"\n");
 		return;
 	}
 	o = cJSON_CreateObject();
@@ -206,7 +207,7 @@ static void format(enum log_level level, const char *text, bool json, char *buf,
 	cJSON_AddStringToObject(o, "msg", text);
 	cJSON_AddStringToObject(o, "time", when);
 	line = cJSON_PrintUnformatted(o);
-	snprintf(buf, n, "%s\n", line ? line : "{}");
+	fmt_snprintf(buf, n, "%s\n", line ? line : "{}");
 	free(line);
 	cJSON_Delete(o);
 }
@@ -218,11 +219,11 @@ static void write_out(enum log_level level, const char *text)
 
 	/* A failure reads as runc's own ("exec failed: ..."), naming rtexec where the words
 	 * are rtexec's (runc_exec_error wrote runc's own for 126 and 127). */
-	snprintf(msg, sizeof(msg), "%s%s",
-		 level == LOG_ERROR && strncmp(text, "exec failed: ", 13) != 0 ? "exec failed: "
-										 "rtexec: "
-									       : "",
-		 text);
+	fmt_snprintf(msg, sizeof(msg), "%s%s",
+		     level == LOG_ERROR && strncmp(text, "exec failed: ", 13) != 0 ? "exec failed: "
+										     "rtexec: "
+										   : "",
+		     text);
 	format(level, msg, reporting->log && reporting->log_json, line, sizeof(line));
 	if (reporting->log)
 		fd = sys_open(reporting->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
@@ -250,24 +251,26 @@ void runc_exec_error(int status, const char *cmd, struct rterr *e)
 	const char *s = rt_strerror(e->err);
 
 	if (status == EXIT_NOT_FOUND && !strchr(cmd, '/')) {
-		snprintf(e->msg, sizeof(e->msg),
-			 "exec failed: unable to start container process: exec: \"%s\": executable "
-			 "file not found in $PATH",
-			 cmd);
+		fmt_snprintf(e->msg, sizeof(e->msg),
+			     "exec failed: unable to start container process: exec: \"%s\": "
+			     "executable "
+			     "file not found in $PATH",
+			     cmd);
 		return;
 	}
 	/* Go's wording: the C library's, lower case ("permission denied"). */
-	snprintf(why, sizeof(why), "%s", status == EXIT_NOT_FOUND ? rt_strerror(ENOENT) : s);
+	fmt_snprintf(why, sizeof(why), "%s", status == EXIT_NOT_FOUND ? rt_strerror(ENOENT) : s);
 	why[0] = (char)tolower((unsigned char)why[0]);
 	if (status == EXIT_NOT_FOUND)
-		snprintf(e->msg, sizeof(e->msg),
-			 "exec failed: unable to start container process: exec: \"%s\": stat %s: "
-			 "%s",
-			 cmd, cmd, why);
+		fmt_snprintf(e->msg, sizeof(e->msg),
+			     "exec failed: unable to start container process: exec: \"%s\": stat "
+			     "%s: "
+			     "%s",
+			     cmd, cmd, why);
 	else
-		snprintf(e->msg, sizeof(e->msg),
-			 "exec failed: unable to start container process: exec: \"%s\": %s", cmd,
-			 why);
+		fmt_snprintf(e->msg, sizeof(e->msg),
+			     "exec failed: unable to start container process: exec: \"%s\": %s",
+			     cmd, why);
 }
 
 /* ---- the real runc ---- */
@@ -287,7 +290,7 @@ static const char *find_runc(char *buf, size_t n, const struct stat *self)
 	     *p;) {
 		size_t len = strcspn(p, ":");
 
-		snprintf(buf, n, "%.*s/runc", (int)len, p);
+		fmt_snprintf(buf, n, "%.*s/runc", (int)len, p);
 		if (len && access(buf, X_OK) == 0 && !same_file(buf, self))
 			return buf;
 		p += len + (p[len] == ':');
@@ -309,7 +312,7 @@ void runc_handoff(char **argv)
 		die("%s: no runc in PATH to hand \"%s\" to (set RTEXEC_RUNC)", RUNC_NAME,
 		    argv[1] ? argv[1] : "");
 	if (runc != buf)
-		snprintf(buf, sizeof(buf), "%s", runc);
+		fmt_snprintf(buf, sizeof(buf), "%s", runc);
 	argv[0] = buf;
 	execv(buf, argv);
 	die_errno(errno, "%s: execute %s", RUNC_NAME, runc);
@@ -336,7 +339,7 @@ static int read_json(const char *path, cJSON **out, struct rterr *e)
 	close(fd);
 	if (r == 0 && json_parse(text, strlen(text), out, e) < 0) {
 		char why[sizeof(e->msg)];
-		snprintf(why, sizeof(why), "%s", e->msg);
+		fmt_snprintf(why, sizeof(why), "%s", e->msg);
 		r = rterr_set(e, 0, "%s: %s", path, why);
 	} else if (r < 0) {
 		r = rterr_set(e, -r, "%s", path);
@@ -389,7 +392,7 @@ static int state_labels(const cJSON *state, struct cpu_request *cpus, char *bund
 		const char *l = cJSON_GetStringValue(it);
 
 		if (l && strncmp(l, "bundle=", 7) == 0)
-			snprintf(bundle, n, "%s", l + 7);
+			fmt_snprintf(bundle, n, "%s", l + 7);
 		if (!l || strncmp(l, TRANSITION_ANNOTATION, an) != 0 || l[an] != '=')
 			continue;
 		if (strcmp(l + an + 1, "temporary") == 0)
@@ -535,7 +538,7 @@ static int load_process(const struct runc_cli *rc, const char *bundle, size_t nc
 	if (rc->process == NULL && bundle[0] == '\0')
 		return rterr_set(e, 0, "state.json: no bundle= label (give --process)");
 	if (rc->process == NULL &&
-	    (size_t)snprintf(path, sizeof(path), "%s/config.json", bundle) >= sizeof(path))
+	    (size_t)fmt_snprintf(path, sizeof(path), "%s/config.json", bundle) >= sizeof(path))
 		return rterr_set(e, ENAMETOOLONG, "bundle %s", bundle);
 	if (read_text(rc->process ? rc->process : path, &text, &len, e) < 0)
 		return -1;
@@ -543,7 +546,7 @@ static int load_process(const struct runc_cli *rc, const char *bundle, size_t nc
 	free(text);
 	if (r < 0) {
 		char why[sizeof(e->msg)];
-		snprintf(why, sizeof(why), "%s", e->msg);
+		fmt_snprintf(why, sizeof(why), "%s", e->msg);
 		return rterr_set(e, 0, "%s: %s", rc->process ? rc->process : path, why);
 	}
 	/* With --process, runc takes the file as it is: the flags above it do not apply. */
@@ -582,7 +585,7 @@ int runc_load(const struct runc_cli *rc, size_t ncpus, struct config *c, struct 
 	if (!rc->id[0] || strchr(rc->id, '/') || strcmp(rc->id, ".") == 0 ||
 	    strcmp(rc->id, "..") == 0)
 		return rterr_set(e, 0, "container id \"%s\": not a container's name", rc->id);
-	snprintf(path, sizeof(path), "%s/%s/state.json", rc->root, rc->id);
+	fmt_snprintf(path, sizeof(path), "%s/%s/state.json", rc->root, rc->id);
 	if (read_json(path, &state, e) < 0)
 		return -1;
 	r = state_target(state, &state_part.target, e) < 0 ||

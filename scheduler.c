@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "syscalls.h"
 
 /* clang-format off */
@@ -83,7 +84,7 @@ int sched_apply(const struct sched_config *s, pid_t pid, struct rterr *e)
 	/* With RT group scheduling a cgroup without RT runtime refuses every RT task. */
 	n = strlen(e->msg);
 	if (e->err == EPERM && (s->policy == SCHED_FIFO || s->policy == SCHED_RR))
-		snprintf(e->msg + n, sizeof(e->msg) - n,
-			 " (cpu.rt_runtime_us of the cgroup may be 0)");
+		fmt_snprintf(e->msg + n, sizeof(e->msg) - n,
+			     " (cpu.rt_runtime_us of the cgroup may be 0)");
 	return -1;
 }

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "fsutil.h"
 #include "inherit.h"
 
@@ -229,7 +230,7 @@ static int inherit(const struct target *t, const struct target_confinement *tc,
 		return -1;
 	for (size_t i = 0; i < p->n; i++) {
 		char what[48];
-		snprintf(what, sizeof(what), "the target's filter %zu", i);
+		fmt_snprintf(what, sizeof(what), "the target's filter %zu", i);
 		if (seccomp_check(p->f[i].insns, p->f[i].len, what, e) < 0)
 			return -1;
 	}

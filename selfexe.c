@@ -13,6 +13,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fmt.h"
+
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U /* Linux 6.3: executable despite vm.memfd_noexec=1 */
 #endif
@@ -120,7 +122,7 @@ int selfexe_protect(char **argv, struct rterr *e)
 	debug("re-executing from a sealed copy of the rtexec binary (CVE-2019-5736)");
 	syscall(SYS_execveat, copy, "", argv, environ, AT_EMPTY_PATH);
 	if (errno == ENOSYS) { /* before Linux 3.19 */
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", copy);
+		fmt_snprintf(path, sizeof(path), "/proc/self/fd/%d", copy);
 		execve(path, argv, environ);
 	}
 	rterr_set(e, errno, "protect the rtexec binary: execute its sealed copy");

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "sync.h"
 #include "tty.h"
 
@@ -203,7 +204,7 @@ static int on_message(struct child *c, const struct sched_config *sched, bool *e
 	case SYNC_PTY: return on_pty(c, fd, e);
 	case SYNC_FAILED:
 		reap(c->pid);
-		snprintf(e->msg, sizeof(e->msg), "%s", m.text);
+		fmt_snprintf(e->msg, sizeof(e->msg), "%s", m.text);
 		e->err = m.err;
 		return m.status;
 	default: rterr_set(e, EPROTO, "read from child"); return kill_child(c->pid);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "fsutil.h"
 #include "syscalls.h"
 
@@ -122,7 +123,7 @@ static int pin(struct target *t, struct rterr *e)
 		return rterr_set(e, 0, "target %d: not a process (a thread's id?)", (int)t->pid);
 	if (t->pidfd < 0 && errno != ENOSYS)
 		return rterr_set(e, errno, "target %d", (int)t->pid);
-	snprintf(path, sizeof(path), "/proc/%d", (int)t->pid);
+	fmt_snprintf(path, sizeof(path), "/proc/%d", (int)t->pid);
 	t->procfd = sys_open(path, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 	if (t->procfd < 0)
 		return rterr_set(e, errno == ENOENT ? ESRCH : errno, "target %d", (int)t->pid);

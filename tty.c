@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "syscalls.h"
 
 #ifndef TIOCGPTPEER
@@ -46,7 +47,7 @@ static int open_slave(int root, int master, unsigned n, struct rterr *e)
 
 	if (s >= 0 || (errno != EINVAL && errno != ENOTTY))
 		return s >= 0 ? s : rterr_set(e, errno, "terminal: open the pty's slave");
-	snprintf(path, sizeof(path), "dev/pts/%u", n);
+	fmt_snprintf(path, sizeof(path), "dev/pts/%u", n);
 	if ((s = sys_openat2(root, path, &how)) < 0 && errno == ENOSYS)
 		s = sys_openat(root, path, (int)how.flags, 0);
 	if (s < 0)
