@@ -351,7 +351,7 @@ static int check_frozen(const struct cg_join *j, struct rterr *e)
 		return 0;
 	if (j->v2) {
 		if ((read_file(j->dirfd, "cgroup.events", buf, sizeof(buf)) == 0 &&
-		     strstr(buf, "frozen 1")) ||
+		     str_find(buf, "frozen 1")) ||
 		    (read_file(j->dirfd, "cgroup.freeze", buf, sizeof(buf)) == 0 && buf[0] == '1'))
 			return rterr_set(e, 0, "join cgroup %s: the container is paused (frozen)",
 					 j->path);

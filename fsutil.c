@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,4 +87,14 @@ int open_regular(const char *path, bool fifo_ok)
 	if (S_ISFIFO(st.st_mode))
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	return fd;
+}
+
+const char *str_find(const char *text, const char *pat)
+{
+	size_t n = strlen(pat);
+
+	for (; *text; text++)
+		if (strncmp(text, pat, n) == 0)
+			return text;
+	return n == 0 ? text : NULL;
 }

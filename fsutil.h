@@ -20,4 +20,8 @@ int read_file_alloc(int dirfd, const char *path, size_t max, char **out);
  * -EMEDIUMTYPE for any other kind of file. */
 int open_regular(const char *path, bool fifo_ok);
 
+/* strstr, simply: what rtexec searches is short (a /proc line, a path), and musl's two-way
+ * strstr is 1.3 KiB of the binary. */
+const char *str_find(const char *text, const char *pat);
+
 #endif

@@ -19,7 +19,7 @@ static const char *status_value(const char *text, const char *key)
 	const char *p;
 
 	fmt_snprintf(pat, sizeof(pat), "\n%s:", key);
-	if ((p = strstr(text, pat)) == NULL)
+	if ((p = str_find(text, pat)) == NULL)
 		return NULL;
 	p += strlen(pat);
 	return p + strspn(p, " \t");

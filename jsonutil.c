@@ -191,9 +191,30 @@ static bool allowed_key(const char *key, const char *const *allowed)
 	return false;
 }
 
-static int by_name(const void *a, const void *b)
+/* Heapsort by strcmp: O(n log n) on a hostile config, without musl's qsort (2 KiB). */
+static void sift_down(const char **v, size_t top, size_t n)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	for (size_t child; (child = 2 * top + 1) < n; top = child) {
+		if (child + 1 < n && strcmp(v[child], v[child + 1]) < 0)
+			child++;
+		if (strcmp(v[top], v[child]) >= 0)
+			return;
+		const char *t = v[top];
+		v[top] = v[child];
+		v[child] = t;
+	}
+}
+
+static void sort_names(const char **v, size_t n)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		sift_down(v, i, n);
+	for (size_t end = n; end-- > 1;) {
+		const char *t = v[0];
+		v[0] = v[end];
+		v[end] = t;
+		sift_down(v, 0, end);
+	}
 }
 
 /* A key given twice, found by sorting: objects may hold a million annotations. */
@@ -207,7 +228,7 @@ static const char *duplicate_key(const cJSON *obj, size_t n)
 		return NULL;
 	for (const cJSON *it = obj->child; it; it = it->next)
 		names[i++] = it->string;
-	qsort(names, n, sizeof(*names), by_name);
+	sort_names(names, n);
 	for (i = 1; i < n && dup == NULL; i++)
 		if (strcmp(names[i - 1], names[i]) == 0)
 			dup = names[i];

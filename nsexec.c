@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fmt.h"
+#include "fsutil.h"
 #include "syscalls.h"
 
 #define FOR_CHILDREN ((1 << NS_PID) | (1 << NS_TIME))
@@ -43,7 +44,8 @@ int ns_type_from_name(const char *name)
  * cost here). The nsfs inode of an open namespace file has the same number. 0: unreadable. */
 static unsigned long ns_link_ino(int dirfd, const char *name)
 {
-	char link[64], *p, *end;
+	char link[64], *end;
+	const char *p;
 	ssize_t n = readlinkat(dirfd, name, link, sizeof(link) - 1);
 	unsigned long ino;
 
@@ -51,7 +53,7 @@ static unsigned long ns_link_ino(int dirfd, const char *name)
 		return 0;
 	link[n] = '\0';
 	errno = 0;
-	if ((p = strstr(link, ":[")) && (ino = strtoul(p + 2, &end, 10)) != 0 && errno == 0 &&
+	if ((p = str_find(link, ":[")) && (ino = strtoul(p + 2, &end, 10)) != 0 && errno == 0 &&
 	    *end == ']' && end[1] == '\0')
 		return ino;
 	errno = EINVAL;

@@ -564,7 +564,7 @@ static int apply_cgroup(const struct runc_cli *rc, struct cg_request *cg, struct
 		return rterr_set(e, 0, "--cgroup %s: only a sub-cgroup of cgroup v2 is supported",
 				 sub);
 	sub = strchr(sub, ':') ? strchr(sub, ':') + 1 : sub;
-	if (sub[0] == '/' || strstr(sub, ".."))
+	if (sub[0] == '/' || str_find(sub, ".."))
 		return rterr_set(e, 0, "--cgroup %s: a relative sub-cgroup without \"..\"", sub);
 	cg->sub = sub;
 	return 0;

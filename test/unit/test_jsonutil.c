@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
+#include "fsutil.h"
 #include "jsonutil.h"
 #include "tap.h"
 
@@ -312,9 +314,55 @@ static void test_accessors(void)
 	cJSON_Delete(it);
 }
 
+/* json_keys finds a key given twice by sorting the names (its own heapsort): one duplicate
+ * anywhere among 20,000 keys in scrambled order, and none where there is none. */
+static void test_duplicate_keys(void)
+{
+	enum { N = 20000 };
+	struct rterr e;
+	int found = 0, clean = 0, rounds = 0;
+
+	for (unsigned dup = 0; dup < N; dup += 1999, rounds++) {
+		cJSON *obj = cJSON_CreateObject();
+		char key[16];
+
+		for (unsigned i = 0; i < N; i++) {
+			fmt_snprintf(key, sizeof(key), "k%u", (i * 7919u) % N);
+			cJSON_AddNullToObject(obj, key);
+		}
+		clean += json_keys(obj, "o", NULL, &e) == 0;
+		fmt_snprintf(key, sizeof(key), "k%u", (dup * 7919u) % N);
+		cJSON_AddNullToObject(obj, key);
+		if (json_keys(obj, "o", NULL, &e) < 0) {
+			char want[32];
+			fmt_snprintf(want, sizeof(want), "o.%s: key given twice", key);
+			found += strcmp(e.msg, want) == 0;
+		}
+		cJSON_Delete(obj);
+	}
+	ok(clean == rounds, "20,000 distinct keys: no duplicate (%d of %d)", clean, rounds);
+	ok(found == rounds, "one key given twice among them, wherever it is, named (%d of %d)",
+	   found, rounds);
+}
+
+/* str_find (fsutil.c), strstr's stand-in. */
+static void test_str_find(void)
+{
+	const char *t = "a:[1] frozen 0\nfrozen 1\n";
+
+	ok(str_find(t, ":[") == t + 1, "str_find: near the start");
+	ok(str_find(t, "frozen 1") == t + 15, "str_find: after a partial match");
+	ok(str_find(t, "frozen 2") == NULL, "str_find: absent");
+	ok(str_find("..", "...") == NULL, "str_find: longer than the text");
+	ok(str_find("abc", "") != NULL && str_find("", "") != NULL, "str_find: the empty pattern");
+	ok(str_find("", "a") == NULL, "str_find: the empty text");
+}
+
 int main(void)
 {
 	test_find_nul();
+	test_duplicate_keys();
+	test_str_find();
 	test_parse();
 	test_int();
 	test_uint();
