@@ -14,8 +14,10 @@
 #ifndef RTEXEC_JSONNUM_H
 #define RTEXEC_JSONNUM_H
 
+#include "log.h"
+
 double jsonnum_strtod(const char *s, char **end);
-int jsonnum_sprintf(char *buf, const char *fmt, ...);
-int jsonnum_sscanf(const char *s, const char *fmt, ...);
+int jsonnum_sprintf(char *buf, const char *fmt, ...) PRINTF(2, 3);
+int jsonnum_sscanf(const char *s, const char *fmt, ...) __attribute__((format(scanf, 2, 3)));
 
 #endif
