@@ -164,7 +164,7 @@ static int set_rlimit(const struct rlimit_config *r, struct rterr *e)
 			     r->hard == ~0ULL ? RLIM_INFINITY : r->hard };
 	char soft[24] = "unlimited", hard[24] = "unlimited";
 
-	if (setrlimit(r->resource, &rl) == 0)
+	if (sys_setrlimit(r->resource, &rl) == 0)
 		return 0;
 	if (r->soft != ~0ULL)
 		fmt_snprintf(soft, sizeof(soft), "%llu", r->soft);
@@ -196,7 +196,7 @@ static int apply_rlimits(const struct attrs *a, struct rterr *e)
 		if (r->hard != ~0ULL && cur.rlim_max != RLIM_INFINITY && r->hard <= cur.rlim_max)
 			continue;
 		cur.rlim_max = r->hard == ~0ULL ? RLIM_INFINITY : r->hard;
-		if (setrlimit(RLIMIT_NOFILE, &cur) < 0)
+		if (sys_setrlimit(RLIMIT_NOFILE, &cur) < 0)
 			return set_rlimit(r, e); /* the same error, with the config's values */
 	}
 	return 0;

@@ -69,7 +69,7 @@ static bool same_ns(int selfdir, unsigned long ino, enum ns_type type)
 
 static bool kernel_has(int selfdir, enum ns_type type)
 {
-	return faccessat(selfdir, ns_kinds[type].proc, F_OK, 0) == 0;
+	return sys_faccessat(selfdir, ns_kinds[type].proc, F_OK) == 0;
 }
 
 #define NSFS_MAGIC 0x6e736673 /* linux/magic.h */

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <linux/openat2.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -119,6 +120,19 @@ static inline int sys_setresgid(gid_t gid)
 static inline int sys_setresuid(uid_t uid)
 {
 	return (int)syscall(SYS_setresuid, uid, uid, uid);
+}
+
+/* setrlimit without musl's all-threads broadcast (rtexec never starts a thread), which brings
+ * 2 KiB of thread synchronisation into the binary. */
+static inline int sys_setrlimit(int resource, const struct rlimit *rl)
+{
+	return (int)syscall(SYS_prlimit64, 0, resource, rl, NULL);
+}
+
+/* faccessat with flags 0, without musl's AT_EACCESS emulation (a forked helper). */
+static inline int sys_faccessat(int dirfd, const char *path, int mode)
+{
+	return (int)syscall(SYS_faccessat, dirfd, path, mode);
 }
 
 static inline int sys_close_range(unsigned first, unsigned last, unsigned flags)
