@@ -93,8 +93,12 @@ const char *str_find(const char *text, const char *pat)
 {
 	size_t n = strlen(pat);
 
-	for (; *text; text++)
+	if (n == 0)
+		return text;
+	/* strchr (word at a time) to each candidate: a /proc/PID/status searched for "\nKey:"
+	 * is then a step a line, not a strncmp a byte (100,000 instructions a join). */
+	for (; (text = strchr(text, pat[0])) != NULL; text++)
 		if (strncmp(text, pat, n) == 0)
 			return text;
-	return n == 0 ? text : NULL;
+	return NULL;
 }
