@@ -12,20 +12,28 @@
 #include "fmt.h"
 #include "fsutil.h"
 
+/* /proc/PID/status, and where its capability lines start: the keys read here follow
+ * "CapInh:" in every kernel, so each is looked for from there first (60 lines less to step
+ * over for each of the 8, about 40,000 instructions a join), then in the whole text. */
+struct status_text {
+	const char *all, *from;
+};
+
 /* The value after "\nKEY:" and blanks, or NULL. */
-static const char *status_value(const char *text, const char *key)
+static const char *status_value(const struct status_text *t, const char *key)
 {
 	char pat[32];
 	const char *p;
 
 	fmt_snprintf(pat, sizeof(pat), "\n%s:", key);
-	if ((p = str_find(text, pat)) == NULL)
+	if ((p = str_find(t->from, pat)) == NULL &&
+	    (t->from == t->all || (p = str_find(t->all, pat)) == NULL))
 		return NULL;
 	p += strlen(pat);
 	return p + strspn(p, " \t");
 }
 
-static int status_number(const char *text, const char *key, int base, bool optional,
+static int status_number(const struct status_text *text, const char *key, int base, bool optional,
 			 unsigned long long *v)
 {
 	const char *p = status_value(text, key);
@@ -41,8 +49,10 @@ static int status_number(const char *text, const char *key, int base, bool optio
 	return errno || (*end != '\n' && *end != '\0') ? -EINVAL : 0;
 }
 
-int status_parse(const char *text, struct target_confinement *out)
+int status_parse(const char *all, struct target_confinement *out)
 {
+	const char *cap = str_find(all, "\nCapInh:");
+	const struct status_text t = { all, cap ? cap : all }, *text = &t;
 	static const char *const caps[CAP_SETS] = { "CapBnd", "CapEff", "CapInh", "CapPrm",
 						    "CapAmb" };
 	unsigned long long nnp = 0, mode = 0, filters = 0;

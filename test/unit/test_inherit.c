@@ -62,6 +62,15 @@ static void test_status(void)
 			"Seccomp:\t3\n",
 			&c) < 0,
 	   "status: Seccomp 3 refused");
+	/* Keys are looked for after "CapInh:" first, then anywhere. */
+	ok(status_parse("Name:\tx\nSeccomp:\t2\nCapBnd:\t1f\nNoNewPrivs:\t1\nCapInh:\t0\n"
+			"CapPrm:\t0\nCapEff:\t0\nCapAmb:\t0\nSeccomp_filters:\t4\n",
+			&c) == 0 &&
+		   c.caps[CAPS_BOUNDING] == 0x1f && c.no_new_privs && c.seccomp_mode == 2 &&
+		   c.seccomp_filters == 4,
+	   "status: keys before CapInh found as well");
+	ok(status_parse("Name:\tx\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\t0\nCapAmb:\t0\n", &c) < 0,
+	   "status: without CapInh: refused, the whole text searched");
 }
 
 static void test_limits(void)
