@@ -47,11 +47,12 @@ $(B)/uapi/.stamp: | $(B)/.deps
 	ln -sfn /usr/include/$$(gcc -print-multiarch)/asm $(B)/uapi/asm
 	@touch $@
 
-# cJSON's number calls go to jsonnum.c (see jsonnum.h): musl's floating-point printf and
-# scanf stay out of the binary. The test builds link the C library's.
-CJSON_NUM := -Dstrtod=jsonnum_strtod -Dsprintf=jsonnum_sprintf -Dsscanf=jsonnum_sscanf
-$(B)/cJSON.o: $(CJSON)/cJSON.c Makefile | $(B)/.deps
-	$(CC) $(DEPCFLAGS) $(CJSON_NUM) -ffunction-sections -fdata-sections -c -o $@ $<
+# cJSON's number calls go to jsonnum.c (see jsonnum.h, cjson_num.c): musl's floating-point
+# printf and scanf stay out of the binary. Every build below (unit, ASan, fuzz) compiles the
+# same cjson_num.c, so the tests run the number code the binary ships.
+CJSON_SRC := cjson_num.c
+$(B)/cJSON.o: $(CJSON_SRC) jsonnum.h $(CJSON)/cJSON.c Makefile | $(B)/.deps
+	$(CC) $(DEPCFLAGS) -I. -I$(CJSON) -ffunction-sections -fdata-sections -c -o $@ $<
 
 $(B)/%.o: %.c $(wildcard *.h) $(CJSON)/cJSON.h $(B)/uapi/.stamp | $(B)/.deps
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(UAPI) -I$(CJSON) -ffunction-sections -fdata-sections -c -o $@ $<
@@ -72,17 +73,17 @@ $(B)/rtexec-unprotected: $(SRCS) $(wildcard *.h) $(B)/cJSON.o $(B)/uapi/.stamp
 
 # Unit tests of the pure logic: glibc + ASan/UBSan, with the same strict warnings.
 SAN := -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-$(B)/unit/%: test/unit/%.c $(UNIT_SRCS) $(wildcard *.h) test/unit/tap.h $(CJSON)/cJSON.c
+$(B)/unit/%: test/unit/%.c $(UNIT_SRCS) $(wildcard *.h) test/unit/tap.h $(CJSON_SRC) $(CJSON)/cJSON.c
 	@mkdir -p $(B)/unit
-	$(HOSTCC) $(CSTD) $(WARN) $(SAN) -I. -I$(CJSON) -o $@ $< $(UNIT_SRCS) $(CJSON)/cJSON.c
+	$(HOSTCC) $(CSTD) $(WARN) $(SAN) -I. -I$(CJSON) -o $@ $< $(UNIT_SRCS) $(CJSON_SRC)
 
 unit: $(UNIT_TESTS:test/unit/%.c=$(B)/unit/%)
 
 # rtexec itself built with glibc + ASan/UBSan, for the integration tests (check-asan).
-$(B)/asan/rtexec: $(SRCS) $(wildcard *.h) $(CJSON)/cJSON.c test/asan_options.c
+$(B)/asan/rtexec: $(SRCS) $(wildcard *.h) $(CJSON_SRC) $(CJSON)/cJSON.c test/asan_options.c
 	@mkdir -p $(B)/asan
 	$(HOSTCC) $(CSTD) $(WARN) $(SAN) -I. -I$(CJSON) -o $@ $(SRCS) test/asan_options.c \
-		$(CJSON)/cJSON.c
+		$(CJSON_SRC)
 
 # The front end under its name, for the engine tests (make install makes the same link).
 $(B)/bin/rtexec-runc: | $(B)/.deps
@@ -109,11 +110,11 @@ check-asan: $(B)/asan/rtexec $(B)/uapi/.stamp $(B)/asan/bin/rtexec-runc
 # every document the unit tests parse. Crashes land in build/fuzz/crashes/.
 FUZZ_SECONDS ?= 60
 FUZZ_SRCS := $(UNIT_SRCS) plan.c
-$(B)/fuzz/fuzz_config: test/fuzz/fuzz_config.c $(FUZZ_SRCS) $(wildcard *.h) $(CJSON)/cJSON.c | $(B)/.fuzzdeps
+$(B)/fuzz/fuzz_config: test/fuzz/fuzz_config.c $(FUZZ_SRCS) $(wildcard *.h) $(CJSON_SRC) $(CJSON)/cJSON.c | $(B)/.fuzzdeps
 	@mkdir -p $(B)/fuzz
 	clang $(CSTD) $(WARN) -Wno-unused-command-line-argument -g -O1 \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I. -I$(CJSON) \
-		-o $@ $< $(FUZZ_SRCS) $(CJSON)/cJSON.c
+		-o $@ $< $(FUZZ_SRCS) $(CJSON_SRC)
 
 $(B)/.fuzzdeps: scripts/deps.sh
 	@mkdir -p $(B)

@@ -33,10 +33,14 @@ static void put_n(struct out *o, const char *s, size_t k)
 		put(o, *s++);
 }
 
+/* k copies of c: what fits is written, the rest only counted (a width of 2^31 - 2 costs no
+ * loop of that length). */
 static void pad(struct out *o, char c, long k)
 {
-	while (k-- > 0)
-		put(o, c);
+	for (; k > 0 && o->len + 1 < o->n; k--)
+		o->buf[o->len++] = c;
+	if (k > 0)
+		o->len += (size_t)k;
 }
 
 /* A string field: its width around it, left or right. */
@@ -90,7 +94,17 @@ static void put_int(struct out *o, const struct spec *s, uintmax_t v, bool negat
 		pad(o, ' ', fill);
 }
 
-/* Flags, width and precision after the '%' (p) into s; returns the first character after. */
+/* Another decimal digit of a width or precision; false when it would pass INT_MAX. */
+static bool add_digit(int *v, char d)
+{
+	if (*v > (INT_MAX - (d - '0')) / 10)
+		return false;
+	*v = *v * 10 + (d - '0');
+	return true;
+}
+
+/* Flags, width and precision after the '%' (p) into s; returns the first character after,
+ * or NULL when the width or precision is more than INT_MAX (as C's printf: EOVERFLOW). */
 static const char *parse_spec(const char *p, struct spec *s, va_list *ap)
 {
 	for (;; p++) {
@@ -109,12 +123,15 @@ static const char *parse_spec(const char *p, struct spec *s, va_list *ap)
 	}
 	if (*p == '*') {
 		int w = va_arg(*ap, int);
+		if (w == INT_MIN)
+			return NULL;
 		s->left |= w < 0;
-		s->width = w < 0 ? (w == INT_MIN ? INT_MAX : -w) : w;
+		s->width = w < 0 ? -w : w;
 		p++;
 	}
 	for (; *p >= '0' && *p <= '9'; p++)
-		s->width = s->width > INT_MAX / 10 ? INT_MAX : s->width * 10 + (*p - '0');
+		if (!add_digit(&s->width, *p))
+			return NULL;
 	s->prec = -1;
 	if (*p == '.') {
 		s->prec = 0;
@@ -124,7 +141,8 @@ static const char *parse_spec(const char *p, struct spec *s, va_list *ap)
 			p++;
 		}
 		for (; *p >= '0' && *p <= '9'; p++)
-			s->prec = s->prec > INT_MAX / 10 ? INT_MAX : s->prec * 10 + (*p - '0');
+			if (!add_digit(&s->prec, *p))
+				return NULL;
 	}
 	return p;
 }
@@ -173,13 +191,28 @@ static uintmax_t unsigned_arg(enum length len, va_list *ap)
 	}
 }
 
-/* One conversion, from the '%' at start; returns where the format goes on. */
+/* What a conversion it does not know leaves: the rest of the format as written, and no
+ * argument read after it (its type is unknown, so every later one would be out of step).
+ * Returns the last character, where the format's loop ends. */
+static const char *rest_as_written(struct out *o, const char *start)
+{
+	size_t k = strlen(start);
+
+	put_n(o, start, k);
+	return start + k - 1;
+}
+
+/* One conversion, from the '%' at start; returns where the format goes on, or NULL when a
+ * width or precision is too large. */
 static const char *convert(struct out *o, const char *start, va_list *ap)
 {
 	struct spec s = { 0 };
 	enum length len;
-	const char *p = parse_length(parse_spec(start + 1, &s, ap), &len);
+	const char *p = parse_spec(start + 1, &s, ap);
 
+	if (p == NULL)
+		return NULL;
+	p = parse_length(p, &len);
 	switch (*p) {
 	case 'd':
 	case 'i': {
@@ -199,7 +232,10 @@ static const char *convert(struct out *o, const char *start, va_list *ap)
 			*p == 'X');
 		break;
 	case 'p': { /* glibc's form, so that the test can compare */
-		void *ptr = va_arg(*ap, void *);
+		void *ptr;
+		if (len != LEN_NONE)
+			return rest_as_written(o, start);
+		ptr = va_arg(*ap, void *);
 		s.alt = true;
 		if (ptr == NULL)
 			put_field(o, &s, "(nil)", 5);
@@ -208,12 +244,18 @@ static const char *convert(struct out *o, const char *start, va_list *ap)
 		break;
 	}
 	case 'c': {
-		char c = (char)va_arg(*ap, int);
+		char c;
+		if (len != LEN_NONE) /* %lc: a wide character */
+			return rest_as_written(o, start);
+		c = (char)va_arg(*ap, int);
 		put_field(o, &s, &c, 1);
 		break;
 	}
 	case 's': {
-		const char *str = va_arg(*ap, const char *);
+		const char *str;
+		if (len != LEN_NONE) /* %ls: a wide string */
+			return rest_as_written(o, start);
+		str = va_arg(*ap, const char *);
 		if (str == NULL)
 			str = s.prec < 0 || s.prec >= 6 ? "(null)" : "";
 		put_field(o, &s, str, s.prec < 0 ? strlen(str) : strnlen(str, (size_t)s.prec));
@@ -228,18 +270,20 @@ static const char *convert(struct out *o, const char *start, va_list *ap)
 	case 'G':
 	case 'a':
 	case 'A':
-		(void)va_arg(
-			*ap,
-			double); /* not supported: shown as written, the next argument stays in step */
+		/* Not formatted: shown as written. A double ("l" changes nothing) is read so that
+		 * the next argument stays in step; any other length ("L" is not one it knows) is
+		 * a type it cannot read. */
+		if (len != LEN_NONE && len != LEN_L)
+			return rest_as_written(o, start);
+		(void)va_arg(*ap, double);
 		put_n(o, start, (size_t)(p + 1 - start));
 		break;
-	default: /* %n writes through a pointer: never; an unknown one as written */
-		if (*p == '\0')
-			return p - 1;
-		if (*p == 'n')
-			(void)va_arg(*ap, void *);
+	case 'n': /* writes through a pointer: never; the pointer is read, the text kept */
+		(void)va_arg(*ap, void *);
 		put_n(o, start, (size_t)(p + 1 - start));
 		break;
+	case '\0': /* a lone '%' at the end: dropped */ return p - 1;
+	default: /* L, q, ', C, S, m, ...: the rest as written */ return rest_as_written(o, start);
 	}
 	return p;
 }
@@ -250,11 +294,15 @@ int fmt_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 	va_list aq;
 
 	va_copy(aq, ap);
-	for (const char *p = fmt; *p; p++) {
+	for (const char *p = fmt; *p && o.len <= INT_MAX; p++) {
 		if (*p == '%')
 			p = convert(&o, p, &aq);
 		else
 			put(&o, *p);
+		if (p == NULL) {
+			o.len = (size_t)INT_MAX + 1;
+			break;
+		}
 	}
 	va_end(aq);
 	if (n)

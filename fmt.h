@@ -1,9 +1,13 @@
 /* rtexec's own printf family: the integer, character and string conversions of C's printf
  * (flags "-+ #0", width and precision, "*", the length modifiers hh h l ll j z t), and
  * nothing else. Its messages never print a floating-point value, and musl's vfprintf is 10 KiB
- * of the static binary, most of it the floating-point formatting. A conversion it does not
- * know (e, f, g, a, n, ...) is copied out as written: test/unit/test_fmt.c compares the rest
- * with the C library's snprintf. */
+ * of the static binary, most of it the floating-point formatting. The floating-point
+ * conversions (e f g a, with or without "l") and %n are copied out as written, their argument
+ * read so that the next ones stay in step; any other conversion or length it does not know
+ * (L, q, ', %lc, %ls, ...) ends the formatting: the rest of the format is copied as written and
+ * no further argument is read. A width or precision over INT_MAX, or a text longer than
+ * INT_MAX, is -1 with errno EOVERFLOW, as C's. test/unit/test_fmt.c compares the rest with
+ * the C library's snprintf. */
 #ifndef RTEXEC_FMT_H
 #define RTEXEC_FMT_H
 #include <stdarg.h>

@@ -1,5 +1,5 @@
-/* The three C library calls cJSON makes for numbers, as the static build gives them to it
- * (the Makefile compiles cJSON.c with -Dstrtod=jsonnum_strtod and the like): without them,
+/* The three C library calls cJSON makes for numbers, as every build gives them to it
+ * (cjson_num.c compiles cJSON.c with strtod named jsonnum_strtod and the like): without them,
  * musl's floating-point printf and scanf are 20 KiB of the binary, for numbers that rtexec
  * reads from their text (jsonutil.c) and only ever prints as integers.
  *

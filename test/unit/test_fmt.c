@@ -169,6 +169,59 @@ static void unsupported(void)
 		r = fmt_snprintf(buf, sizeof(buf), lone);
 	}
 	is_str(buf, "ab", "a lone %% at the end is dropped, nothing read past the NUL");
+
+	/* A type it cannot know ends the formatting: the rest as written, no argument read
+	 * after it (reading an int where a long double was passed would shift every later
+	 * argument; "%s" would then dereference a part of the long double). */
+	r = fmt_snprintf(buf, sizeof(buf), "%d %Lf %s %d", 1, 2.5L, "x", 3);
+	is_str(buf, "1 %Lf %s %d", "%%Lf: the rest of the format as written");
+	ok(r == (int)strlen(buf), "its length counted (%d)", r);
+	{
+		static const char *const fmts[] = { "<%'d|%s>", "<%qd|%s>", "<%C|%s>",
+						    "<%S|%s>",	"<%ls|%s>", "<%lc|%s>",
+						    "<%hp|%s>", "<%zf|%s>", "<%m|%s>" };
+		int bad = 0;
+		for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+			const char *volatile f = fmts[i];
+			r = fmt_snprintf(buf, sizeof(buf), f, 7, "never read");
+			if (strcmp(buf + 1, f + 1) != 0 || buf[0] != '<' || r != (int)strlen(f)) {
+				bad++;
+				printf("# %s -> %s (%d)\n", f, buf, r);
+			}
+		}
+		ok(bad == 0, "%%'d %%qd %%C %%S %%ls %%lc %%hp %%zf %%m: the rest as written");
+	}
+	r = fmt_snprintf(buf, sizeof(buf), "%lf|%d", 1.5, 9);
+	is_str(buf, "%lf|9", "%%lf is a double: the next argument still in step");
+}
+
+/* Widths and precisions near INT_MAX: -1 and EOVERFLOW past it (as C's printf), and a
+ * large width that still fits is counted, not written byte by byte past the buffer. */
+static void overflow(void)
+{
+	char buf[16];
+	const char *volatile huge = "%99999999999d", *volatile hugep = "%.2147483648d";
+	const char *volatile edge = "%2147483647d", *volatile over = "x%2147483647d";
+	const char *volatile star = "%*d";
+	int r;
+
+	errno = 0;
+	r = fmt_snprintf(buf, sizeof(buf), star, INT_MIN, 1);
+	ok(r == -1 && errno == EOVERFLOW, "%%*d with INT_MIN: -1, EOVERFLOW (%d)", r);
+	errno = 0;
+	r = fmt_snprintf(buf, sizeof(buf), huge, 1);
+	ok(r == -1 && errno == EOVERFLOW, "a width of 99999999999: -1, EOVERFLOW (%d)", r);
+	errno = 0;
+	r = fmt_snprintf(buf, sizeof(buf), hugep, 1);
+	ok(r == -1 && errno == EOVERFLOW, "a precision of 2^31: -1, EOVERFLOW (%d)", r);
+	r = fmt_snprintf(buf, sizeof(buf), edge, 1);
+	ok(r == INT_MAX && strlen(buf) == sizeof(buf) - 1 && buf[0] == ' ',
+	   "a width of INT_MAX fits: its length returned, the buffer filled (%d)", r);
+	errno = 0;
+	r = fmt_snprintf(buf, sizeof(buf), over, 1);
+	ok(r == -1 && errno == EOVERFLOW, "a text of INT_MAX + 1: -1, EOVERFLOW (%d)", r);
+	r = fmt_snprintf(buf, sizeof(buf), "%*d", -5, 42);
+	is_str(buf, "42   ", "a negative * width is a left-aligned field");
 }
 
 static void allocating(void)
@@ -211,6 +264,7 @@ int main(void)
 	strings();
 	truncation();
 	unsupported();
+	overflow();
 	allocating();
 	return tap_done();
 }

@@ -1,6 +1,6 @@
 /* jsonnum.c against the C library (glibc here): the prefix strtod takes of every kind of
- * string cJSON can hand it, the values, and the integers cJSON prints. (cJSON built on them is
- * the static binary's: the integration tests read its plans and runc-format logs.) */
+ * string cJSON can hand it, the values, and the integers cJSON prints; then cJSON itself,
+ * linked through cjson_num.c as in the static binary, parsing and printing on them. */
 #include "jsonnum.h"
 
 #include <float.h>
@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "cJSON.h"
 #include "log.h"
 #include "tap.h"
 
@@ -156,9 +157,37 @@ static void printing(void)
 	ok(jsonnum_sscanf("x", "%lg", &back) == 0, "sscanf of no number: 0 conversions");
 }
 
+/* The cJSON every build links (cjson_num.c) calls jsonnum: 1e15 comes back as its 16 digits
+ * (the C library's "%1.15g" would give "1e+15"), a fraction cannot be printed (jsonnum
+ * refuses it), and the parsed values are jsonnum_strtod's. */
+static void through_cjson(void)
+{
+	cJSON *doc = cJSON_Parse("[1e15, -42, 18446744073709549568, 0.5, 1E+2]");
+	char *text = doc ? cJSON_PrintUnformatted(cJSON_GetArrayItem(doc, 0)) : NULL;
+	cJSON *half = cJSON_CreateNumber(0.5);
+	char *half_text = cJSON_PrintUnformatted(half);
+
+	ok(doc != NULL && cJSON_GetArraySize(doc) == 5, "cJSON parses the numbers");
+	is_str(text, "1000000000000000", "cJSON prints 1e15 through jsonnum_sprintf, in full");
+	free(text);
+	text = doc ? cJSON_PrintUnformatted(doc) : NULL;
+	ok(text == NULL, "a document with a fraction in it is not printed");
+	free(text);
+	cJSON_DeleteItemFromArray(doc, 3);
+	text = doc ? cJSON_PrintUnformatted(doc) : NULL;
+	is_str(text, "[1000000000000000,-42,18446744073709549568,100]",
+	       "the integral ones are, exactly");
+	free(text);
+	ok(half_text == NULL, "0.5 alone: not printed");
+	free(half_text);
+	cJSON_Delete(half);
+	cJSON_Delete(doc);
+}
+
 int main(void)
 {
 	strtod_prefixes();
 	printing();
+	through_cjson();
 	return tap_done();
 }

@@ -1,0 +1,14 @@
+/* cJSON as rtexec links it: its numbers parsed and printed by jsonnum.c instead of the C
+ * library's strtod, sprintf and sscanf (musl's bring its floating-point formatting and scanning
+ * into the static binary). The C library's headers come first, so the names below change only
+ * cJSON's own calls. Every build links this file: the static binary, the unit tests, the
+ * ASan and fuzz builds, so the tests run the cJSON the binary ships. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "jsonnum.h"
+
+#define strtod jsonnum_strtod
+#define sprintf jsonnum_sprintf
+#define sscanf jsonnum_sscanf
+#include "cJSON.c"
