@@ -117,14 +117,14 @@ size_t kernel_ncpus(void)
 {
 	static size_t n; /* read once: it never changes */
 	char buf[32];
-	long v;
+	unsigned long long v;
 
 	if (n)
 		return n;
 	if (read_file(AT_FDCWD, "/sys/devices/system/cpu/kernel_max", buf, sizeof(buf)) < 0)
 		return n = NCPUS_FALLBACK;
-	v = strtol(buf, NULL, 10);
-	return n = v > 0 && v < (1L << 20) ? (size_t)v + 1 : NCPUS_FALLBACK;
+	return n = str_u64(buf, 10, &v, NULL) == 0 && v > 0 && v < (1ULL << 20) ? (size_t)v + 1
+										: NCPUS_FALLBACK;
 }
 
 /* Adds the CPUs of a list to m; what names it goes into the message. */

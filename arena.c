@@ -50,8 +50,10 @@ struct chunk {
 };
 
 static alignas(16) unsigned char arena[ARENA_SIZE];
-static struct chunk chunks[MAX_CHUNKS] = { { arena, ARENA_SIZE, 0, 0 } };
-static unsigned nchunks = 1;
+/* Zero-initialised (in .bss, not 768 bytes of the file): the arena becomes chunk 0 at the
+ * first allocation. */
+static struct chunk chunks[MAX_CHUNKS];
+static unsigned nchunks;
 
 static struct hdr *hdr_of(void *p)
 {
@@ -87,9 +89,15 @@ static void *map_block(size_t size)
 /* The chunk to take size bytes (header included) from: the last, or a new one. */
 static struct chunk *chunk_for(size_t need)
 {
-	struct chunk *c = &chunks[nchunks - 1];
+	struct chunk *c;
 	void *m;
 
+	if (nchunks == 0) {
+		chunks[0].base = arena;
+		chunks[0].size = ARENA_SIZE;
+		nchunks = 1;
+	}
+	c = &chunks[nchunks - 1];
 	if (need <= c->size - c->top)
 		return c;
 	if (nchunks == MAX_CHUNKS)

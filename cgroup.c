@@ -15,13 +15,14 @@
 
 int cg_parse_line(char *line, struct cg_line *out)
 {
-	char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL, *end;
+	char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	const char *end;
+	unsigned long long id;
 
-	if (c2 == NULL || line[0] < '0' || line[0] > '9')
+	if (c2 == NULL || str_u64(line, 10, &id, &end) < 0 || id > UINT_MAX || end != c1 ||
+	    c2[1] != '/')
 		return -1;
-	out->id = (unsigned)strtoul(line, &end, 10);
-	if (end != c1 || c2[1] != '/')
-		return -1;
+	out->id = (unsigned)id;
 	*c2 = '\0';
 	c2[1 + strcspn(c2 + 1, "\n")] = '\0';
 	out->controllers = c1 + 1;

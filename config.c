@@ -8,6 +8,7 @@
 
 #include "cJSON.h"
 #include "fmt.h"
+#include "fsutil.h"
 #include "jsonutil.h"
 
 #define PID_MAX_LIMIT 4194304.0 /* the kernel's ceiling for /proc/sys/kernel/pid_max */
@@ -724,13 +725,11 @@ void config_free(struct config *c)
 static int option_number(const char *opt, const char *text, size_t n, double max,
 			 unsigned long long *v, struct rterr *e)
 {
-	char *end;
+	const char *end;
 
 	if (n == 0 || text[0] < '0' || text[0] > '9')
 		return rterr_set(e, 0, "option %s: \"%.*s\" is not a number", opt, (int)n, text);
-	errno = 0;
-	*v = strtoull(text, &end, 10);
-	if (errno || (size_t)(end - text) != n || (double)*v > max)
+	if (str_u64(text, 10, v, &end) < 0 || (size_t)(end - text) != n || (double)*v > max)
 		return rterr_set(e, 0, "option %s: \"%.*s\" is out of range (0..%llu)", opt, (int)n,
 				 text, (unsigned long long)max);
 	return 0;

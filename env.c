@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fmt.h"
+#include "fsutil.h"
 #include "syscalls.h"
 
 #define PASSWD_MAX (1 << 20)
@@ -36,16 +37,17 @@ static int line_uid(const char *line, const char *end, unsigned long *uid)
 {
 	const char *s, *t;
 	char num[16];
-	char *stop;
+	const char *stop;
+	unsigned long long v;
 
 	if (field(line, end, 2, &s, &t) < 0 || t == s || (size_t)(t - s) >= sizeof(num))
 		return -1;
 	memcpy(num, s, (size_t)(t - s));
 	num[t - s] = '\0';
-	if (num[0] < '0' || num[0] > '9')
+	if (str_u64(num, 10, &v, &stop) < 0 || *stop != '\0' || v > 4294967294ULL)
 		return -1;
-	*uid = strtoul(num, &stop, 10);
-	return *stop == '\0' ? 0 : -1;
+	*uid = (uid_t)v;
+	return 0;
 }
 
 int passwd_home(const char *text, uid_t uid, char *home, size_t n)

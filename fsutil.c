@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -87,6 +88,36 @@ int open_regular(const char *path, bool fifo_ok)
 	if (S_ISFIFO(st.st_mode))
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	return fd;
+}
+
+int str_u64(const char *s, unsigned base, unsigned long long *v, const char **end)
+{
+	const char *p = s;
+	bool over = false;
+
+	*v = 0;
+	for (;; p++) {
+		unsigned d;
+		if (*p >= '0' && *p <= '9')
+			d = (unsigned)(*p - '0');
+		else if (base == 16 && (*p | 0x20) >= 'a' && (*p | 0x20) <= 'f')
+			d = (unsigned)((*p | 0x20) - 'a' + 10);
+		else
+			break;
+		if (*v > (ULLONG_MAX - d) / base)
+			over = true;
+		else
+			*v = *v * base + d;
+	}
+	if (end)
+		*end = p;
+	if (p == s)
+		return -EINVAL;
+	if (over) {
+		*v = ULLONG_MAX;
+		return -ERANGE;
+	}
+	return 0;
 }
 
 const char *str_find(const char *text, const char *pat)

@@ -1,6 +1,5 @@
 #include "inherit.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -37,16 +36,14 @@ static int status_number(const struct status_text *text, const char *key, int ba
 			 unsigned long long *v)
 {
 	const char *p = status_value(text, key);
-	char *end;
+	const char *end;
 
 	if (p == NULL)
 		return optional ? 0 : -EINVAL;
 	/* strtoull would skip a newline and read the next line's number */
-	if (!isxdigit((unsigned char)*p) || (base == 10 && !isdigit((unsigned char)*p)))
+	if (str_u64(p, base, v, &end) < 0)
 		return -EINVAL;
-	errno = 0;
-	*v = strtoull(p, &end, base);
-	return errno || (*end != '\n' && *end != '\0') ? -EINVAL : 0;
+	return *end != '\n' && *end != '\0' ? -EINVAL : 0;
 }
 
 int status_parse(const char *all, struct target_confinement *out)
@@ -77,7 +74,7 @@ int status_parse(const char *all, struct target_confinement *out)
 /* One limit as the kernel prints it: "unlimited" or a decimal number. */
 static int limit_value(const char **p, unsigned long long *v)
 {
-	char *end;
+	const char *end;
 
 	*p += strspn(*p, " ");
 	if (strncmp(*p, "unlimited", 9) == 0) {
@@ -85,12 +82,10 @@ static int limit_value(const char **p, unsigned long long *v)
 		*p += 9;
 		return 0;
 	}
-	if (!isdigit((unsigned char)**p))
-		return -EINVAL;
-	errno = 0;
-	*v = strtoull(*p, &end, 10);
+	int r = str_u64(*p, 10, v, &end);
+
 	*p = end;
-	return errno ? -EINVAL : 0;
+	return r < 0 ? -EINVAL : 0;
 }
 
 int limits_parse(const char *text, struct target_confinement *out)
@@ -155,12 +150,14 @@ static int read_label(const struct target *t, const char *lsm, char **out, struc
 
 static int oom_parse(const char *text, struct target_confinement *out)
 {
-	char *end;
-	long v = strtol(text, &end, 10);
+	const char *end;
+	bool negative = *text == '-';
+	unsigned long long v;
 
-	if (end == text || (*end != '\n' && *end != '\0') || v < -1000 || v > 1000)
+	if (str_u64(text + negative, 10, &v, &end) < 0 || (*end != '\n' && *end != '\0') ||
+	    v > 1000)
 		return -EINVAL;
-	out->oom_score_adj = (int)v;
+	out->oom_score_adj = negative ? -(int)v : (int)v;
 	return 0;
 }
 

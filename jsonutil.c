@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "fsutil.h"
 
 long json_find_nul(const char *text, size_t len)
 {
@@ -273,7 +274,7 @@ static int double_integer(double d, bool *negative, unsigned long long *v)
 static int raw_integer(const cJSON *it, bool *negative, unsigned long long *v)
 {
 	const char *p = it->valuestring;
-	char *end;
+	const char *end;
 
 	if (p == NULL)
 		return double_integer(it->valuedouble, negative, v);
@@ -281,9 +282,7 @@ static int raw_integer(const cJSON *it, bool *negative, unsigned long long *v)
 	p += *negative;
 	if (*p < '0' || *p > '9' || strpbrk(p, ".eE"))
 		return -EDOM;
-	errno = 0;
-	*v = strtoull(p, &end, 10);
-	if (errno == ERANGE)
+	if (str_u64(p, 10, v, &end) == -ERANGE)
 		return -ERANGE;
 	return *end == '\0' ? 0 : -EDOM;
 }

@@ -44,18 +44,18 @@ int ns_type_from_name(const char *name)
  * cost here). The nsfs inode of an open namespace file has the same number. 0: unreadable. */
 static unsigned long ns_link_ino(int dirfd, const char *name)
 {
-	char link[64], *end;
+	char link[64];
+	const char *end;
 	const char *p;
 	ssize_t n = readlinkat(dirfd, name, link, sizeof(link) - 1);
-	unsigned long ino;
+	unsigned long long ino;
 
 	if (n <= 0)
 		return 0;
 	link[n] = '\0';
-	errno = 0;
-	if ((p = str_find(link, ":[")) && (ino = strtoul(p + 2, &end, 10)) != 0 && errno == 0 &&
+	if ((p = str_find(link, ":[")) && str_u64(p + 2, 10, &ino, &end) == 0 && ino != 0 &&
 	    *end == ']' && end[1] == '\0')
-		return ino;
+		return (unsigned long)ino;
 	errno = EINVAL;
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "fmt.h"
+#include "fsutil.h"
 
 /* Temporaries of this pid file whose rtexec is gone (killed in the instant between naming
  * one and renaming it, or an rtexec without O_TMPFILE): removed by the next run. */
@@ -23,13 +24,12 @@ static void remove_stale(const char *dir, const char *name)
 	size_t n = (size_t)fmt_snprintf(prefix, sizeof(prefix), ".%s.rtexec-", name);
 
 	while (d && (ent = readdir(d)) != NULL) {
-		char *end;
-		long pid;
+		const char *end;
+		unsigned long long pid;
 
-		if (strncmp(ent->d_name, prefix, n) != 0)
-			continue;
-		pid = strtol(ent->d_name + n, &end, 10);
-		if (*end != '\0' || pid <= 0 || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		if (strncmp(ent->d_name, prefix, n) != 0 ||
+		    str_u64(ent->d_name + n, 10, &pid, &end) < 0 || *end != '\0' || pid == 0 ||
+		    pid > INT_MAX || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
 		if ((size_t)fmt_snprintf(path, sizeof(path), "%s/%s", dir, ent->d_name) <
 		    sizeof(path))

@@ -16,6 +16,7 @@
 
 #include "env.h"
 #include "fmt.h"
+#include "fsutil.h"
 #include "sync.h"
 #include "syscalls.h"
 #include "tty.h"
@@ -58,8 +59,9 @@ static void note_fd_bound(void)
 		return;
 	if ((dir = opendir("/proc/self/fd")) != NULL) {
 		while ((d = readdir(dir)) != NULL) {
-			unsigned long fd = strtoul(d->d_name, NULL, 10);
-			if (fd + 1 > fd_bound && fd < (1UL << 30))
+			unsigned long long fd;
+			if (str_u64(d->d_name, 10, &fd, NULL) == 0 && fd + 1 > fd_bound &&
+			    fd < (1UL << 30))
 				fd_bound = (unsigned)fd + 1;
 		}
 		closedir(dir);

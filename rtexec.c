@@ -227,6 +227,11 @@ static void apply_cli(const struct cli *cli, struct run *r)
 		die("a terminal with --detach needs --console-socket");
 	if (r->console_socket && !r->proc.terminal)
 		die("--console-socket is for a terminal: give -t or process.terminal");
+	/* The relayed pty is born at the caller's size (consoleSize wins), set by the child
+	 * before the command runs: the relay's own resize comes after the exec, too late for
+	 * a command that asks at once ("stty size" saw 0 0). */
+	if (r->proc.terminal && !r->console_socket && r->proc.rows == 0)
+		tty_caller_size(&r->proc.rows, &r->proc.cols);
 }
 
 static void resolve(struct run *r)
@@ -314,7 +319,9 @@ static void spawn(struct run *r)
 	join_cgroups(r, born_in_cgroup);
 }
 
-static struct pidfile pf = { .fd = -1 };
+/* Zero-initialised, so that its 4 KiB path buffer is .bss, not file: main sets fd to -1
+ * before cleanup can run. */
+static struct pidfile pf;
 
 /* die() exits through here: a failure leaves no temporary pid file behind. */
 static void cleanup(void)
@@ -384,6 +391,7 @@ int main(int argc, char **argv)
 	/* Signals blocked first: a SIGTERM now must not leave the temporary pid file behind. */
 	r.child.sigfd = signals_setup(&r.orig_mask);
 	r.child.console = r.child.pty = -1;
+	pf.fd = -1;
 	atexit(cleanup);
 	if (pidfile_prepare(&pf, r.pid_file, &e) < 0 ||
 	    (r.console_socket && tty_console_connect(r.console_socket, &r.child.console, &e) < 0))

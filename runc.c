@@ -92,7 +92,7 @@ static int set_list(struct runc_cli *rc, const struct flag *f, char *v, struct r
 
 static int set_flag(struct runc_cli *rc, const struct flag *f, char *v, struct rterr *e)
 {
-	char *end;
+	const char *end;
 
 	if (f->off == NONE) {
 		if (strcmp(f->name, "log-format") == 0) {
@@ -100,11 +100,10 @@ static int set_flag(struct runc_cli *rc, const struct flag *f, char *v, struct r
 				return rterr_set(e, 0, "--log-format: \"%s\": text or json", v);
 			rc->log_json = strcmp(v, "json") == 0;
 		} else if (strcmp(f->name, "preserve-fds") == 0) {
-			errno = 0;
-			rc->preserve_fds = (unsigned)strtoul(v, &end, 10);
-			if (!isdigit((unsigned char)*v) || *end || errno ||
-			    rc->preserve_fds > 1 << 20)
+			unsigned long long n;
+			if (str_u64(v, 10, &n, &end) < 0 || *end || n > 1 << 20)
 				return rterr_set(e, 0, "--preserve-fds: \"%s\": not a count", v);
+			rc->preserve_fds = (unsigned)n;
 		}
 		return 0;
 	}
@@ -411,10 +410,18 @@ static int state_target(const cJSON *state, struct target_request *t, struct rte
 	const cJSON *pid = cJSON_GetObjectItemCaseSensitive(state, "init_process_pid"),
 		    *start = cJSON_GetObjectItemCaseSensitive(state, "init_process_start");
 
-	if (!cJSON_IsNumber(pid) || pid->valuedouble < 1 || !cJSON_IsNumber(start))
+	unsigned long long p, st;
+
+	if (pid == NULL || start == NULL)
 		return rterr_set(e, 0, "state.json: no init_process_pid and init_process_start");
-	t->pid = (pid_t)pid->valuedouble;
-	t->start_time = (unsigned long long)start->valuedouble;
+	/* Read as integers (a pid of 1e300 or -1 is an error, not a cast), from the text. */
+	if (json_uint(pid, "state.json: init_process_pid", 4194304, &p, e) < 0 ||
+	    json_u64(start, "state.json: init_process_start", &st, e) < 0)
+		return -1;
+	if (p == 0)
+		return rterr_set(e, 0, "state.json: init_process_pid is 0");
+	t->pid = (pid_t)p;
+	t->start_time = st;
 	t->has_start_time = true; /* a pid reused since: refused */
 	return 0;
 }
@@ -438,12 +445,12 @@ static int read_text(const char *path, char **text, size_t *len, struct rterr *e
 
 static int id_number(const char *what, const char *s, unsigned long *v, struct rterr *e)
 {
-	char *end;
+	const char *end;
+	unsigned long long n;
 
-	errno = 0;
-	*v = strtoul(s, &end, 10);
-	if (!isdigit((unsigned char)*s) || errno || *v > 4294967294UL || (*end && *end != ':'))
+	if (str_u64(s, 10, &n, &end) < 0 || n > 4294967294ULL || (*end && *end != ':'))
 		return rterr_set(e, 0, "%s: \"%s\": not a number", what, s);
+	*v = (unsigned long)n;
 	return 0;
 }
 

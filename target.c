@@ -17,7 +17,7 @@ int proc_stat_parse(const char *text, struct proc_stat *out)
 {
 	const char *p = strrchr(text, ')');
 	unsigned long long v[23];
-	char *end;
+	const char *end;
 	int field = 4;
 
 	if (p == NULL || p[1] != ' ' || p[2] == '\0' || p[3] != ' ')
@@ -27,11 +27,8 @@ int proc_stat_parse(const char *text, struct proc_stat *out)
 	for (p += 4; field <= 22; field++) {
 		const char *q = *p == '-' && field != 22 ? p + 1 : p;
 
-		if (*q < '0' || *q > '9')
-			return -EINVAL;
-		errno = 0;
-		v[field] = strtoull(q, &end, 10);
-		if (errno || (*end != ' ' && *end != '\n' && *end != '\0'))
+		if (str_u64(q, 10, &v[field], &end) < 0 ||
+		    (*end != ' ' && *end != '\n' && *end != '\0'))
 			return -EINVAL;
 		if (field < 22 && *end != ' ')
 			return -EINVAL;
@@ -44,18 +41,16 @@ int proc_stat_parse(const char *text, struct proc_stat *out)
 
 int pid_text_parse(const char *text, pid_t *pid)
 {
-	char *end;
-	long v;
+	const char *end;
+	unsigned long long v;
 
 	while (*text == ' ' || *text == '\t')
 		text++;
-	if (*text < '0' || *text > '9')
+	if (str_u64(text, 10, &v, &end) < 0)
 		return -1;
-	errno = 0;
-	v = strtol(text, &end, 10);
 	while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')
 		end++;
-	if (errno || *end != '\0' || v <= 0 || v > 4194304)
+	if (*end != '\0' || v == 0 || v > 4194304)
 		return -1;
 	*pid = (pid_t)v;
 	return 0;

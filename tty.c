@@ -175,11 +175,27 @@ void tty_relay_start(struct tty_relay *t, int master)
 	tty_relay_resize(t);
 }
 
+static bool caller_size(struct winsize *ws)
+{
+	return ioctl(STDIN_FILENO, TIOCGWINSZ, ws) == 0 ||
+	       ioctl(STDOUT_FILENO, TIOCGWINSZ, ws) == 0;
+}
+
+void tty_caller_size(unsigned short *rows, unsigned short *cols)
+{
+	struct winsize ws;
+
+	if (caller_size(&ws) && ws.ws_row && ws.ws_col) {
+		*rows = ws.ws_row;
+		*cols = ws.ws_col;
+	}
+}
+
 void tty_relay_resize(const struct tty_relay *t)
 {
 	struct winsize ws;
 
-	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+	if (caller_size(&ws))
 		ioctl(t->master, TIOCSWINSZ, &ws);
 }
 

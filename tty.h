@@ -16,6 +16,10 @@
 int tty_child_open(uid_t uid, unsigned short rows, unsigned short cols, int *master,
 		   struct rterr *e);
 
+/* Parent, before anything runs: the size of the caller's terminal (stdin's, else stdout's)
+ * in *rows and *cols; both left alone when neither is a terminal. */
+void tty_caller_size(unsigned short *rows, unsigned short *cols);
+
 /* Parent, before anything runs: connected to the engine's console socket. */
 int tty_console_connect(const char *path, int *sock, struct rterr *e);
 /* Parent: the master over the console socket, as runc sends it: the 9 bytes "/dev/ptmx" and

@@ -96,5 +96,15 @@ jq '.init_process_start = 12345' "/run/runc/$ID/state.json" >"$T/root/$ID/state.
 rr --root "$T/root" exec "$ID" true
 like "$RC/$ERR" "255/*start time is * not 12345 (the pid was reused)*" \
 	"state.json's start time differs from the live process's: refused"
+for bad in 1e300 -1 0 4194305 '"1"' 1.5; do
+	jq ".init_process_pid = $bad" "/run/runc/$ID/state.json" >"$T/root/$ID/state.json"
+	rr --root "$T/root" exec "$ID" true
+	like "$RC/$ERR" "255/*state.json*init_process_pid*" \
+		"state.json's init_process_pid $bad: refused, 255, named"
+	is "$(printf '%s\n' "$ERR" | grep -c .)" 1 "  in one line"
+done
+jq '.init_process_start = -5' "/run/runc/$ID/state.json" >"$T/root/$ID/state.json"
+rr --root "$T/root" exec "$ID" true
+like "$RC/$ERR" "255/*state.json*init_process_start*" "a negative init_process_start: refused"
 
 no_leftovers "nothing left in the container" "$CTR_PID"

@@ -57,6 +57,13 @@ pty -s 30x90 -a 'ready:resize:40:100' -- "$RTEXEC" -p "$P" -t -- \
 like "$OUT" "30 90*ready*" "window size: the caller's terminal's at start (30x90)"
 like "$OUT" "*ready*40 100*" "window size: a change (40x100) reaches the command (SIGWINCH)"
 like "$ERR" "status 0*modes restored*" "window size: exit 0, modes restored"
+# The size is the pty's before the command runs: a command that asks at once, 30 times.
+n=0
+for i in $(seq 30); do
+	pty -s 31x91 -- "$RTEXEC" -p "$P" -t -- stty size
+	[ "$OUT" = "31 91" ] && n=$((n + 1))
+done
+is "$n" 30 "window size: set before the exec (stty size as the command: 31 91 in every run)"
 
 # --- Ctrl-C goes through the pty to the command; modes restored
 pty -a 'ready:type:\003' -- "$RTEXEC" -p "$P" -t -- sh -c 'echo ready; exec sleep 30'

@@ -1,4 +1,6 @@
 /* The strict typed JSON access of jsonutil.c. */
+#include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -358,11 +360,70 @@ static void test_str_find(void)
 	ok(str_find("", "a") == NULL, "str_find: the empty text");
 }
 
+/* str_u64 (fsutil.c), strtoull's stand-in: its edges, then the same end and value as the C
+ * library's strtoull for random digit strings of up to 25 digits in both bases. */
+static void test_str_u64(void)
+{
+	unsigned long long v;
+	const char *end;
+	const char *const no_digit[] = { "", "-1", "+1", " 1", "x", "\n5" };
+	int bad = 0, rounds = 20000;
+
+	ok(str_u64("0", 10, &v, &end) == 0 && v == 0 && *end == '\0', "str_u64: 0");
+	ok(str_u64("18446744073709551615 ", 10, &v, &end) == 0 && v == ULLONG_MAX && *end == ' ',
+	   "str_u64: 2^64 - 1, end at the space");
+	ok(str_u64("18446744073709551616]", 10, &v, &end) == -ERANGE && v == ULLONG_MAX &&
+		   *end == ']',
+	   "str_u64: 2^64 is -ERANGE, ULLONG_MAX, end after all its digits");
+	ok(str_u64("99999999999999999999999", 10, &v, NULL) == -ERANGE, "str_u64: 23 nines");
+	ok(str_u64("000000000000000000000000012", 10, &v, NULL) == 0 && v == 12, "str_u64: leading "
+										 "zeros do not "
+										 "overflow");
+	ok(str_u64("ffFF\n", 16, &v, &end) == 0 && v == 0xffff && *end == '\n', "str_u64: hex");
+	ok(str_u64("000001ffffffffff", 16, &v, NULL) == 0 && v == 0x1ffffffffffULL, "str_u64: a "
+										    "capability "
+										    "mask");
+	ok(str_u64("0x10", 16, &v, &end) == 0 && v == 0 && *end == 'x', "str_u64: no 0x prefix");
+	ok(str_u64("12ab", 10, &v, &end) == 0 && v == 12 && *end == 'a', "str_u64: hex digits end "
+									 "a decimal number");
+	for (size_t i = 0; i < sizeof(no_digit) / sizeof(no_digit[0]); i++)
+		if (str_u64(no_digit[i], 10, &v, &end) != -EINVAL || end != no_digit[i])
+			bad++;
+	ok(bad == 0, "str_u64: no digit first (empty, sign, space, letter, newline): -EINVAL");
+
+	srand(7);
+	bad = 0;
+	for (int i = 0; i < rounds; i++) {
+		char s[32];
+		int n = 1 + rand() % 25, base = i % 2 ? 16 : 10;
+		char *want_end;
+		unsigned long long want, got;
+		int r;
+
+		for (int k = 0; k < n; k++)
+			s[k] = "0123456789abcdefABCDEF "[rand() % (base == 16 ? 23 : 10)];
+		s[n] = '\0';
+		if (s[0] == ' ')
+			s[0] = '1';
+		errno = 0;
+		want = strtoull(s, &want_end, base);
+		r = str_u64(s, (unsigned)base, &got, &end);
+		if (got != want || end != want_end || (r == -ERANGE) != (errno == ERANGE) ||
+		    (r != 0 && r != -ERANGE)) {
+			if (++bad <= 3)
+				printf("# \"%s\" base %d: %llu (%d), want %llu\n", s, base, got, r,
+				       want);
+		}
+	}
+	ok(bad == 0, "str_u64 = strtoull on %d random strings (%d differ)", rounds, bad);
+}
+
 int main(void)
 {
 	test_find_nul();
 	test_duplicate_keys();
 	test_str_find();
+	test_str_u64();
 	test_parse();
 	test_int();
 	test_uint();
