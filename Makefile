@@ -51,7 +51,7 @@ $(B)/uapi/.stamp: | $(B)/.deps
 # printf and scanf stay out of the binary. Every build below (unit, ASan, fuzz) compiles the
 # same cjson_num.c, so the tests run the number code the binary ships.
 CJSON_SRC := cjson_num.c
-$(B)/cJSON.o: $(CJSON_SRC) jsonnum.h $(CJSON)/cJSON.c Makefile | $(B)/.deps
+$(B)/cJSON.o: $(CJSON_SRC) jsonnum.h log.h $(CJSON)/cJSON.c $(CJSON)/cJSON.h Makefile | $(B)/.deps
 	$(CC) $(DEPCFLAGS) -I. -I$(CJSON) -ffunction-sections -fdata-sections -c -o $@ $<
 
 $(B)/%.o: %.c $(wildcard *.h) $(CJSON)/cJSON.h $(B)/uapi/.stamp | $(B)/.deps

@@ -39,8 +39,11 @@ static void pad(struct out *o, char c, long k)
 {
 	for (; k > 0 && o->len + 1 < o->n; k--)
 		o->buf[o->len++] = c;
-	if (k > 0)
-		o->len += (size_t)k;
+	/* Counted up to INT_MAX + 1 at most (too long: the caller's -1), so that a 32-bit
+	 * size_t cannot wrap over two such fields. */
+	if (k > 0 && o->len <= INT_MAX)
+		o->len += (size_t)k < (size_t)INT_MAX + 1 - o->len ? (size_t)k
+								   : (size_t)INT_MAX + 1 - o->len;
 }
 
 /* A string field: its width around it, left or right. */

@@ -26,7 +26,7 @@ const char *str_find(const char *text, const char *pat);
 
 /* The unsigned number whose digits start at s, in base 10 or 16: digits only, no space, sign
  * or "0x" before them (every caller reads a field the kernel or the config wrote, and checks
- * what precedes it). *end is set after the last digit (to s when there is none). 0; -EINVAL
+ * what precedes it); base is 10 or 16, no other. *end is set after the last digit (to s when there is none). 0; -EINVAL
  * when s starts with no digit; -ERANGE past 2^64 - 1 (*v is then ULLONG_MAX). The stand-in
  * for strtoull, whose musl scanner is 2 KiB of the binary. */
 int str_u64(const char *s, unsigned base, unsigned long long *v, const char **end);

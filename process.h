@@ -28,7 +28,7 @@ struct process_request {
 	gid_t *groups;
 	size_t ngroups;
 	bool terminal;		   /* a new pty inside the container (tty.h) */
-	unsigned short rows, cols; /* consoleSize; 0: not given */
+	unsigned short rows, cols; /* the pty's size: 0 x 0 leaves it alone */
 };
 
 /* Everything the child needs, resolved by the parent before the fork. */

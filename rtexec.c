@@ -227,10 +227,11 @@ static void apply_cli(const struct cli *cli, struct run *r)
 		die("a terminal with --detach needs --console-socket");
 	if (r->console_socket && !r->proc.terminal)
 		die("--console-socket is for a terminal: give -t or process.terminal");
-	/* The relayed pty is born at the caller's size (consoleSize wins), set by the child
-	 * before the command runs: the relay's own resize comes after the exec, too late for
-	 * a command that asks at once ("stty size" saw 0 0). */
-	if (r->proc.terminal && !r->console_socket && r->proc.rows == 0)
+	/* The relayed pty mirrors the caller's terminal (consoleSize only where the caller has
+	 * none, as with runc's foreground resize), and is born at its size, set by the child
+	 * before the command runs: the relay's own resize comes after the exec, too late for a
+	 * command that asks at once ("stty size" saw 0 0). */
+	if (r->proc.terminal && !r->console_socket)
 		tty_caller_size(&r->proc.rows, &r->proc.cols);
 }
 

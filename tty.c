@@ -68,7 +68,7 @@ static int make_stdio(int slave, uid_t uid, unsigned short rows, unsigned short 
 	/* The command may be another user: its terminal must be its own to write to. */
 	if (fchown(slave, uid, (gid_t)-1) < 0)
 		return rterr_set(e, errno, "terminal: chown the pty to uid %u", (unsigned)uid);
-	if (rows && ioctl(slave, TIOCSWINSZ, &ws) < 0)
+	if ((rows || cols) && ioctl(slave, TIOCSWINSZ, &ws) < 0)
 		return rterr_set(e, errno, "terminal: set the size %ux%u", rows, cols);
 	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
 		return rterr_set(e, errno, "terminal: make the pty the controlling terminal");

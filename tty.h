@@ -11,7 +11,7 @@
 
 /* Child, in the container's mount namespace (its root is the container's): a new pty of the
  * container's devpts (dev/ptmx resolved inside the root, checked to be a pty master), its
- * slave owned by uid, sized rows x cols when given (0: not), made the controlling terminal
+ * slave owned by uid, sized rows x cols (0 x 0: left as it is), made the controlling terminal
  * and stdin, stdout, stderr of a new session. The master in *master. */
 int tty_child_open(uid_t uid, unsigned short rows, unsigned short cols, int *master,
 		   struct rterr *e);

@@ -64,6 +64,18 @@ for i in $(seq 30); do
 	[ "$OUT" = "31 91" ] && n=$((n + 1))
 done
 is "$n" 30 "window size: set before the exec (stty size as the command: 31 91 in every run)"
+# The relay mirrors the caller's terminal: its size wins over consoleSize, from the start;
+# with no terminal on rtexec's side consoleSize is the pty's (a 0 in it included).
+cfg "$P" '"process":{"args":["stty","size"],"terminal":true,"consoleSize":{"height":33,"width":77}}' >"$T/cs.json"
+n=0
+for i in $(seq 10); do
+	pty -s 31x91 -- "$RTEXEC" -f "$T/cs.json"
+	[ "$OUT" = "31 91" ] && n=$((n + 1))
+done
+is "$n" 10 "window size: the caller's 31x91, not consoleSize 33x77, from the start (10 runs)"
+cfg "$P" '"process":{"args":["stty","size"],"terminal":true,"consoleSize":{"height":20,"width":77}}' >"$T/cs.json"
+pty -- sh -c "\"\$0\" -f \"\$1\" </dev/null >\"\$2\" 2>&1" "$RTEXEC" "$T/cs.json" "$T/cs.out"
+is "$(tr -d '\r' <"$T/cs.out")" "20 77" "window size: rtexec's stdio no terminal: consoleSize 20x77"
 
 # --- Ctrl-C goes through the pty to the command; modes restored
 pty -a 'ready:type:\003' -- "$RTEXEC" -p "$P" -t -- sh -c 'echo ready; exec sleep 30'
