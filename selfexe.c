@@ -1,10 +1,12 @@
 #include "selfexe.h"
 #include "syscalls.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
@@ -69,18 +71,50 @@ static int exec_memfd(void)
 	return fd;
 }
 
+/* How much of the binary execve reads: up to the end of the furthest part a program header
+ * names (the ELF header and program headers are at its start, read in one pread). What
+ * follows, the section headers and, unstripped, the symbols and debug sections, is left out
+ * of the copy. The whole file when it is not the 64-bit ELF this build makes. */
+static off_t exec_size(int fd, off_t file_size)
+{
+	union {
+		Elf64_Ehdr eh;
+		unsigned char bytes[1024];
+	} head;
+	ssize_t n = pread(fd, &head, sizeof(head), 0);
+	const Elf64_Ehdr *eh = &head.eh;
+	off_t end;
+
+	if (n < (ssize_t)sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_phentsize != sizeof(Elf64_Phdr) ||
+	    eh->e_phnum == 0 || eh->e_phoff > (Elf64_Off)n ||
+	    eh->e_phnum > ((Elf64_Off)n - eh->e_phoff) / sizeof(Elf64_Phdr))
+		return file_size;
+	end = (off_t)(eh->e_phoff + eh->e_phnum * sizeof(Elf64_Phdr));
+	for (unsigned i = 0; i < eh->e_phnum; i++) {
+		Elf64_Phdr ph;
+		memcpy(&ph, head.bytes + eh->e_phoff + i * sizeof(ph), sizeof(ph));
+		if (ph.p_offset > (Elf64_Off)file_size || ph.p_filesz > (Elf64_Off)file_size)
+			return file_size;
+		if ((off_t)(ph.p_offset + ph.p_filesz) > end)
+			end = (off_t)(ph.p_offset + ph.p_filesz);
+	}
+	return end <= file_size ? end : file_size;
+}
+
 static int copy_sealed(int from, struct rterr *e)
 {
 	struct stat st;
-	off_t done = 0;
+	off_t done = 0, size;
 	int to = exec_memfd();
 
 	if (to < 0)
 		return rterr_set(e, errno, "protect the rtexec binary: memfd_create");
 	if (fstat(from, &st) < 0)
 		goto fail;
-	while (done < st.st_size) {
-		ssize_t n = sendfile(to, from, &done, (size_t)(st.st_size - done));
+	size = exec_size(from, st.st_size);
+	while (done < size) {
+		ssize_t n = sendfile(to, from, &done, (size_t)(size - done));
 		if (n < 0 && errno != EINTR)
 			goto fail;
 		if (n == 0) {

@@ -62,6 +62,20 @@ want=$(sum "$T/rw/rtexec")
 printf '%s\n' "$C" | "$T/rw/rtexec" --log-level debug -- true 2>"$T/dbg" >/dev/null
 like "$(cat "$T/dbg")" "*re-executing from a sealed copy*" \
 	"writable binary: rtexec re-executes from a sealed copy (debug line)"
+# The copy holds what execve reads (to the end of the furthest program header's part), not
+# the section headers and symbols after it: the unstripped binary is larger than its copy.
+want_size=0
+for part in $(readelf -lW "$T/rw/rtexec" | awk '$2 ~ /^0x/ { print $2 "+" $5 }'); do
+	[ $(($part)) -gt "$want_size" ] && want_size=$(($part))
+done
+printf '%s\n' "$C" | "$T/rw/rtexec" -- sleep 3 >/dev/null 2>&1 &
+rpid=$!
+wait_for 5 eval 'readlink /proc/$rpid/exe | grep -q memfd'
+is "$(readlink "/proc/$rpid/exe")/$(stat -L -c %s "/proc/$rpid/exe")" \
+	"/memfd:rtexec (deleted)/$want_size" \
+	"the sealed copy is the loaded part of the binary ($want_size of $(stat -c %s "$T/rw/rtexec") bytes)"
+wait "$rpid"
+is "$?" 0 "  and runs the command from it"
 for trap in "symlink:trap --version" "script:trap-script" "chain:trap-chain" \
 	"path:/proc/self/exe --version"; do
 	name=${trap%%:*}
