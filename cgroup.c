@@ -135,6 +135,10 @@ static int add_mount(struct cg_sources *s, char *line)
 	struct mount_line m;
 	void *v;
 
+	/* Only cgroup mounts are parsed whole: the kernel escapes a space in any field, so
+	 * " - " is the separator before the filesystem type and nothing else. */
+	if (str_find(line, "- cgroup") == NULL)
+		return 0;
 	if (mountinfo_parse_line(line, &m) < 0 ||
 	    (strcmp(m.fstype, "cgroup") != 0 && strcmp(m.fstype, "cgroup2") != 0))
 		return 0;

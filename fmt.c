@@ -27,10 +27,14 @@ static void put(struct out *o, char c)
 	o->len++;
 }
 
+/* k bytes: what fits copied at once, all of them counted. */
 static void put_n(struct out *o, const char *s, size_t k)
 {
-	while (k--)
-		put(o, *s++);
+	size_t room = o->len + 1 < o->n ? o->n - 1 - o->len : 0;
+
+	if (room)
+		memcpy(o->buf + o->len, s, k < room ? k : room);
+	o->len += k;
 }
 
 /* k copies of c: what fits is written, the rest only counted (a width of 2^31 - 2 costs no
@@ -298,10 +302,13 @@ int fmt_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 
 	va_copy(aq, ap);
 	for (const char *p = fmt; *p && o.len <= INT_MAX; p++) {
-		if (*p == '%')
+		if (*p == '%') {
 			p = convert(&o, p, &aq);
-		else
-			put(&o, *p);
+		} else { /* the text up to the next conversion in one copy */
+			const char *q = strchrnul(p, '%');
+			put_n(&o, p, (size_t)(q - p));
+			p = q - 1;
+		}
 		if (p == NULL) {
 			o.len = (size_t)INT_MAX + 1;
 			break;
