@@ -253,6 +253,16 @@ children() {
 	cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | sed '/^$/d'
 }
 
+# held_by_strace LOG PID: PID, traced by strace -o LOG with a SIGSTOP injected, is held:
+# strace has logged it "stopped by SIGSTOP" and it is still in a tracing stop. Its state
+# alone is no proof: under strace every syscall passes through a tracing stop ("t") too, and
+# a process caught in one of those takes a SIGCONT too early, then stops for good.
+# (strace pads the pid column.)
+held_by_strace() {
+	grep -q "^$2  *--- stopped by SIGSTOP" "$1" 2>/dev/null &&
+		grep -q '^State:[[:space:]]*t' "/proc/$2/status" 2>/dev/null
+}
+
 # wait_for SECONDS CMD [ARG]...: polls CMD every 20 ms until it succeeds.
 wait_for() {
 	_wf_end=$(($(date +%s) + $1))

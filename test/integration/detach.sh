@@ -114,7 +114,7 @@ if command -v strace >/dev/null 2>&1; then
 	held() {
 		R=$(children "$spid")
 		K=$(children "$R")
-		[ -n "$K" ] && grep -q '^State:[[:space:]]*t' "/proc/$K/status" 2>/dev/null
+		[ -n "$K" ] && held_by_strace "$T/strace.log" "$K"
 	}
 	if wait_for 10 held; then
 		is "$(ls "$T/held")" "" "before exec: no pid file yet"

@@ -24,14 +24,14 @@ inside() {
 # flag stands in their way.
 if command -v strace >/dev/null 2>&1; then
 	printf '%s\n' "$C" >"$T/c.cfg"
-	strace -f -qq -o /dev/null -e trace=chdir -e inject=chdir:signal=SIGSTOP \
+	strace -f -qq -o "$T/held.log" -e trace=chdir -e inject=chdir:signal=SIGSTOP \
 		"$RTEXEC" -f "$T/c.cfg" -- sh -c 'echo ran' </dev/null >"$T/held.out" 2>&1 &
 	spid=$!
 	defer kill -9 "$spid"
 	held() {
 		R=$(children "$spid")
 		K=$(children "$R")
-		[ -n "$K" ] && [ "$(state "$K")" = t ]
+		[ -n "$K" ] && held_by_strace "$T/held.log" "$K"
 	}
 	if wait_for 10 held; then
 		kpid=$(ns_pid_of "$K")

@@ -114,15 +114,13 @@ is "$RC" 9 "the command stopped and continued: rtexec exits with its status"
 state() {
 	sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2>/dev/null
 }
-# Sets R (rtexec) and K (its child) once the child is held before exec: strace has logged
-# it "stopped by SIGSTOP" (injected at its chdir). The state alone is no proof: under strace
-# every syscall passes through a tracing stop ("t" too), and a child caught in one of those
-# before its chdir took the SIGCONT below too early, then stopped for good (1 run in 40).
+# Sets R (rtexec) and K (its child) once the child is held before exec (a SIGSTOP injected
+# at its chdir; by its state alone, a child caught in another tracing stop took the SIGCONT
+# below too early: 1 run in 40 under ASan).
 held() {
 	R=$(children "$RPID")
 	K=$(children "$R")
-	[ -n "$K" ] && grep -q "^$K  *--- stopped by SIGSTOP" "$T/strace.log" 2>/dev/null &&
-		[ "$(state "$K")" = t ]
+	[ -n "$K" ] && held_by_strace "$T/strace.log" "$K"
 }
 if command -v strace >/dev/null 2>&1; then
 	STRACE="strace -f -qq -o $T/strace.log -e trace=chdir -e inject=chdir:signal=SIGSTOP"
