@@ -7,10 +7,6 @@ start_unshare_ctr --user || bail "cannot start an unshare --user container"
 P=$CTR_PID
 C=$(cfg "$P")
 
-state() {
-	sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2>/dev/null
-}
-
 # inside CMD...: runs CMD as root of the container (all its namespaces, its user namespace
 # included, so without the host's capabilities), as a process of the container would.
 inside() {
