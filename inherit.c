@@ -40,7 +40,7 @@ static int status_number(const struct status_text *text, const char *key, int ba
 
 	if (p == NULL)
 		return optional ? 0 : -EINVAL;
-	/* strtoull would skip a newline and read the next line's number */
+	/* digits right after the key's blanks: an empty value never reads the next line's */
 	if (str_u64(p, base, v, &end) < 0)
 		return -EINVAL;
 	return *end != '\n' && *end != '\0' ? -EINVAL : 0;
@@ -75,6 +75,7 @@ int status_parse(const char *all, struct target_confinement *out)
 static int limit_value(const char **p, unsigned long long *v)
 {
 	const char *end;
+	int r;
 
 	*p += strspn(*p, " ");
 	if (strncmp(*p, "unlimited", 9) == 0) {
@@ -82,8 +83,7 @@ static int limit_value(const char **p, unsigned long long *v)
 		*p += 9;
 		return 0;
 	}
-	int r = str_u64(*p, 10, v, &end);
-
+	r = str_u64(*p, 10, v, &end);
 	*p = end;
 	return r < 0 ? -EINVAL : 0;
 }
