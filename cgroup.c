@@ -135,8 +135,9 @@ static int add_mount(struct cg_sources *s, char *line)
 	struct mount_line m;
 	void *v;
 
-	/* Only cgroup mounts are parsed whole: the kernel escapes a space in any field, so
-	 * " - " is the separator before the filesystem type and nothing else. */
+	/* Only lines that can be cgroup mounts are parsed whole: the kernel escapes a space in
+	 * any field, so "- cgroup" appears in a cgroup mount's line (after the " - " before its
+	 * type) and in few others, which the full parse below then turns away. */
 	if (str_find(line, "- cgroup") == NULL)
 		return 0;
 	if (mountinfo_parse_line(line, &m) < 0 ||

@@ -46,7 +46,7 @@ static int line_uid(const char *line, const char *end, unsigned long *uid)
 	num[t - s] = '\0';
 	if (str_u64(num, 10, &v, &stop) < 0 || *stop != '\0' || v > 4294967294ULL)
 		return -1;
-	*uid = (uid_t)v;
+	*uid = (unsigned long)v;
 	return 0;
 }
 

@@ -24,11 +24,11 @@ int open_regular(const char *path, bool fifo_ok);
  * strstr is 1.3 KiB of the binary. */
 const char *str_find(const char *text, const char *pat);
 
-/* The unsigned number whose digits start at s, in base 10 or 16: digits only, no space, sign
- * or "0x" before them (every caller reads a field the kernel or the config wrote, and checks
- * what precedes it); base is 10 or 16, no other. *end is set after the last digit (to s when there is none). 0; -EINVAL
- * when s starts with no digit; -ERANGE past 2^64 - 1 (*v is then ULLONG_MAX). The stand-in
- * for strtoull, whose musl scanner is 2 KiB of the binary. */
+/* The unsigned number whose digits start at s, in base 10 or 16 (no other): digits only, no
+ * space, sign or "0x" before them (every caller reads a field the kernel or the config wrote,
+ * and checks what precedes it). *end is set after the last digit (to s when there is none).
+ * 0; -EINVAL when s starts with no digit; -ERANGE past 2^64 - 1 (*v is then ULLONG_MAX). The
+ * stand-in for strtoull, whose musl scanner is 2 KiB of the binary. */
 int str_u64(const char *s, unsigned base, unsigned long long *v, const char **end);
 
 #endif

@@ -409,7 +409,6 @@ static int state_target(const cJSON *state, struct target_request *t, struct rte
 {
 	const cJSON *pid = cJSON_GetObjectItemCaseSensitive(state, "init_process_pid"),
 		    *start = cJSON_GetObjectItemCaseSensitive(state, "init_process_start");
-
 	unsigned long long p, st;
 
 	if (pid == NULL || start == NULL)
