@@ -11,8 +11,10 @@
 # then the same into a user-namespaced container, and into one with a seccomp filter; back to
 # back and spaced out (50 ms apart: the cgroup moves' RCU tail). Also: stripped size, peak
 # RSS (/usr/bin/time -v), syscall counts (strace -c -f) and instructions (valgrind
-# --tool=callgrind; not the floor: valgrind 3.19 lacks its syscalls).
-# Results: build/bench.md, build/bench.png (gnuplot), build/bench-*.json (hyperfine).
+# --tool=callgrind; not the floor: valgrind 3.19 lacks its syscalls), and every step's time
+# (scripts/phases.sh: the kernel's uprobes and sched tracepoints).
+# Results: build/bench.md, build/bench.png (gnuplot), build/bench-*.json (hyperfine),
+# build/bench-phases.md.
 # bench/: floor.c, noop.c (the command), maxrss.c (peak RSS without /usr/bin/time's floor).
 # Usage: scripts/bench.sh (as root); N=runs SPACED_N=runs WARMUP=runs ROUNDS=rounds.
 set -eu
@@ -87,9 +89,10 @@ start() { # DIR ID RUNTIME: the container's init pid in $started (ids kept for c
 		{ echo "bench: $3 run $2 failed: $(tail -n 3 "$1/run.log")" >&2; exit 1; }
 	started=$(cat "$1/init.pid")
 }
-# The cgroup files of a process, as the floor takes them.
+# The cgroup files of a process, as the floor takes them. (IFS=: keeps the empty controller
+# field of the v2 line "0::/path"; a whitespace split dropped it, and with it the v2 join.)
 cgroup_args() {
-	sed -n 's/^[0-9]*:\([^:]*\):\(.*\)$/\1 \2/p' "/proc/$1/cgroup" | while read -r c p; do
+	while IFS=: read -r _ c p; do
 		if [ -z "$c" ]; then
 			d=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)$p
 			[ -d "$d" ] && echo "v2:$d"
@@ -97,7 +100,7 @@ cgroup_args() {
 			d=/sys/fs/cgroup/${c#name=}$p
 			[ -f "$d/tasks" ] && echo "$d/tasks"
 		fi
-	done | tr '\n' ' '
+	done <"/proc/$1/cgroup" | tr '\n' ' '
 }
 
 bundle "$tmp/r" r
@@ -235,6 +238,9 @@ insns() {
 	echo "$((before + child + after)) (parent before the fork $before, child $child, parent after $after)"
 }
 ins_imm=$(insns "$imm" -f "$tmp/true.json")
+# Where the time goes: each step of rtexec (immutable, so that the probes see the binary
+# itself) and of the floor, timestamped by the kernel (scripts/phases.sh).
+sh scripts/phases.sh "$imm" "$tmp/true.json" "$runs" -- $floor_cmd >build/bench-phases.md
 
 median() { jq -r --arg n "$2" ".results[] | select(.command == \$n) | $median_ms" "$1"; }
 p95() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .times | sort | .[(length * 0.95 | floor)] * 1000' "$1"; }
@@ -282,6 +288,10 @@ names="floor|rtexec|rtexec (immutable)|rtexec annotated|nsenter -a|runc exec${cr
 	echo "| peak RSS (KiB) | $rss_rt | $rss_imm | $rss_floor |"
 	echo "| syscalls (strace -c -f) | $sys_rt | $sys_imm | $sys_floor |"
 	echo "| instructions (callgrind, until the exec; fallback paths) | | $ins_imm | n/a (needs pidfd_open, clone3) |"
+	echo
+	echo "## Where the time goes (scripts/phases.sh)"
+	echo
+	cat build/bench-phases.md
 } >"$out"
 
 # The plot: medians with p95 whiskers, back to back and spaced.

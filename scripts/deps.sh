@@ -8,7 +8,7 @@ set -eu
 build="musl-tools dpkg-dev gcc make ca-certificates file xz-utils"
 engines="containerd podman conmon runc busybox-static jq bsdutils util-linux procps strace"
 test="$build $engines"
-bench="$test hyperfine time gnuplot-nox valgrind crun e2fsprogs"
+bench="$test hyperfine time gnuplot-nox valgrind crun e2fsprogs binutils"
 lint="clang-format"
 # make check-vm: a PREEMPT_RT guest under QEMU, its initramfs packed with cpio.
 vm="$build busybox-static qemu-system-x86 cpio gzip"
