@@ -107,6 +107,62 @@ rx "$(cfg "$TPID" "\"cgroup\":{\"path\":\"/$NAME/old\"}")" -- cat /proc/self/cgr
 is_rc 0 "moved init: runs"
 is "$(echo "$OUT" | grep '^0::')" "0::/$NAME/new" "moved init: the command lands in the init's current cgroup"
 
+# ---- a host with many mounts (a Kubernetes node has thousands): mountinfo is read only up
+# to the last cgroup mount the target needs (the kernel formats it as it is read), and a
+# hierarchy mounted after the many is still found, even on a line longer than rtexec's
+# buffer. In a mount namespace of its own, with 1,000 tmpfs mounts after the cgroup ones;
+# strace -y counts the bytes read from mountinfo.
+P1=/sys/fs/cgroup/pids
+if [ -f "$P1/cgroup.procs" ]; then
+	mkcg "$U/$NAME/many"
+	mkcg "$P1/$NAME"
+	target_in "$U/$NAME/many" "$P1/$NAME"
+	printf '%s\n' "$(cfg "$TPID")" >"$T/many.json"
+	cat >"$T/many.sh" <<EOF
+set -e
+i=0
+while [ \$i -lt 1000 ]; do
+	mkdir -p "$T/mm/\$i"
+	mount -t tmpfs -o size=4k tmpfs "$T/mm/\$i"
+	i=\$((i + 1))
+done
+if [ "\$1" = late ]; then # the pids hierarchy only after the 1,000, at a path of 8 names of
+	umount "$P1"            # 250 blanks: its mountinfo line (blanks as \\040) is over 8 KiB
+	d="$T/late-pids"
+	for j in 1 2 3 4 5 6 7 8; do d="\$d/\$(printf '%250s' '')"; done
+	mkdir -p "\$d"
+	mount -t cgroup -o pids cgroup "\$d"
+fi
+wc -c </proc/self/mountinfo >"$T/mi.size"
+exec strace -f -y -e trace=read -o "$T/mi.strace" "$RTEXEC" -f "$T/many.json" -- cat /proc/self/cgroup
+EOF
+	mi_read() { # bytes rtexec read from mountinfo
+		awk '/mountinfo>/ { n = $NF; if (n > 0) s += n } END { print s + 0 }' "$T/mi.strace"
+	}
+	in_part() { [ "$got" -gt 0 ] && [ "$got" -lt $((size / 4)) ]; }
+	for where in early late; do
+		OUT=$(unshare -m --propagation private sh "$T/many.sh" "$where" 2>"$T/many.err")
+		RC=$?
+		is "$RC" 0 "1,000 mounts, pids mounted $where: runs"
+		is "$(echo "$OUT" | grep ':pids:')" "$(cg_line "$TPID" '[0-9]*:pids:')" \
+			"1,000 mounts, pids mounted $where: the command is in the target's pids cgroup"
+		is "$(echo "$OUT" | sort)" "$(sort "/proc/$TPID/cgroup")" \
+			"1,000 mounts, pids mounted $where: every hierarchy as the target's"
+		ok "1,000 mounts, pids mounted $where: no warning" [ ! -s "$T/many.err" ]
+		size=$(cat "$T/mi.size") got=$(mi_read)
+		diag "pids mounted $where: read $got of the $size bytes of mountinfo"
+		if [ "$where" = early ]; then
+			ok "1,000 mounts after the cgroups: mountinfo read only in part ($got of $size bytes)" \
+				in_part
+		else
+			ok "pids mounted after the 1,000: mountinfo read to that mount ($got of $size bytes)" \
+				[ "$got" -ge "$size" ]
+		fi
+	done
+else
+	skip "many mounts" "no cgroup v1 pids hierarchy at $P1"
+fi
+
 # ---- paused containers are refused at once, not joined (a frozen command would hang)
 mkcg "$U/$NAME/frozen"
 target_in "$U/$NAME/frozen"
