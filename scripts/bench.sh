@@ -8,11 +8,11 @@
 #   rtexec annotated the isolated-CPU annotation "temporary" (immutable binary)
 #   nsenter -a       util-linux, namespaces only
 #   runc exec, crun exec
-# then the same into a user-namespaced container, and into one with a seccomp filter; back to
-# back and spaced out (50 ms apart: the cgroup moves' RCU tail). Also: stripped size, peak
-# RSS (/usr/bin/time -v), syscall counts (strace -c -f) and instructions (valgrind
-# --tool=callgrind; not the floor: valgrind 3.19 lacks its syscalls), and every step's time
-# (scripts/phases.sh: the kernel's uprobes and sched tracepoints).
+# then the same into a user-namespaced container, into one with a seccomp filter, and on a
+# host with 1,000 more mounts; back to back and spaced out (50 ms apart: the cgroup moves'
+# RCU tail). Also: stripped size, peak RSS (/usr/bin/time -v), syscall counts (strace -c -f),
+# instructions (valgrind --tool=callgrind; not the floor: valgrind 3.19 lacks its syscalls),
+# and every step's time (scripts/phases.sh: the kernel's uprobes and sched tracepoints).
 # Results: build/bench.md, build/bench.png (gnuplot), build/bench-*.json (hyperfine),
 # build/bench-phases.md.
 # bench/: floor.c, noop.c (the command), maxrss.c (peak RSS without /usr/bin/time's floor).
@@ -130,8 +130,9 @@ fi
 # hf OUT RUNS WARMUP [hyperfine options and commands]: hyperfine runs one command's runs in
 # a block, so a drift of a shared machine would fall on one command; here it runs ROUNDS
 # times with RUNS/ROUNDS runs each, the commands taking turns round by round, and OUT holds
-# every run's time per command.
+# every run's time per command. With hf_wrap set, each round's hyperfine runs under it.
 rounds=${ROUNDS:-10}
+hf_wrap=
 # The median of a command's times, in ms (jq), for hf's progress and the tables below.
 median_ms='.times | sort | .[length / 2 | floor] * 1000'
 hf() {
@@ -141,7 +142,7 @@ hf() {
 	[ "$hf_warm" -ge 1 ] || hf_warm=1
 	i=0
 	while [ "$i" -lt "$rounds" ]; do
-		hyperfine -N --style none --warmup "$hf_warm" --runs "$hf_runs" \
+		$hf_wrap hyperfine -N --style none --warmup "$hf_warm" --runs "$hf_runs" \
 			--export-json "$tmp/hf.$i.json" "$@" >/dev/null
 		i=$((i + 1))
 	done
@@ -195,6 +196,22 @@ printf '{"target":{"pid":%d},"process":{"args":["/noop"]}}\n' "$spid" >"$tmp/sec
 hf build/bench-seccomp.json "$runs" "$warmup" \
 	-n "rtexec (immutable, no filter)" "$imm -f $tmp/true.json" \
 	-n "rtexec (immutable, filter copied)" "$imm -f $tmp/seccomp.json"
+
+# A host with many mounts (a Kubernetes node has thousands): the same commands, each round in
+# a mount namespace of its own with 1,000 tmpfs mounts after the cgroup ones (gone with it).
+cat >"$tmp/mounts.sh" <<'EOF'
+set -e
+cd "$1"
+shift
+mkdir -p $(seq -f mm/%g 1000)
+for d in mm/*; do mount -t tmpfs -o size=4k tmpfs "$d"; done
+exec "$@"
+EOF
+hf_wrap="unshare -m --propagation private sh $tmp/mounts.sh $tmp"
+hf build/bench-mounts.json "$runs" "$warmup" -n "floor (1,000 mounts)" "$floor_cmd" \
+	-n "rtexec (immutable, 1,000 mounts)" "$imm -f $tmp/true.json" \
+	-n "nsenter -a (1,000 mounts)" "nsenter -t $pid -a /noop"
+hf_wrap=
 
 # Size, memory, syscalls, instructions.
 # Peak RSS as /usr/bin/time -v reports it (never below time's own copy, about 440 KiB: the
@@ -281,6 +298,15 @@ names="floor|rtexec|rtexec (immutable)|rtexec annotated|nsenter -a|runc exec${cr
 	done
 	echo
 	echo "The filter's copy adds $(awk -v a="$(median build/bench-seccomp.json "rtexec (immutable, filter copied)")" -v b="$(median build/bench-seccomp.json "rtexec (immutable, no filter)")" 'BEGIN { printf "%.1f", (a / b - 1) * 100 }') % (median)."
+	echo
+	echo "A host with 1,000 more mounts (after the cgroup ones, in a mount namespace of their own):"
+	echo
+	echo "| command | median | p95 | ratio to floor |"
+	echo "|---|---|---|---|"
+	for n in "floor (1,000 mounts)" "rtexec (immutable, 1,000 mounts)" "nsenter -a (1,000 mounts)"; do
+		m=$(median build/bench-mounts.json "$n")
+		echo "| $n | $(printf %.3f "$m") | $(printf %.3f "$(p95 build/bench-mounts.json "$n")") | $(ratio "$m" "$(median build/bench-mounts.json "floor (1,000 mounts)")") |"
+	done
 	echo
 	echo "| | rtexec (sealed copy) | rtexec (immutable) | floor |"
 	echo "|---|---|---|---|"
