@@ -214,7 +214,7 @@ steps "$bin" "whole_run=start=end" <"$tmp/plain" >"$tmp/rt-plain"
 steps "$1" "$floor_labels" <"$tmp/floor" >"$tmp/fl"
 
 show() { awk '{ l = $1; gsub(/_/, " ", l); printf "| %s | %s | %d |\n", l, $2 < 0 ? "n/a" : $2, $3 }' "$1"; }
-echo "rtexec ($(basename "$bin"), immutable), medians of $runs joins, in us (from the kernel's"
+echo "rtexec (immutable), medians of $runs joins, in us (from the kernel's"
 echo "timestamps; each row is the median of its own, so rows need not add up to the whole run):"
 echo
 echo "| step | median us | runs |"
@@ -228,7 +228,7 @@ echo "Each row includes one probe hit, which the smallest row ($least us, a step
 	"nothing) bounds. The whole run took $probed us with the probes, $plain us without them" \
 	"(the kernel also copies every probed page of the binary at each exec)."
 echo
-echo "The floor ($(basename "$1")), the same way:"
+echo "The floor, the same way:"
 echo
 echo "| step | median us | runs |"
 echo "|---|---|---|"
