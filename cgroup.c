@@ -110,16 +110,17 @@ struct cg_sources {
 	struct cg_line *lines;
 	size_t *line_mount; /* 1 + the index of lines[i]'s mount (the first that matches), 0: none */
 	size_t nlines, unmounted; /* unmounted: lines with no mount yet */
-	struct mount_line *mounts;
-	char **mount_texts; /* mounts[i] points into mount_texts[i], its line's copy */
+	struct kept_mount {
+		struct mount_line m;
+		char *text; /* the copy of its mountinfo line that m points into */
+	} * mounts;
 	size_t nmounts;
 };
 
 static void sources_free(struct cg_sources *s)
 {
 	for (size_t i = 0; i < s->nmounts; i++)
-		free(s->mount_texts[i]);
-	free(s->mount_texts);
+		free(s->mounts[i].text);
 	free(s->line_mount);
 	free(s->lines);
 	free(s->mounts);
@@ -136,15 +137,19 @@ static void *room_for(void *arr, size_t n, size_t size)
 	return realloc(arr, (n == 0 ? 4 : 2 * n) * size);
 }
 
-/* Whether mount m serves cgroup line l: cgroup2 for the v2 line "0::", else a v1 mount whose
- * super options name exactly the line's controllers. */
+/* The unified hierarchy's line, "0::PATH". */
+static bool v2_line(const struct cg_line *l)
+{
+	return l->id == 0 && l->controllers[0] == '\0';
+}
+
+/* Whether mount m serves cgroup line l: cgroup2 for the v2 line, else a v1 mount whose super
+ * options name exactly the line's controllers. */
 static bool mount_matches(const struct mount_line *m, const struct cg_line *l)
 {
 	bool v2 = strcmp(m->fstype, "cgroup2") == 0;
 
-	return l->id == 0 && l->controllers[0] == '\0'
-		       ? v2
-		       : !v2 && cg_options_match(m->options, l->controllers);
+	return v2_line(l) ? v2 : !v2 && cg_options_match(m->options, l->controllers);
 }
 
 /* A mountinfo line (NUL-terminated, without its newline): kept, as a copy, when it is a
@@ -172,18 +177,13 @@ static int add_mount(struct cg_sources *s, const char *line)
 		free(copy);
 		return 0;
 	}
-	if ((v = room_for(s->mounts, s->nmounts, sizeof(m))) == NULL) {
+	if ((v = room_for(s->mounts, s->nmounts, sizeof(*s->mounts))) == NULL) {
 		free(copy);
 		return -ENOMEM;
 	}
 	s->mounts = v;
-	if ((v = room_for(s->mount_texts, s->nmounts, sizeof(copy))) == NULL) {
-		free(copy);
-		return -ENOMEM;
-	}
-	s->mount_texts = v;
-	s->mounts[s->nmounts] = m;
-	s->mount_texts[s->nmounts++] = copy;
+	s->mounts[s->nmounts].m = m;
+	s->mounts[s->nmounts++].text = copy;
 	for (size_t i = 0; i < s->nlines && s->unmounted; i++)
 		if (s->line_mount[i] == 0 && mount_matches(&m, &s->lines[i])) {
 			s->line_mount[i] = s->nmounts;
@@ -209,7 +209,7 @@ static int add_line(struct cg_sources *s, char *text)
 /* The mount of line i: the first in mountinfo's order that matches it, or NULL. */
 static const struct mount_line *find_mount(const struct cg_sources *s, size_t i)
 {
-	return s->line_mount[i] ? &s->mounts[s->line_mount[i] - 1] : NULL;
+	return s->line_mount[i] ? &s->mounts[s->line_mount[i] - 1].m : NULL;
 }
 
 /* The cgroup mounts of our mount namespace, in their order, read part by part until each of
@@ -476,7 +476,7 @@ static int plan_lines(struct cg_plan *p, const struct cg_request *c, const struc
 	for (size_t i = 0; i < s->nlines; i++) {
 		const struct cg_line *l = &s->lines[i];
 		const struct mount_line *m = find_mount(s, i);
-		bool v2 = l->id == 0 && l->controllers[0] == '\0';
+		bool v2 = v2_line(l);
 		size_t before = p->n;
 
 		if (m == NULL) {
