@@ -650,14 +650,11 @@ int cg_join_v2(struct cg_plan *p, const struct target *target, pid_t pid, bool b
 	return join_v2(p, target, pid, e);
 }
 
-int cg_check_frozen(const struct cg_plan *p, struct rterr *e)
+int cg_check_fallback_frozen(const struct cg_plan *p, struct rterr *e)
 {
 	struct cg_join joined = { .v2 = true, .dirfd = -1, .tasks = -1 };
 	int r = 0;
 
-	for (size_t i = 0; i < p->n; i++)
-		if (check_frozen(&p->j[i], e) < 0)
-			return -1;
 	if (p->joined == NULL || (p->v2 >= 0 && strcmp(p->joined, p->j[p->v2].path) == 0))
 		return 0;
 	/* The EBUSY fallback joined another cgroup than the plan's. */
@@ -667,6 +664,14 @@ int cg_check_frozen(const struct cg_plan *p, struct rterr *e)
 	if (joined.dirfd >= 0)
 		close(joined.dirfd);
 	return r;
+}
+
+int cg_check_frozen(const struct cg_plan *p, struct rterr *e)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (check_frozen(&p->j[i], e) < 0)
+			return -1;
+	return cg_check_fallback_frozen(p, e);
 }
 
 /* The v2 cgroup the child will end up in: the one joined, or before the join the plan's,

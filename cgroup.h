@@ -65,6 +65,9 @@ int cg_join_v2(struct cg_plan *p, const struct target *target, pid_t pid, bool b
 int cg_join_v1_self(const struct cg_plan *p, struct rterr *e);
 /* Fails if a cgroup of the plan, or the v2 one joined, is frozen (a paused container). */
 int cg_check_frozen(const struct cg_plan *p, struct rterr *e);
+/* The same for the v2 cgroup the EBUSY fallback joined instead of the plan's (none: 0), which
+ * the plan's check before the fork never saw. */
+int cg_check_fallback_frozen(const struct cg_plan *p, struct rterr *e);
 /* The effective CPUs of the cgroup planned (or joined) into a malloc'd *out; "" where no
  * cpuset applies. 0, or -ENOMEM. */
 int cg_effective_cpus(const struct cg_plan *p, char **out);

@@ -385,3 +385,28 @@ int fmt_dprintf(int fd, const char *fmt, ...)
 		free(text);
 	return r < 0 ? r : 0;
 }
+
+/* Days are counted from 0000-03-01 in the proleptic Gregorian calendar, in eras of 400 years
+ * (146,097 days each): a year that starts in March ends with the leap day, so that the
+ * months' lengths repeat every five months (153 days) and need no table. */
+int fmt_utc(char *buf, size_t n, long long secs)
+{
+	long long days = secs / 86400, sod = secs % 86400;
+	long long z, era, doe, yoe, doy, mp, year, month, day;
+
+	if (sod < 0) {
+		sod += 86400;
+		days--;
+	}
+	z = days + 719468; /* 1970-01-01 is day 719,468 after 0000-03-01 */
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;						/* 0 .. 146,096 */
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* 0 .. 399 */
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);		     /* 0 .. 365 */
+	mp = (5 * doy + 2) / 153;				     /* 0 = March .. 11 = February */
+	day = doy - (153 * mp + 2) / 5 + 1;
+	month = mp < 10 ? mp + 3 : mp - 9;
+	year = yoe + era * 400 + (month <= 2);
+	return fmt_snprintf(buf, n, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", year, month, day,
+			    sod / 3600, sod / 60 % 60, sod % 60);
+}

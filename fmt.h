@@ -22,5 +22,8 @@ int fmt_snprintf(char *buf, size_t n, const char *fmt, ...) PRINTF(3, 4);
 int fmt_asprintf(char **out, const char *fmt, ...) PRINTF(2, 3);
 /* The whole text to fd (standard output for --version, --help and the plan); 0 or -errno. */
 int fmt_dprintf(int fd, const char *fmt, ...) PRINTF(2, 3);
+/* secs since the epoch as UTC, "2006-01-02T15:04:05Z" (the time of runc's log lines); the
+ * length, as fmt_snprintf. Not gmtime_r: it brings musl's time zone code (5 KiB). */
+int fmt_utc(char *buf, size_t n, long long secs);
 
 #endif

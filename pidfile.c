@@ -39,7 +39,10 @@ static void remove_stale(const char *dir, const char *name)
 		closedir(d);
 }
 
-int pidfile_prepare(struct pidfile *pf, const char *path, struct rterr *e)
+/* Not inlined: its 8 KiB of buffers would sit in pidfile_prepare's frame, whose bottom a run
+ * without a pid file touches all the same (two pages of stack, each a page fault). */
+static __attribute__((noinline)) int prepare_file(struct pidfile *pf, const char *path,
+						  struct rterr *e)
 {
 	const char *slash;
 	char dir[PATH_MAX];
@@ -47,11 +50,6 @@ int pidfile_prepare(struct pidfile *pf, const char *path, struct rterr *e)
 	int dirlen;
 	bool exists;
 
-	pf->path = path;
-	pf->fd = -1;
-	pf->named = false;
-	if (path == NULL)
-		return 0;
 	slash = strrchr(path, '/');
 	dirlen = slash ? (int)(slash - path) + 1 : 0;
 	if ((size_t)fmt_snprintf(pf->tmp, sizeof(pf->tmp), "%.*s.%s.rtexec-%d", dirlen, path,
@@ -74,6 +72,14 @@ int pidfile_prepare(struct pidfile *pf, const char *path, struct rterr *e)
 	if (exists || pf->named)
 		remove_stale(dir, path + dirlen);
 	return 0;
+}
+
+int pidfile_prepare(struct pidfile *pf, const char *path, struct rterr *e)
+{
+	pf->path = path;
+	pf->fd = -1;
+	pf->named = false;
+	return path ? prepare_file(pf, path, e) : 0;
 }
 
 /* The unnamed file gets its name: directly where none exists (no window at all), else

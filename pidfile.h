@@ -10,9 +10,9 @@
 
 struct pidfile {
 	const char *path;
-	char tmp[PATH_MAX]; /* ".NAME.rtexec-PID" beside path */
 	int fd;		    /* the file being written; -1 when there is no pid file */
 	bool named;	    /* tmp exists (no O_TMPFILE here): remove it on abort */
+	char tmp[PATH_MAX]; /* ".NAME.rtexec-PID" beside path; last: untouched without a pid file */
 };
 
 int pidfile_prepare(struct pidfile *pf, const char *path, struct rterr *e);

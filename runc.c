@@ -183,13 +183,11 @@ static void format(enum log_level level, const char *text, bool json, char *buf,
 {
 	static const char *const names[] = { "error", "warning", "info", "debug" };
 	char when[64], *line;
-	time_t now = time(NULL);
-	struct tm tm;
+	struct timespec now = { 0, 0 };
 	cJSON *o;
 
-	gmtime_r(&now, &tm); /* not strftime: it brings musl's locale code (4 KiB) */
-	fmt_snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-		     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	sys_clock_gettime(CLOCK_REALTIME, &now);
+	fmt_utc(when, sizeof(when), (long long)now.tv_sec);
 	if (!json) {
 		fmt_snprintf(buf, n, "time=\"%s\" level=%s msg=\"", when, names[level]);
 		for (size_t o2 = strlen(buf); *text && o2 + 3 < n; text++) {

@@ -12,6 +12,7 @@
 
 #include "fmt.h"
 #include "sync.h"
+#include "syscalls.h"
 #include "tty.h"
 
 #define WATCH_MS 100	  /* how often a silent child is checked on */
@@ -110,7 +111,7 @@ static long long now_ms(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	sys_clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 

@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef SYS_pidfd_open
@@ -143,6 +144,15 @@ static inline int sys_close_range(unsigned first, unsigned last, unsigned flags)
 static inline int sys_openat2(int dirfd, const char *path, const struct open_how *how)
 {
 	return (int)syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
+}
+
+/* clock_gettime as a plain syscall: musl's goes through the vDSO, whose first use parses the
+ * vDSO's ELF tables and faults in two of its pages, on the path between the fork and the
+ * child's first step (the child mostly starts on its parent's CPU, when the parent waits).
+ * rtexec reads the clock once or twice a run. */
+static inline int sys_clock_gettime(clockid_t clock, struct timespec *ts)
+{
+	return (int)syscall(SYS_clock_gettime, clock, ts);
 }
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -258,8 +259,51 @@ static void allocating(void)
 	ok(fmt_dprintf(-1, "x") == -EBADF, "fmt_dprintf returns -errno");
 }
 
+/* fmt_utc against the C library's gmtime_r: every day of 1600 to 2500 at a time of day that
+ * steps through the hours, minutes and seconds, then edges (leap days, centuries, negative
+ * times, the 32-bit rollover). */
+static void utc(void)
+{
+	static const long long edges[] = { 0,	       -1,	   59,	       86399,	   86400,
+					   951782399LL, 951782400LL, 951868800LL, 4107542399LL,
+					   4107542400LL, 2147483647LL, 2147483648LL, -2147483648LL,
+					   -11644473600LL, -12219292800LL, 253402300799LL };
+	long long first = -11676096000LL, last = 16725225600LL; /* 1600-01-01, 2500-01-01 */
+	unsigned bad = 0, n = 0;
+	char want[64], got[64];
+
+	for (long long day = first; day <= last; day += 86400, n++) {
+		long long t = day + (n * 3677) % 86400;
+		time_t tt = (time_t)t;
+		struct tm tm;
+
+		gmtime_r(&tt, &tm);
+		snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		if (fmt_utc(got, sizeof(got), t) != 20 || strcmp(got, want) != 0) {
+			if (bad++ < 3)
+				printf("# fmt_utc(%lld): %s, gmtime_r: %s\n", t, got, want);
+		}
+	}
+	ok(bad == 0 && n > 328000, "fmt_utc agrees with gmtime_r on each of %u days of 1600-2500",
+	   n);
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+		time_t tt = (time_t)edges[i];
+		struct tm tm;
+
+		gmtime_r(&tt, &tm);
+		snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		fmt_utc(got, sizeof(got), edges[i]);
+		is_str(got, want, "fmt_utc(%lld)", edges[i]);
+	}
+	fmt_utc(got, 11, 0);
+	is_str(got, "1970-01-01", "fmt_utc truncates like snprintf");
+}
+
 int main(void)
 {
+	utc();
 	integers();
 	strings();
 	truncation();
