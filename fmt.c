@@ -400,10 +400,10 @@ int fmt_utc(char *buf, size_t n, long long secs)
 	}
 	z = days + 719468; /* 1970-01-01 is day 719,468 after 0000-03-01 */
 	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;						/* 0 .. 146,096 */
+	doe = z - era * 146097;					     /* 0 .. 146,096 */
 	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* 0 .. 399 */
 	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);		     /* 0 .. 365 */
-	mp = (5 * doy + 2) / 153;				     /* 0 = March .. 11 = February */
+	mp = (5 * doy + 2) / 153; /* 0 = March .. 11 = February */
 	day = doy - (153 * mp + 2) / 5 + 1;
 	month = mp < 10 ? mp + 3 : mp - 9;
 	year = yoe + era * 400 + (month <= 2);

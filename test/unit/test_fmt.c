@@ -264,10 +264,22 @@ static void allocating(void)
  * times, the 32-bit rollover). */
 static void utc(void)
 {
-	static const long long edges[] = { 0,	       -1,	   59,	       86399,	   86400,
-					   951782399LL, 951782400LL, 951868800LL, 4107542399LL,
-					   4107542400LL, 2147483647LL, 2147483648LL, -2147483648LL,
-					   -11644473600LL, -12219292800LL, 253402300799LL };
+	static const long long edges[] = { 0,
+					   -1,
+					   59,
+					   86399,
+					   86400,
+					   951782399LL,
+					   951782400LL,
+					   951868800LL,
+					   4107542399LL,
+					   4107542400LL,
+					   2147483647LL,
+					   2147483648LL,
+					   -2147483648LL,
+					   -11644473600LL,
+					   -12219292800LL,
+					   253402300799LL };
 	long long first = -11676096000LL, last = 16725225600LL; /* 1600-01-01, 2500-01-01 */
 	unsigned bad = 0, n = 0;
 	char want[64], got[64];
