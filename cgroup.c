@@ -666,6 +666,14 @@ int cg_check_fallback_frozen(const struct cg_plan *p, struct rterr *e)
 	return r;
 }
 
+int cg_check_v1_frozen(const struct cg_plan *p, struct rterr *e)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!p->j[i].v2 && check_frozen(&p->j[i], e) < 0)
+			return -1;
+	return 0;
+}
+
 int cg_check_frozen(const struct cg_plan *p, struct rterr *e)
 {
 	for (size_t i = 0; i < p->n; i++)

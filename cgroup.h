@@ -68,6 +68,10 @@ int cg_check_frozen(const struct cg_plan *p, struct rterr *e);
 /* The same for the v2 cgroup the EBUSY fallback joined instead of the plan's (none: 0), which
  * the plan's check before the fork never saw. */
 int cg_check_fallback_frozen(const struct cg_plan *p, struct rterr *e);
+/* The same for the plan's v1 freezer cgroups alone: a child that writes itself into a frozen
+ * one freezes at once and cannot die of a SIGKILL until the container is resumed (a child
+ * frozen with a v2 cgroup can). */
+int cg_check_v1_frozen(const struct cg_plan *p, struct rterr *e);
 /* The effective CPUs of the cgroup planned (or joined) into a malloc'd *out; "" where no
  * cpuset applies. 0, or -ENOMEM. */
 int cg_effective_cpus(const struct cg_plan *p, char **out);

@@ -265,12 +265,13 @@ static void join_cgroups(struct run *r, bool born_in_cgroup)
 {
 	struct rterr e;
 
-	/* The plan's cgroups were found thawed before the fork; paused since, the container
-	 * freezes the child with it, and the parent's watch while it waits for the exec (every
-	 * 100 ms) finds the cgroup frozen and kills the child. Checking them again here, the
-	 * child not yet run (it mostly starts on this CPU once the parent waits), would only
-	 * narrow that window by the fork's 0.1 ms, at 3 file reads on the path to the exec. A
-	 * cgroup the EBUSY fallback joined instead was never checked: it is, at once. */
+	/* The plan's cgroups were found thawed when planned, the v1 freezer again just before
+	 * the fork; a container paused since freezes the child with it, and the parent's watch
+	 * while it waits for the exec (every 100 ms) finds the cgroup frozen and kills the
+	 * child (a v1-frozen child dies once resumed). Checking them all again here, on the
+	 * path to the exec (the child mostly starts on this CPU once the parent waits), would
+	 * cost 3 file reads to narrow that window by microseconds. A cgroup the EBUSY fallback
+	 * joined instead was never checked: it is, at once. */
 	if (cg_join_v2(&r->cg, &r->t, r->child.pid, born_in_cgroup, &e) < 0 ||
 	    cg_check_fallback_frozen(&r->cg, &e) < 0) {
 		kill_child(r->child.pid);
@@ -296,7 +297,11 @@ static void spawn(struct run *r)
 	close(fds[1]);
 	/* Pinned before the fork, the child starts on the pinned CPU and enters its cpuset from
 	 * there: it cannot be moved onto a monopolised isolated CPU on the way. */
-	if (placement_pin_initial(&r->pl, &e) < 0 || ns_join_for_children(&r->ns, &e) < 0)
+	/* Paused since the plan (a ptrace of the init, an engine's console socket, ... came
+	 * between)? A child that wrote itself into a frozen v1 freezer could not be killed
+	 * until the container is resumed: refuse now, no child yet. */
+	if (placement_pin_initial(&r->pl, &e) < 0 || ns_join_for_children(&r->ns, &e) < 0 ||
+	    cg_check_v1_frozen(&r->cg, &e) < 0)
 		die("%s", e.msg);
 	affinity_log("before joining the cgroup");
 	/* Born into the cgroup, pinned or not: a child the parent moves before it has ever run

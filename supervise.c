@@ -109,16 +109,19 @@ void child_release(struct child *c)
 
 static long long now_ms(void)
 {
-	struct timespec ts;
+	struct timespec ts = { 0, 0 };
 
-	sys_clock_gettime(CLOCK_MONOTONIC, &ts);
+	/* The vDSO's where a seccomp filter of the caller's refuses the syscall. */
+	if (sys_clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Between the child's messages: a container paused meanwhile freezes the child with it (v1
  * and v2 alike), and nothing else may stall it past the deadline (a hung FUSE file in the
  * container). Either kills it: rtexec never waits for a paused container. */
-static int watch(struct child *c, const struct cg_plan *cg, long long deadline, struct rterr *e)
+static int watch(struct child *c, const struct cg_plan *cg, long long now, long long deadline,
+		 struct rterr *e)
 {
 	struct rterr why;
 
@@ -126,7 +129,7 @@ static int watch(struct child *c, const struct cg_plan *cg, long long deadline, 
 		rterr_set(e, 0, "%s during the join", why.msg);
 		return kill_child(c->pid);
 	}
-	if (now_ms() >= deadline) {
+	if (now >= deadline) {
 		rterr_set(e, 0,
 			  "child %d: not executing the command after %d s (stuck in the "
 			  "container?)",
@@ -224,35 +227,36 @@ int child_wait_exec(struct child *c, const struct sched_config *sched, const str
 	struct pollfd p[2] = { { .fd = c->sync_fd, .events = POLLIN },
 			       { .fd = c->sigfd, .events = POLLIN } };
 	struct signalfd_siginfo si;
-	long long deadline = now_ms() + EXEC_DEADLINE_MS;
+	long long now = now_ms(), deadline = now + EXEC_DEADLINE_MS, next_watch = now + WATCH_MS;
 	bool execing = false;
 	int r;
 
 	for (;;) {
-		r = poll(p, 2, WATCH_MS);
+		r = poll(p, 2, (int)(next_watch - now));
 		if (r < 0 && errno != EINTR) {
 			rterr_set(e, errno, "poll");
 			return kill_child(c->pid);
 		}
-		if (r == 0) {
-			if ((r = watch(c, cg, deadline, e)) != KEEP_WAITING)
-				return r;
-			continue;
-		}
 		/* The child's word first: a signal that came while it exec'd is the command's. */
-		if (p[0].revents & (POLLIN | POLLHUP)) {
+		if (r > 0 && (p[0].revents & (POLLIN | POLLHUP))) {
 			if ((r = on_message(c, sched, &execing, e)) != KEEP_WAITING)
 				return r;
-			continue;
+		} else if (r > 0 && (p[1].revents & POLLIN) && read_signal(c->sigfd, &si) == 0) {
+			if (terminating(si.ssi_signo) && !execing) {
+				rterr_set(e, 0, "interrupted by SIG%s before the command started",
+					  sigabbrev((int)si.ssi_signo));
+				return kill_child(c->pid);
+			}
+			keep_pending(&c->pending, &si);
 		}
-		if (!(p[1].revents & POLLIN) || read_signal(c->sigfd, &si) < 0)
-			continue;
-		if (terminating(si.ssi_signo) && !execing) {
-			rterr_set(e, 0, "interrupted by SIG%s before the command started",
-				  sigabbrev((int)si.ssi_signo));
-			return kill_child(c->pid);
+		/* By the clock, not after 100 ms of silence: signals coming faster than that (a
+		 * terminal being resized) must not put off the paused-container check and the
+		 * deadline for ever. */
+		if ((now = now_ms()) >= next_watch) {
+			if ((r = watch(c, cg, now, deadline, e)) != KEEP_WAITING)
+				return r;
+			next_watch = now + WATCH_MS;
 		}
-		keep_pending(&c->pending, &si);
 	}
 }
 

@@ -266,3 +266,75 @@ if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
 		fail "paused after planning: rtexec's child did not show up"
 	fi
 fi
+
+# ---- paused between the plan and the fork (a ptrace of the init, an engine's console socket
+# may come between): refused before any child exists. A child that wrote itself into the
+# frozen v1 freezer could not die of its SIGKILL until the container is resumed.
+if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
+	printf '%s\n' "$(cfg "$CTR_PID" '"process":{"args":["true"]}')" >"$T/mid.json"
+	# Held 1.5 s at the socketpair for the child, after signalfd (both after the plan).
+	strace -f -q -o "$T/mid.log" -e trace=signalfd4,socketpair,clone3 \
+		-e inject=socketpair:delay_enter=1500000 \
+		"$RTEXEC" -f "$T/mid.json" >"$T/mid.out" 2>"$T/mid.err" &
+	spid=$!
+	defer "runc resume $CTR_ID; kill -9 $spid"
+	planned() {
+		R=$(children "$spid")
+		[ -n "$R" ] && grep -q "signalfd4(" "$T/mid.log"
+	}
+	if wait_for 10 planned; then
+		runc pause "$CTR_ID"
+		# rtexec itself, not strace: strace stays for as long as a traced child lives.
+		mid_done() { grep -q "^$R  *+++ exited" "$T/mid.log"; }
+		wait_for 20 mid_done
+		ok "paused after the plan, before the fork: rtexec ends" mid_done
+		is "$(sed -n "s/^$R  *+++ exited with \([0-9]*\) +++\$/\1/p" "$T/mid.log")" 125 \
+			"paused before the fork: 125"
+		like "$(cat "$T/mid.err")" "rtexec: join cgroup *paused (FROZEN)" \
+			"paused before the fork: one line, says paused"
+		is "$(grep -c "clone3(" "$T/mid.log")" 0 "paused before the fork: no child forked"
+		# Still paused: a frozen child would be here until the resume.
+		is "$(leftovers "$CTR_PID")" "" "paused before the fork: nothing left, the container still paused"
+		runc resume "$CTR_ID"
+		wait "$spid"
+	else
+		fail "paused after the plan: rtexec did not reach its signalfd"
+	fi
+fi
+
+# ---- paused after planning while signals keep coming (a terminal being resized): the
+# paused-container watch goes by the clock, it is not put off by each signal
+if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
+	printf '%s\n' "$(cfg "$CTR_PID" '"process":{"args":["true"]}')" >"$T/sig.json"
+	strace -f -q -o "$T/sig.log" -e trace=clone3 -e inject=clone3:delay_exit=1000000 \
+		"$RTEXEC" -f "$T/sig.json" >"$T/sig.out" 2>"$T/sig.err" &
+	spid=$!
+	defer "runc resume $CTR_ID; kill -9 $spid"
+	sig_child() {
+		R=$(children "$spid")
+		[ -n "$R" ] && [ -n "$(children "$R")" ]
+	}
+	if wait_for 10 sig_child; then
+		runc pause "$CTR_ID"
+		# SIGWINCH every 20 ms for up to 8 s (rtexec's own deadline is 10 s).
+		(
+			end=$(($(date +%s) + 8))
+			while [ "$(date +%s)" -le "$end" ] && kill -WINCH "$R" 2>/dev/null; do
+				sleep 0.02
+			done
+		) &
+		winch=$!
+		sig_done() { ! kill -0 "$R" 2>/dev/null; }
+		wait_for 5 sig_done
+		ok "paused, SIGWINCH every 20 ms: rtexec ends within 5 s all the same" sig_done
+		kill "$winch" 2>/dev/null
+		wait "$winch" 2>/dev/null
+		like "$(cat "$T/sig.err")" "rtexec: join cgroup *paused*" \
+			"paused, signals coming: one line, says paused"
+		runc resume "$CTR_ID"
+		wait "$spid"
+		no_leftovers "paused, signals coming: nothing left once resumed" "$CTR_PID"
+	else
+		fail "paused with signals: rtexec's child did not show up"
+	fi
+fi
