@@ -237,28 +237,36 @@ else
 fi
 is "$(leftovers)" "" "nothing of rtexec is left running"
 
+# traced NAME TRACE INJECT: rtexec runs true in the runc container, under strace -f (-o
+# $T/NAME.log, -e trace=TRACE -e inject=INJECT), in the background; spid: strace's pid.
+traced() {
+	printf '%s\n' "$(cfg "$CTR_PID" '"process":{"args":["true"]}')" >"$T/$1.json"
+	strace -f -q -o "$T/$1.log" -e trace="$2" -e inject="$3" \
+		"$RTEXEC" -f "$T/$1.json" >"$T/$1.out" 2>"$T/$1.err" &
+	spid=$!
+	defer "runc resume $CTR_ID; kill -9 $spid"
+}
+# rtexec (R, strace's child) has forked its own child.
+forked() {
+	R=$(children "$spid")
+	[ -n "$R" ] && [ -n "$(children "$R")" ]
+}
+# rtexec itself has exited, as LOG says (strace stays for as long as a traced child lives).
+exited() { grep -q "^$R  *+++ exited" "$1"; }
+
 # ---- paused between planning and the join: refused, and rtexec does not hang on it (its
 # child, frozen with the cgroup, dies of its SIGKILL once the container is resumed)
 if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
-	printf '%s\n' "$(cfg "$CTR_PID" '"process":{"args":["true"]}')" >"$T/late.json"
 	# The parent is held 1.5 s on its way back from clone3, the child already born.
-	strace -f -q -o "$T/late.log" -e trace=clone3 -e inject=clone3:delay_exit=1500000 \
-		"$RTEXEC" -f "$T/late.json" >"$T/late.out" 2>"$T/rx.err" &
-	spid=$!
-	defer "runc resume $CTR_ID; kill -9 $spid"
-	late_child() {
-		R=$(children "$spid")
-		[ -n "$R" ] && [ -n "$(children "$R")" ]
-	}
-	if wait_for 10 late_child; then
+	traced late clone3 clone3:delay_exit=1500000
+	if wait_for 10 forked; then
 		runc pause "$CTR_ID"
-		exited() { grep -q "^$R  *+++ exited" "$T/late.log"; }
-		wait_for 20 exited
-		ok "paused after planning: rtexec ends instead of hanging" exited
+		wait_for 20 exited "$T/late.log"
+		ok "paused after planning: rtexec ends instead of hanging" exited "$T/late.log"
 		is "$(sed -n "s/^$R  *+++ exited with \([0-9]*\) +++\$/\1/p" "$T/late.log")" 125 \
 			"paused after planning: 125"
-		like "$(cat "$T/rx.err")" "rtexec: join cgroup *paused*" "paused after planning: one line, says paused"
-		is "$(wc -l <"$T/rx.err")" 1 "paused after planning: exactly one line"
+		like "$(cat "$T/late.err")" "rtexec: join cgroup *paused*" "paused after planning: one line, says paused"
+		is "$(wc -l <"$T/late.err")" 1 "paused after planning: exactly one line"
 		runc resume "$CTR_ID"
 		wait "$spid"
 		no_leftovers "paused after planning: nothing left once resumed" "$CTR_PID"
@@ -271,23 +279,16 @@ fi
 # may come between): refused before any child exists. A child that wrote itself into the
 # frozen v1 freezer could not die of its SIGKILL until the container is resumed.
 if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
-	printf '%s\n' "$(cfg "$CTR_PID" '"process":{"args":["true"]}')" >"$T/mid.json"
 	# Held 1.5 s at the socketpair for the child, after signalfd (both after the plan).
-	strace -f -q -o "$T/mid.log" -e trace=signalfd4,socketpair,clone3 \
-		-e inject=socketpair:delay_enter=1500000 \
-		"$RTEXEC" -f "$T/mid.json" >"$T/mid.out" 2>"$T/mid.err" &
-	spid=$!
-	defer "runc resume $CTR_ID; kill -9 $spid"
+	traced mid signalfd4,socketpair,clone3 socketpair:delay_enter=1500000
 	planned() {
 		R=$(children "$spid")
 		[ -n "$R" ] && grep -q "signalfd4(" "$T/mid.log"
 	}
 	if wait_for 10 planned; then
 		runc pause "$CTR_ID"
-		# rtexec itself, not strace: strace stays for as long as a traced child lives.
-		mid_done() { grep -q "^$R  *+++ exited" "$T/mid.log"; }
-		wait_for 20 mid_done
-		ok "paused after the plan, before the fork: rtexec ends" mid_done
+		wait_for 20 exited "$T/mid.log"
+		ok "paused after the plan, before the fork: rtexec ends" exited "$T/mid.log"
 		is "$(sed -n "s/^$R  *+++ exited with \([0-9]*\) +++\$/\1/p" "$T/mid.log")" 125 \
 			"paused before the fork: 125"
 		like "$(cat "$T/mid.err")" "rtexec: join cgroup *paused (FROZEN)" \
@@ -305,16 +306,8 @@ fi
 # ---- paused after planning while signals keep coming (a terminal being resized): the
 # paused-container watch goes by the clock, it is not put off by each signal
 if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
-	printf '%s\n' "$(cfg "$CTR_PID" '"process":{"args":["true"]}')" >"$T/sig.json"
-	strace -f -q -o "$T/sig.log" -e trace=clone3 -e inject=clone3:delay_exit=1000000 \
-		"$RTEXEC" -f "$T/sig.json" >"$T/sig.out" 2>"$T/sig.err" &
-	spid=$!
-	defer "runc resume $CTR_ID; kill -9 $spid"
-	sig_child() {
-		R=$(children "$spid")
-		[ -n "$R" ] && [ -n "$(children "$R")" ]
-	}
-	if wait_for 10 sig_child; then
+	traced sig clone3 clone3:delay_exit=1000000
+	if wait_for 10 forked; then
 		runc pause "$CTR_ID"
 		# SIGWINCH every 20 ms for up to 8 s (rtexec's own deadline is 10 s).
 		(
