@@ -34,8 +34,8 @@ tmp=$(mktemp -d /tmp/rtexec-phases.XXXXXX)
 # join_mask is the pid namespace's setns in the parent and the other namespaces' in the child.
 parent_steps="main selfexe_protect config_parse target_open cg_plan_open ns_plan_open
 cg_effective_cpus placement_resolve confinement_read confinement_self attrs_resolve
-seccomp_resolve target_check pidfile_prepare sync_channel join_mask cg_join_v2 cg_check_frozen
-child_release child_wait_exec cg_plan_close supervise"
+seccomp_resolve target_check sync_channel join_mask child_release child_wait_exec cg_plan_close
+supervise"
 child_steps="child_main cg_join_v1_self sync_expect attrs_apply_privileged env_build
 attrs_caps_before_uid attrs_caps_after_uid enter_cwd attrs_apply_last"
 
@@ -62,16 +62,19 @@ seg=$(readelf -lW "$bin" | awk '$1 == "LOAD" && / R E / { print $2, $3, $6; exit
 read -r seg_off seg_va seg_size <<EOF
 $seg
 EOF
-readelf -sW "$bin" | awk '$4 == "FUNC" { print $8, $2 }' >"$tmp/syms"
+readelf -sW "$bin" | awk '$4 == "FUNC" { print $8, $2, $3 }' >"$tmp/syms"
 mkdir "$inst"
 for f in $parent_steps $child_steps; do
-	a=$(awk -v f="$f" '$1 == f || index($1, f ".") == 1 { print $2; exit }' "$tmp/syms")
-	[ -n "$a" ] && [ $((0x$a)) -ge $((seg_va)) ] && [ $((0x$a)) -lt $((seg_va + seg_size)) ] || {
+	sym=$(awk -v f="$f" '$1 == f || index($1, f ".") == 1 { print $2, $3; exit }' "$tmp/syms")
+	a=${sym% *} size=${sym#* }
+	[ -n "$sym" ] && [ $((0x$a)) -ge $((seg_va)) ] && [ $((0x$a)) -lt $((seg_va + seg_size)) ] || {
 		echo "phases: $bin has no function $f (stripped, or it was renamed)" >&2
 		exit 1
 	}
-	# The first push within the function's first 32 bytes.
-	push=$(objdump -d --start-address=0x$a --stop-address=$((0x$a + 32)) "$bin" |
+	# The first push within the function's first 32 bytes (not the next function's: a
+	# small function may have none).
+	[ "$size" -lt 32 ] || size=32
+	push=$(objdump -d --start-address=0x$a --stop-address=$((0x$a + size)) "$bin" |
 		awk -F '\t' '/^ +[0-9a-f]+:/ && $3 ~ /^push/ { sub(/:.*/, "", $1); print $1; exit }' | tr -d ' ')
 	[ -n "$push" ] || {
 		echo "phases: $f has no push near its start: its probe would be single-stepped" >&2
@@ -170,13 +173,10 @@ parent:_target_confinement_(status,_limits,_oom)=confinement_read=confinement_se
 parent:_own_limits=confinement_self=attrs_resolve
 parent:_attributes=attrs_resolve=seccomp_resolve
 parent:_seccomp=seccomp_resolve=target_check
-parent:_target_still_alive=target_check=pidfile_prepare
-parent:_signals,_pid_file=pidfile_prepare=sync_channel
+parent:_target_still_alive,_signals,_pid_file=target_check=sync_channel
 parent:_socketpair,_pin=sync_channel=join_mask
-parent:_setns_pid,_clone3_to_fork_done=join_mask=fork
-parent:_fork_done_to_clone3_return=fork=cg_join_v2
-parent:_v2_join=cg_join_v2=cg_check_frozen
-parent:_frozen_recheck=cg_check_frozen=child_release
+parent:_setns_pid,_v1_freezer_recheck,_clone3_to_fork_done=join_mask=fork
+parent:_fork_done_to_clone3_return,_v2_join=fork=child_release
 parent:_say_go=child_release=child_wait_exec
 parent:_wait_for_the_exec=child_wait_exec=cg_plan_close
 parent:_close_cgroup_fds=cg_plan_close=supervise
