@@ -232,16 +232,23 @@ int child_wait_exec(struct child *c, const struct sched_config *sched, const str
 	int r;
 
 	for (;;) {
-		r = poll(p, 2, (int)(next_watch - now));
+		r = poll(p, 2, next_watch > now ? (int)(next_watch - now) : 0);
 		if (r < 0 && errno != EINTR) {
 			rterr_set(e, errno, "poll");
 			return kill_child(c->pid);
 		}
-		/* The child's word first: a signal that came while it exec'd is the command's. */
+		/* The child's word first: a signal that came while it exec'd is the command's.
+		 * Then poll again before any watch: after "exec" comes the EOF that says the
+		 * command runs, which a watch due meanwhile must not pre-empt (it would kill the
+		 * command). The child's words are few (ready, pty, exec): they cannot put the
+		 * watch off. */
 		if (r > 0 && (p[0].revents & (POLLIN | POLLHUP))) {
 			if ((r = on_message(c, sched, &execing, e)) != KEEP_WAITING)
 				return r;
-		} else if (r > 0 && (p[1].revents & POLLIN) && read_signal(c->sigfd, &si) == 0) {
+			now = now_ms();
+			continue;
+		}
+		if (r > 0 && (p[1].revents & POLLIN) && read_signal(c->sigfd, &si) == 0) {
 			if (terminating(si.ssi_signo) && !execing) {
 				rterr_set(e, 0, "interrupted by SIG%s before the command started",
 					  sigabbrev((int)si.ssi_signo));
@@ -251,8 +258,8 @@ int child_wait_exec(struct child *c, const struct sched_config *sched, const str
 		}
 		/* By the clock, not after 100 ms of silence: signals coming faster than that (a
 		 * terminal being resized) must not put off the paused-container check and the
-		 * deadline for ever. */
-		if ((now = now_ms()) >= next_watch) {
+		 * deadline for ever. After a silent 100 ms too, should the clock be unreadable. */
+		if ((now = now_ms()) >= next_watch || r == 0) {
 			if ((r = watch(c, cg, now, deadline, e)) != KEEP_WAITING)
 				return r;
 			next_watch = now + WATCH_MS;

@@ -237,10 +237,11 @@ else
 fi
 is "$(leftovers)" "" "nothing of rtexec is left running"
 
-# traced NAME TRACE INJECT: rtexec runs true in the runc container, under strace -f (-o
-# $T/NAME.log, -e trace=TRACE -e inject=INJECT), in the background; spid: strace's pid.
+# traced NAME TRACE INJECT [ARGS]: rtexec runs true (or the JSON array ARGS) in the runc
+# container, under strace -f (-o $T/NAME.log, -e trace=TRACE -e inject=INJECT), in the
+# background; spid: strace's pid.
 traced() {
-	printf '%s\n' "$(cfg "$CTR_PID" '"process":{"args":["true"]}')" >"$T/$1.json"
+	printf '%s\n' "$(cfg "$CTR_PID" "\"process\":{\"args\":${4:-[\"true\"]}}")" >"$T/$1.json"
 	strace -f -q -o "$T/$1.log" -e trace="$2" -e inject="$3" \
 		"$RTEXEC" -f "$T/$1.json" >"$T/$1.out" 2>"$T/$1.err" &
 	spid=$!
@@ -329,5 +330,33 @@ if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
 		no_leftovers "paused, signals coming: nothing left once resumed" "$CTR_PID"
 	else
 		fail "paused with signals: rtexec's child did not show up"
+	fi
+fi
+
+# ---- paused just after the command's exec, before the parent has read the exec's EOF (its
+# read of the child's "exec" word held 400 ms, so that a watch falls due): the command has
+# started, it is not killed; it goes on once the container is resumed
+if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
+	traced exec recvmsg recvmsg:delay_exit=400000 '["sh", "-c", "sleep 1; echo done"]'
+	running() {
+		R=$(children "$spid")
+		[ -n "$R" ] && for k in $(children "$R"); do
+			[ "$(cat "/proc/$k/comm" 2>/dev/null)" = sleep ] ||
+				[ -n "$(children "$k")" ] && return 0
+		done
+		return 1
+	}
+	if wait_for 10 running; then
+		runc pause "$CTR_ID"
+		sleep 1
+		runc resume "$CTR_ID"
+		exec_done() { ! kill -0 "$spid" 2>/dev/null; }
+		wait_for 10 exec_done
+		ok "paused after the exec: rtexec ends once resumed" exec_done
+		is "$(sed -n "s/^$R  *+++ exited with \([0-9]*\) +++\$/\1/p" "$T/exec.log")" 0 \
+			"paused after the exec: the command's status, not 125 ($(cat "$T/exec.err"))"
+		is "$(cat "$T/exec.out")" done "paused after the exec: the command ran to its end"
+	else
+		fail "paused after the exec: the command did not start"
 	fi
 fi
