@@ -149,7 +149,7 @@ static inline int sys_openat2(int dirfd, const char *path, const struct open_how
 /* clock_gettime as a plain syscall: musl's goes through the vDSO, whose first use parses the
  * vDSO's ELF tables and faults in two of its pages, on the path between the fork and the
  * child's first step (the child mostly starts on its parent's CPU, when the parent waits).
- * rtexec reads the clock once or twice a run. */
+ * rtexec reads the clock a few times a run (the watch while it waits for the exec). */
 static inline int sys_clock_gettime(clockid_t clock, struct timespec *ts)
 {
 	return (int)syscall(SYS_clock_gettime, clock, ts);

@@ -254,6 +254,8 @@ forked() {
 }
 # rtexec itself has exited, as LOG says (strace stays for as long as a traced child lives).
 exited() { grep -q "^$R  *+++ exited" "$1"; }
+# rtexec's exit status in LOG.
+status_of() { sed -n "s/^$R  *+++ exited with \([0-9]*\) +++\$/\1/p" "$1"; }
 
 # ---- paused between planning and the join: refused, and rtexec does not hang on it (its
 # child, frozen with the cgroup, dies of its SIGKILL once the container is resumed)
@@ -264,7 +266,7 @@ if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
 		runc pause "$CTR_ID"
 		wait_for 20 exited "$T/late.log"
 		ok "paused after planning: rtexec ends instead of hanging" exited "$T/late.log"
-		is "$(sed -n "s/^$R  *+++ exited with \([0-9]*\) +++\$/\1/p" "$T/late.log")" 125 \
+		is "$(status_of "$T/late.log")" 125 \
 			"paused after planning: 125"
 		like "$(cat "$T/late.err")" "rtexec: join cgroup *paused*" "paused after planning: one line, says paused"
 		is "$(wc -l <"$T/late.err")" 1 "paused after planning: exactly one line"
@@ -290,7 +292,7 @@ if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
 		runc pause "$CTR_ID"
 		wait_for 20 exited "$T/mid.log"
 		ok "paused after the plan, before the fork: rtexec ends" exited "$T/mid.log"
-		is "$(sed -n "s/^$R  *+++ exited with \([0-9]*\) +++\$/\1/p" "$T/mid.log")" 125 \
+		is "$(status_of "$T/mid.log")" 125 \
 			"paused before the fork: 125"
 		like "$(cat "$T/mid.err")" "rtexec: join cgroup *paused (FROZEN)" \
 			"paused before the fork: one line, says paused"
@@ -353,7 +355,7 @@ if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
 		exec_done() { ! kill -0 "$spid" 2>/dev/null; }
 		wait_for 10 exec_done
 		ok "paused after the exec: rtexec ends once resumed" exec_done
-		is "$(sed -n "s/^$R  *+++ exited with \([0-9]*\) +++\$/\1/p" "$T/exec.log")" 0 \
+		is "$(status_of "$T/exec.log")" 0 \
 			"paused after the exec: the command's status, not 125 ($(cat "$T/exec.err"))"
 		is "$(cat "$T/exec.out")" done "paused after the exec: the command ran to its end"
 	else

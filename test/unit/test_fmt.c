@@ -262,6 +262,17 @@ static void allocating(void)
 /* fmt_utc against the C library's gmtime_r: every day of 1600 to 2500 at a time of day that
  * steps through the hours, minutes and seconds, then edges (leap days, centuries, negative
  * times, the 32-bit rollover). */
+/* What glibc's gmtime_r says of t, in fmt_utc's format. */
+static void gmtime_text(long long t, char *out, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
 static void utc(void)
 {
 	static const long long edges[] = { 0,
@@ -286,12 +297,8 @@ static void utc(void)
 
 	for (long long day = first; day <= last; day += 86400, n++) {
 		long long t = day + (n * 3677) % 86400;
-		time_t tt = (time_t)t;
-		struct tm tm;
 
-		gmtime_r(&tt, &tm);
-		snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		gmtime_text(t, want, sizeof(want));
 		if (fmt_utc(got, sizeof(got), t) != 20 || strcmp(got, want) != 0) {
 			if (bad++ < 3)
 				printf("# fmt_utc(%lld): %s, gmtime_r: %s\n", t, got, want);
@@ -300,12 +307,7 @@ static void utc(void)
 	ok(bad == 0 && n > 328000, "fmt_utc agrees with gmtime_r on each of %u days of 1600-2500",
 	   n);
 	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
-		time_t tt = (time_t)edges[i];
-		struct tm tm;
-
-		gmtime_r(&tt, &tm);
-		snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
-			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		gmtime_text(edges[i], want, sizeof(want));
 		fmt_utc(got, sizeof(got), edges[i]);
 		is_str(got, want, "fmt_utc(%lld)", edges[i]);
 	}
