@@ -19,7 +19,14 @@ set -eu
 bin=$(readlink -f "$1") cfg=$2 runs=$3
 shift 4
 tracefs=/sys/kernel/tracing
+# A machine whose init mounted no tracefs (a microVM): mount it here, and unmount at the end.
+mounted_tracefs=
+if [ ! -e "$tracefs/uprobe_events" ] && grep -qw tracefs /proc/filesystems &&
+	mount -t tracefs nodev "$tracefs" 2>/dev/null; then
+	mounted_tracefs=1
+fi
 [ -w "$tracefs/uprobe_events" ] || {
+	[ -z "$mounted_tracefs" ] || umount "$tracefs"
 	echo "phases: no $tracefs/uprobe_events (tracefs not mounted, or a kernel without uprobes)" >&2
 	exit 1
 }
@@ -50,6 +57,7 @@ cleanup() {
 		echo "-:$group/$f" >>"$tracefs/uprobe_events" 2>/dev/null || true
 	done
 	rm -rf "$tmp"
+	[ -z "$mounted_tracefs" ] || umount "$tracefs" || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT
