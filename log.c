@@ -15,9 +15,9 @@ enum log_level log_level = LOG_WARN;
 const char *rt_strerror(int errnum)
 {
 	/* clang-format off */
-	static const struct {
+	static const struct { /* no pointers: a PIE relocates each at start */
 		int err;
-		const char *text;
+		char text[sizeof("Value too large for defined data type")];
 	} glibc[] = {
 		{ EBUSY, "Device or resource busy" },
 		{ ENOMEM, "Cannot allocate memory" },
@@ -220,6 +220,24 @@ void logmsg(enum log_level level, const char *fmt, ...)
 	errno = saved;
 }
 
+static void (*at_exit[LOG_AT_EXIT_MAX])(void);
+static int n_at_exit;
+
+int log_at_exit(void (*fn)(void))
+{
+	if (n_at_exit == LOG_AT_EXIT_MAX)
+		return -1;
+	at_exit[n_at_exit++] = fn;
+	return 0;
+}
+
+void log_exit(int status)
+{
+	while (n_at_exit > 0) /* each runs once, even if it exits itself */
+		at_exit[--n_at_exit]();
+	exit(status);
+}
+
 void die(const char *fmt, ...)
 {
 	va_list ap;
@@ -228,7 +246,7 @@ void die(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(LOG_ERROR, fmt, ap);
 	va_end(ap);
-	exit(sink ? sink->failure_status : EXIT_RTEXEC);
+	log_exit(sink ? sink->failure_status : EXIT_RTEXEC);
 }
 
 void die_errno(int err, const char *fmt, ...)
@@ -250,5 +268,5 @@ void die_status(int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(LOG_ERROR, fmt, ap);
 	va_end(ap);
-	exit(sink ? sink->failure_status : status);
+	log_exit(sink ? sink->failure_status : status);
 }

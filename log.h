@@ -50,6 +50,13 @@ void die(const char *fmt, ...) PRINTF(1, 2) NORETURN;
 /* die() with ": strerror(err)" appended. */
 void die_errno(int err, const char *fmt, ...) PRINTF(2, 3) NORETURN;
 void die_status(int status, const char *fmt, ...) PRINTF(2, 3) NORETURN;
+/* What every exit of the parent must do (remove the temporary pid file, give the caller's
+ * terminal back): run by die*() and log_exit(), the last registered first. Not atexit(3):
+ * musl's brings a second allocator and its locks (2 KiB) for up to LOG_AT_EXIT_MAX calls.
+ * -1 when full (a bug: rtexec registers 2). */
+#define LOG_AT_EXIT_MAX 4
+int log_at_exit(void (*fn)(void));
+void log_exit(int status) NORETURN;
 #define debug(...) logmsg(LOG_DEBUG, __VA_ARGS__)
 #define info(...) logmsg(LOG_INFO, __VA_ARGS__)
 #define warn(...) logmsg(LOG_WARN, __VA_ARGS__)

@@ -187,7 +187,7 @@ static pid_t fork_child(int cgroup_fd, const struct placement *pl, bool *born_in
 		if (placement_pin_moved(pl, &e) < 0)
 			die("%s", e.msg);
 	}
-	return fork();
+	return sys_fork();
 }
 
 /* The request (c) and everything resolved from it before the fork: shared by the parent and
@@ -403,7 +403,7 @@ int main(int argc, char **argv)
 	r.child.sigfd = signals_setup(&r.orig_mask);
 	r.child.console = r.child.pty = -1;
 	pf.fd = -1;
-	atexit(cleanup);
+	log_at_exit(cleanup);
 	if (pidfile_prepare(&pf, r.pid_file, &e) < 0 ||
 	    (r.console_socket && tty_console_connect(r.console_socket, &r.child.console, &e) < 0))
 		die("%s", e.msg);
@@ -421,7 +421,5 @@ int main(int argc, char **argv)
 		kill_child(r.child.pid);
 		die("%s", e.msg);
 	}
-	if (r.detach)
-		return 0;
-	return supervise(&r.child);
+	log_exit(r.detach ? 0 : supervise(&r.child));
 }

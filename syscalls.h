@@ -1,9 +1,10 @@
-/* Syscalls musl 1.2.3 has no wrapper for. Each returns -1 with errno set, ENOSYS included,
- * and every caller has a fallback for ENOSYS (tested by running under a seccomp filter that
- * answers ENOSYS, see test/helpers/nosys.c). */
+/* Syscalls musl 1.2.3 has no wrapper for, and fork, whose wrapper rtexec does without. Each
+ * returns -1 with errno set, ENOSYS included, and every caller has a fallback for ENOSYS
+ * (tested by running under a seccomp filter that answers ENOSYS, see test/helpers/nosys.c). */
 #ifndef RTEXEC_SYSCALLS_H
 #define RTEXEC_SYSCALLS_H
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <linux/openat2.h>
 #include <sys/ioctl.h>
@@ -57,6 +58,15 @@ struct rt_clone_args {
 static inline pid_t sys_clone3(struct rt_clone_args *args)
 {
 	return (pid_t)syscall(SYS_clone3, args, sizeof(*args));
+}
+
+/* fork(2) without musl's wrapper, whose child-side repairs (thread id, locks, atfork) serve
+ * threads and stdio that rtexec does not have; the child of sys_clone3 above goes without
+ * them too. (musl's fork costs 1.3 KiB of lock code.) SIGCHLD is clone's one argument here:
+ * the zeros are the same on every architecture. */
+static inline pid_t sys_fork(void)
+{
+	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
 }
 
 /* linux/sched/types.h's struct sched_attr (that header clashes with musl's sched_param). */

@@ -169,7 +169,8 @@ void tty_relay_start(struct tty_relay *t, int master)
 		cfmakeraw(&tio);
 		if (tcsetattr(STDIN_FILENO, TCSADRAIN, &tio) == 0) {
 			raw = true;
-			atexit(restore);
+			if (log_at_exit(restore) < 0)
+				restore(); /* no way to give it back later: not raw at all */
 		}
 	}
 	tty_relay_resize(t);

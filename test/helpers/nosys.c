@@ -4,10 +4,12 @@
  *
  * SYSCALL is a name from the table below or an x86-64 syscall number ("434,436"). A seccomp
  * filter makes each of them fail with ENOSYS, as on a kernel older than the syscall, and is
- * inherited by COMMAND and everything it starts. This is how the tests reach rtexec's ENOSYS
+ * inherited by COMMAND and everything it starts. The word "tmpfile" instead makes openat with
+ * O_TMPFILE fail with EOPNOTSUPP, as on a file system without it (NFS, vfat). This is how the tests reach rtexec's ENOSYS
  * fallbacks on a recent kernel. A test helper (gcc, glibc): not part of rtexec.
  * Exit status: 125 if nosys itself fails, 126/127 if COMMAND cannot be executed/found. */
 #include <errno.h>
+#include <stdbool.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -20,6 +22,9 @@
 
 #define MAX_CALLS 32
 #define X32_SYSCALL_BIT 0x40000000u
+#define NR_OPENAT 257
+#define TMPFILE_BIT 020000000u /* __O_TMPFILE, without O_DIRECTORY */
+#define TMPFILE ((unsigned)-1) /* "tmpfile" in the list */
 
 /* clang-format off */
 static const struct {
@@ -37,6 +42,10 @@ static int lookup(const char *word, unsigned *nr)
 {
 	char *end;
 
+	if (strcmp(word, "tmpfile") == 0) {
+		*nr = TMPFILE;
+		return 0;
+	}
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
 		if (strcmp(word, calls[i].name) == 0) {
 			*nr = calls[i].nr;
@@ -68,8 +77,9 @@ static int parse_list(char *list, unsigned *nrs)
  * masked off so that the x32 entry of a syscall is refused too. */
 static int install(const unsigned *nrs, int n)
 {
-	struct sock_filter f[4 + MAX_CALLS + 1];
-	int k = 0;
+	struct sock_filter f[4 + 6 + MAX_CALLS + 1];
+	int k = 0, m = 0;
+	bool tmpfile = false;
 
 	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 					      offsetof(struct seccomp_data, arch));
@@ -78,10 +88,27 @@ static int install(const unsigned *nrs, int n)
 	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 					      offsetof(struct seccomp_data, nr));
 	f[k++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, ~X32_SYSCALL_BIT);
-	/* Each listed number jumps to the ENOSYS return at the very end. */
 	for (int i = 0; i < n; i++)
-		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nrs[i],
-						      (unsigned char)(n - i), 0);
+		tmpfile = tmpfile || nrs[i] == TMPFILE;
+	if (tmpfile) { /* openat(..., O_TMPFILE): EOPNOTSUPP; any other openat goes on below */
+		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_OPENAT, 0, 5);
+		f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+						      offsetof(struct seccomp_data, args[2]));
+		f[k++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, TMPFILE_BIT);
+		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TMPFILE_BIT, 0, 1);
+		f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+						      SECCOMP_RET_ERRNO | EOPNOTSUPP);
+		f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+						      offsetof(struct seccomp_data, nr));
+	}
+	for (int i = 0; i < n; i++) /* the syscall numbers, without "tmpfile" */
+		if (nrs[i] != TMPFILE)
+			m++;
+	/* Each listed number jumps to the ENOSYS return at the very end. */
+	for (int i = 0, left = m; i < n; i++)
+		if (nrs[i] != TMPFILE)
+			f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nrs[i],
+							      (unsigned char)left--, 0);
 	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
 

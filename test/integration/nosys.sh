@@ -112,4 +112,26 @@ is_rc 125 "nosys setns: rtexec cannot join: 125"
 err_one_line "nosys setns: one line naming the join" "join *namespace*Function not implemented"
 is "$OUT" "" "nosys setns: the command did not run"
 
+# --- a file system without O_TMPFILE (NFS, vfat; faked: "nosys tmpfile" answers EOPNOTSUPP):
+# the pid file is written under a temporary name and renamed; a failure after that name
+# exists removes it on rtexec's way out (die -> log_exit -> the pid file's cleanup)
+d=$T/notmpfile
+mkdir -p "$d"
+nx tmpfile "$C" --pid-file "$d/ok.pid" -- true
+is_rc 0 "no O_TMPFILE: rtexec runs the command"
+is "$(ls -A "$d" | tr '\n' ' ')" "ok.pid " "no O_TMPFILE: the pid file is in place, nothing beside it"
+like "$(cat "$d/ok.pid")" "[1-9]*" "no O_TMPFILE: it holds a pid"
+rm -f "$d/ok.pid"
+printf '%s\n' "$C" | timeout -k 5 30 strace -f -qq -o "$T/trace" -e trace=openat,rename \
+	"$NOSYS" tmpfile -- "$RTEXEC" --pid-file "$d/ok.pid" -- true >/dev/null 2>&1
+like "$(grep "$d" "$T/trace")" "*O_TMPFILE*EOPNOTSUPP*.ok.pid.rtexec-*O_CREAT*rename(*" \
+	"no O_TMPFILE: the unnamed file refused, a named temporary renamed into place"
+rm -f "$d/ok.pid"
+for how in "command not found:127:rtx-no-such-command" "not executable:126:/etc/passwd"; do
+	nx tmpfile "$C" --pid-file "$d/x.pid" -- "${how##*:}"
+	what=${how%%:*} rc=${how#*:}
+	is_rc "${rc%%:*}" "no O_TMPFILE, $what: ${rc%%:*}"
+	is "$(ls -A "$d")" "" "no O_TMPFILE, $what: no pid file, no temporary file left"
+done
+
 no_leftovers "no rtexec process nor a stray one in the container is left" "$CTR_PID"
