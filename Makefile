@@ -13,12 +13,24 @@ WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wmissing-prototypes \
 # No unwind tables (C without exceptions: .eh_frame is 13 KiB of nothing): the binary is read
 # whole on every sealed-copy join. The segments keep their page padding (-z separate-code,
 # the default): 8 KiB more, but the ELF headers and constants are not mapped executable.
-OPT := -Os -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fno-asynchronous-unwind-tables -fno-unwind-tables
+OPT := -Os -fPIE -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fno-asynchronous-unwind-tables \
+	-fno-unwind-tables
 # musl-gcc does not see the kernel's uapi headers; expose just those (never /usr/include).
 UAPI := -isystem $(B)/uapi
 CFLAGS ?= $(OPT)
 LDFLAGS ?= -static -Wl,--gc-sections -Wl,-z,relro,-z,now
-DEPCFLAGS := -Os -w -std=c99 -fno-asynchronous-unwind-tables -fno-unwind-tables
+# rtexec itself is a static PIE: the kernel loads it at a random address on each run, as it
+# does a dynamically linked program (a plain -static binary sits at 0x400000 every time, its
+# code a fixed map for an exploit of the container's data it parses: passwd, /proc files,
+# seccomp filters). musl-gcc's specs know no -static-pie, so musl's rcrt1.o (the binary
+# relocates itself at start, 233 relocations) and the link mode are given here. The test
+# helpers keep LDFLAGS.
+MUSL_LIB := /usr/lib/$(shell $(HOSTCC) -dumpmachine | sed 's/-gnu$$/-musl/')
+PIE_START = $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o $(shell $(CC) -print-file-name=crtbeginS.o)
+PIE_END = $(shell $(CC) -print-file-name=crtendS.o) $(MUSL_LIB)/crtn.o
+RT_LDFLAGS ?= -nostartfiles -Wl,-static,-pie,--no-dynamic-linker,-z,text -Wl,--gc-sections \
+	-Wl,-z,relro,-z,now
+DEPCFLAGS := -Os -fPIE -w -std=c99 -fno-asynchronous-unwind-tables -fno-unwind-tables
 
 SRCS := arena.c fmt.c jsonnum.c rtexec.c runc.c selfexe.c inherit.c seccomp.c tty.c cli.c config.c jsonutil.c target.c nsexec.c process.c env.c pidfile.c supervise.c sync.c plan.c log.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c
 OBJS := $(SRCS:%.c=$(B)/%.o)
@@ -61,15 +73,16 @@ $(B)/%.o: %.c $(wildcard *.h) $(CJSON)/cJSON.h $(B)/uapi/.stamp | $(B)/.deps
 $(B)/arena.o: CFLAGS += -DRTEXEC_OWN_MALLOC
 
 rtexec: $(OBJS) $(B)/cJSON.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
-	@file $@ | grep -q 'statically linked' || { echo "rtexec is not statically linked" >&2; rm -f $@; exit 1; }
+	$(CC) $(CFLAGS) $(RT_LDFLAGS) -o $@ $(PIE_START) $^ $(PIE_END)
+	@file $@ | grep -q 'static-pie linked' && ! readelf -lW $@ | grep -q INTERP || \
+		{ echo "rtexec is not a static PIE" >&2; rm -f $@; exit 1; }
 
 # The control of test/integration/exe.sh: rtexec without its CVE-2019-5736 defence, which
 # the attack must beat. Never installed.
 $(B)/rtexec-unprotected: $(SRCS) $(wildcard *.h) $(B)/cJSON.o $(B)/uapi/.stamp
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(UAPI) -I$(CJSON) -DRTEXEC_UNPROTECTED_TEST_BUILD \
 		-DRTEXEC_OWN_MALLOC \
-		$(LDFLAGS) -o $@ $(SRCS) $(B)/cJSON.o
+		$(RT_LDFLAGS) -o $@ $(PIE_START) $(SRCS) $(B)/cJSON.o $(PIE_END)
 
 # Unit tests of the pure logic: glibc + ASan/UBSan, with the same strict warnings.
 SAN := -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

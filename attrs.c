@@ -16,8 +16,10 @@
 #include "inherit.h"
 #include "syscalls.h"
 
+/* Names in tables of characters, not of pointers: in a PIE each pointer is a relocation the
+ * binary applies at start (32 bytes of file, not 8). */
 /* clang-format off */
-static const char *const rlimit_names[RLIMITS_MAX] = {
+static const char rlimit_names[RLIMITS_MAX][sizeof("RLIMIT_SIGPENDING")] = {
 	[RLIMIT_CPU] = "RLIMIT_CPU",	       [RLIMIT_FSIZE] = "RLIMIT_FSIZE",
 	[RLIMIT_DATA] = "RLIMIT_DATA",	       [RLIMIT_STACK] = "RLIMIT_STACK",
 	[RLIMIT_CORE] = "RLIMIT_CORE",	       [RLIMIT_RSS] = "RLIMIT_RSS",
@@ -31,7 +33,7 @@ static const char *const rlimit_names[RLIMITS_MAX] = {
 
 /* capability(7), by number. */
 /* clang-format off */
-static const char *const cap_names[] = { "CAP_CHOWN", "CAP_DAC_OVERRIDE",
+static const char cap_names[][sizeof("CAP_CHECKPOINT_RESTORE")] = { "CAP_CHOWN", "CAP_DAC_OVERRIDE",
 	"CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID",
 	"CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
 	"CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE",
@@ -50,7 +52,7 @@ static const char *const set_names[CAP_SETS] = { "bounding", "effective", "inher
 int rlimit_from_name(const char *name)
 {
 	for (int i = 0; i < RLIMITS_MAX; i++)
-		if (rlimit_names[i] && strcmp(name, rlimit_names[i]) == 0)
+		if (rlimit_names[i][0] && strcmp(name, rlimit_names[i]) == 0)
 			return i;
 	return -1;
 }

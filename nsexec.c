@@ -18,14 +18,14 @@
 
 /* clang-format off */
 const struct ns_kind ns_kinds[NS_COUNT] = {
-	[NS_USER] = { "user", "user", NULL, CLONE_NEWUSER },
+	[NS_USER] = { "user", "user", "", CLONE_NEWUSER },
 	[NS_MNT] = { "mnt", "mount", "mnt", CLONE_NEWNS },
-	[NS_PID] = { "pid", "pid", NULL, CLONE_NEWPID },
+	[NS_PID] = { "pid", "pid", "", CLONE_NEWPID },
 	[NS_NET] = { "net", "network", "net", CLONE_NEWNET },
-	[NS_IPC] = { "ipc", "ipc", NULL, CLONE_NEWIPC },
-	[NS_UTS] = { "uts", "uts", NULL, CLONE_NEWUTS },
-	[NS_CGROUP] = { "cgroup", "cgroup", NULL, CLONE_NEWCGROUP },
-	[NS_TIME] = { "time", "time", NULL, CLONE_NEWTIME },
+	[NS_IPC] = { "ipc", "ipc", "", CLONE_NEWIPC },
+	[NS_UTS] = { "uts", "uts", "", CLONE_NEWUTS },
+	[NS_CGROUP] = { "cgroup", "cgroup", "", CLONE_NEWCGROUP },
+	[NS_TIME] = { "time", "time", "", CLONE_NEWTIME },
 };
 /* clang-format on */
 
@@ -33,7 +33,7 @@ int ns_type_from_name(const char *name)
 {
 	for (int i = 0; i < NS_COUNT; i++) {
 		const struct ns_kind *k = &ns_kinds[i];
-		if (strcmp(name, k->oci) == 0 || (k->alias && strcmp(name, k->alias) == 0))
+		if (strcmp(name, k->oci) == 0 || (k->alias[0] && strcmp(name, k->alias) == 0))
 			return i;
 	}
 	return -1;

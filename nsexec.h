@@ -11,12 +11,13 @@
 enum ns_type { NS_USER, NS_MNT, NS_PID, NS_NET, NS_IPC, NS_UTS, NS_CGROUP, NS_TIME, NS_COUNT };
 
 /* The namespace vocabulary. The order of the types means nothing to the join: setns(pidfd)
- * orders them itself, and the per-file fallback goes in nsenter's passes (see nsexec.c). */
+ * orders them itself, and the per-file fallback goes in nsenter's passes (see nsexec.c). Names
+ * in arrays, not pointers: a PIE relocates each pointer at start. */
 struct ns_kind {
-	const char *proc; /* name under /proc/PID/ns */
-	const char *oci;  /* OCI runtime-spec type name */
-	const char *alias;
-	int flag; /* CLONE_NEW* */
+	char proc[8];  /* name under /proc/PID/ns */
+	char oci[8];   /* OCI runtime-spec type name */
+	char alias[4]; /* "" when none */
+	int flag;      /* CLONE_NEW* */
 };
 extern const struct ns_kind ns_kinds[NS_COUNT];
 

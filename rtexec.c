@@ -379,6 +379,7 @@ int main(int argc, char **argv)
 	 * there must not be able to ptrace it or open its /proc/PID/exe or fds before it has
 	 * made itself non-dumpable (CVE-2016-9962, CVE-2019-5736); it inherits this. */
 	prctl(PR_SET_DUMPABLE, 0);
+	selfexe_seal_relro();
 	sanitize_std_fds();
 	if (runc)
 		parse_runc(argc, argv, &rc, &cli);

@@ -29,8 +29,8 @@ bool runc_invoked(const char *argv0)
 
 enum kind { FLAG, VALUE, LIST };
 
-struct flag {
-	const char *name, *alias;
+struct flag { /* no pointers: a PIE relocates each at start */
+	char name[sizeof("additional-gids")], alias[2];
 	enum kind kind;
 	size_t off; /* of its field in struct runc_cli */
 };
@@ -43,24 +43,24 @@ struct flag {
 
 /* clang-format off */
 static const struct flag globals[] = {
-	F("root", NULL, VALUE, root), F("log", NULL, VALUE, log),
-	{ "log-format", NULL, VALUE, NONE }, F("debug", NULL, FLAG, debug),
-	{ "systemd-cgroup", NULL, FLAG, NONE }, { "rootless", NULL, VALUE, NONE },
-	{ "criu", NULL, VALUE, NONE },
-	{ NULL, NULL, FLAG, 0 } };
+	F("root", "", VALUE, root), F("log", "", VALUE, log),
+	{ "log-format", "", VALUE, NONE }, F("debug", "", FLAG, debug),
+	{ "systemd-cgroup", "", FLAG, NONE }, { "rootless", "", VALUE, NONE },
+	{ "criu", "", VALUE, NONE },
+	{ "", "", FLAG, 0 } };
 static const struct flag exec_flags[] = {
-	F("process", "p", VALUE, process), F("pid-file", NULL, VALUE, pid_file),
-	F("console-socket", NULL, VALUE, console_socket), F("cwd", NULL, VALUE, cwd),
-	F("user", "u", VALUE, user), F("apparmor", NULL, VALUE, apparmor),
-	F("process-label", NULL, VALUE, label), F("cgroup", NULL, VALUE, cgroup),
+	F("process", "p", VALUE, process), F("pid-file", "", VALUE, pid_file),
+	F("console-socket", "", VALUE, console_socket), F("cwd", "", VALUE, cwd),
+	F("user", "u", VALUE, user), F("apparmor", "", VALUE, apparmor),
+	F("process-label", "", VALUE, label), F("cgroup", "", VALUE, cgroup),
 	F("detach", "d", FLAG, detach), F("tty", "t", FLAG, tty),
-	F("no-new-privs", NULL, FLAG, no_new_privs), F("ignore-paused", NULL, FLAG, ignore_paused),
-	{ "preserve-fds", NULL, VALUE, NONE },
+	F("no-new-privs", "", FLAG, no_new_privs), F("ignore-paused", "", FLAG, ignore_paused),
+	{ "preserve-fds", "", VALUE, NONE },
 	F("env", "e", LIST, env), F("additional-gids", "g", LIST, gids), F("cap", "c", LIST, caps),
-	{ NULL, NULL, FLAG, 0 } };
+	{ "", "", FLAG, 0 } };
 /* Asking runc itself: handed over. */
 static const struct flag help_flags[] = {
-	{ "help", "h", FLAG, NONE }, { "version", "v", FLAG, NONE }, { NULL, NULL, FLAG, 0 } };
+	{ "help", "h", FLAG, NONE }, { "version", "v", FLAG, NONE }, { "", "", FLAG, 0 } };
 /* clang-format on */
 
 /* The flag arg names ("-x", "--x", "-x=v", "--x=v"), or NULL; *value: what follows "=". */
@@ -70,9 +70,9 @@ static const struct flag *find(const struct flag *t, char *arg, char **value)
 	size_t n = strcspn(name, "=");
 
 	*value = name[n] == '=' ? name + n + 1 : NULL;
-	for (; t->name; t++)
+	for (; t->name[0]; t++)
 		if ((strlen(t->name) == n && strncmp(name, t->name, n) == 0) ||
-		    (t->alias && strlen(t->alias) == n && strncmp(name, t->alias, n) == 0))
+		    (t->alias[0] && strlen(t->alias) == n && strncmp(name, t->alias, n) == 0))
 			return t;
 	return NULL;
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
@@ -59,6 +60,31 @@ static bool unwritable(int fd)
 		return true;
 	}
 	return false;
+}
+
+/* The ELF header the linker puts at the start of the first segment (GNU ld, lld): the
+ * program headers follow it, and its address less that segment's p_vaddr is the load base. */
+extern const Elf64_Ehdr __ehdr_start __attribute__((visibility("hidden")));
+
+void selfexe_seal_relro(void)
+{
+	const Elf64_Ehdr *eh = &__ehdr_start;
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)(const void *)((const char *)eh + eh->e_phoff);
+	uintptr_t base = 0, page = (uintptr_t)getauxval(AT_PAGESZ), start = 0, end = 0;
+
+	if (page == 0)
+		page = 4096;
+	for (unsigned i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD && ph[i].p_offset == 0)
+			base = (uintptr_t)eh - ph[i].p_vaddr;
+	for (unsigned i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_GNU_RELRO) {
+			start = (base + ph[i].p_vaddr) & ~(page - 1);
+			end = (base + ph[i].p_vaddr + ph[i].p_memsz) & ~(page - 1);
+		}
+	/* Only whole pages: the part of the last one after the RELRO end is .data. */
+	if (end > start && mprotect((void *)start, end - start, PROT_READ) < 0)
+		debug("RELRO: mprotect: %s", rt_strerror(errno));
 }
 
 /* A memfd that may be executed: MFD_EXEC where the kernel knows it. */

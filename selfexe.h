@@ -13,4 +13,10 @@
  * e on failure: rtexec must not go on. */
 int selfexe_protect(char **argv, struct rterr *e);
 
+/* The binary's RELRO part (its GOT, its constant tables of pointers, _DYNAMIC) made
+ * read-only, as a dynamic loader does for a program it loads. In a static binary nobody does:
+ * the kernel maps PT_GNU_RELRO with the writable segment, and musl's start code relocates a
+ * static PIE without protecting it, so "-z relro" alone leaves those pages writable. */
+void selfexe_seal_relro(void);
+
 #endif

@@ -55,6 +55,60 @@ sum() {
 	sha256sum "$1" | cut -d' ' -f1
 }
 
+# --- rtexec's own code is where the kernel chose, anew on each run (a static PIE, ASLR): an
+# exploit of what it parses from the container (its passwd, /proc files, seccomp filter)
+# cannot count on the address of a piece of rtexec's code. A plain -static build sits at
+# 0x400000 every time.
+case $(file -b "$RTEXEC") in
+*static-pie*) is "$(readelf -lW "$RTEXEC" | grep -c INTERP)" 0 "the binary is a static PIE (no interpreter)" ;;
+*"statically linked"*) fail "the binary is a static PIE (it is static, not PIE: $(file -b "$RTEXEC"))" ;;
+*) skip_limit "the binary is a static PIE" "$RTEXEC is another build ($(file -b "$RTEXEC" | cut -d, -f1-2))" ;;
+esac
+if [ "$(cat /proc/sys/kernel/randomize_va_space)" = 0 ]; then
+	skip_limit "rtexec is loaded at a new address each run" "ASLR is off on this host (kernel.randomize_va_space=0)"
+else
+	bases=
+	for _i in 1 2 3 4; do
+		printf '%s\n' "$C" | "$RTEXEC" -- sleep 2 >/dev/null 2>&1 &
+		_p=$!
+		# Its child exists: rtexec is past any re-exec, its own image is mapped for good.
+		wait_for 5 eval '[ -n "$(children "$_p")" ]'
+		# The image's first mapping: the lowest of those of its executable.
+		bases="$bases $(awk -v exe="$(readlink "/proc/$_p/exe")" 'index($0, exe) { print $1; exit }' \
+			"/proc/$_p/maps" | cut -d- -f1)"
+		kill "$(children "$_p")" 2>/dev/null
+		wait "$_p"
+	done
+	diag "rtexec's image at:$bases"
+	is "$(echo "$bases" | tr ' ' '\n' | grep -v '^$' | sort -u | wc -l | tr -d ' ')" 4 \
+		"4 runs, rtexec's image at 4 different addresses (ASLR)"
+fi
+
+# --- and its RELRO part (GOT, tables of pointers) read-only while it runs: with -z relro alone
+# a static binary's stays writable, nobody applies PT_GNU_RELRO but a dynamic loader
+relro=$(readelf -lW "$RTEXEC" | awk '$1 == "GNU_RELRO" { print $3, $6 }')
+if [ -z "$relro" ]; then
+	fail "RELRO: the binary has a GNU_RELRO program header"
+else
+	rva=$((${relro% *})) rsz=$((${relro#* }))
+	# The last whole page of the part: the one mprotect covers (the GOT is at its end).
+	last=$(((rva + rsz) / 4096 * 4096 - 4096))
+	printf '%s\n' "$C" | "$RTEXEC" -- sleep 2 >/dev/null 2>&1 &
+	_p=$!
+	wait_for 5 eval '[ -n "$(children "$_p")" ]'
+	exe=$(readlink "/proc/$_p/exe")
+	base=0x$(awk -v exe="$exe" 'index($0, exe) { print $1; exit }' "/proc/$_p/maps" | cut -d- -f1)
+	file -b "$RTEXEC" | grep -q 'LSB executable' && base=0 # not PIE: addresses are absolute
+	perms=
+	while read -r range p _rest; do
+		lo=$((0x${range%-*})) hi=$((0x${range#*-}))
+		[ $((base + last)) -ge "$lo" ] && [ $((base + last)) -lt "$hi" ] && perms=$p
+	done <"/proc/$_p/maps"
+	kill "$(children "$_p")" 2>/dev/null
+	wait "$_p"
+	is "$perms" r--p "RELRO: the page ending the GOT is read-only while rtexec runs"
+fi
+
 # --- rtexec on a writable file: it runs from a sealed memfd copy
 mkdir -p "$T/rw"
 cp "$RTEXEC" "$T/rw/rtexec"
