@@ -233,7 +233,7 @@ sys_floor=$(calls $floor_cmd)
 strace -f -c -o build/bench-strace-rtexec.txt "$imm" -f "$tmp/true.json" >/dev/null 2>&1
 strace -f -c -o build/bench-strace-floor.txt $floor_cmd >/dev/null 2>&1
 # Instructions of rtexec: its parent up to the fork, the child up to its exec of the
-# command, the parent after the fork (callgrind dumps before fork and before execve; the
+# command, the parent after the fork (callgrind dumps before fork_child and execve; the
 # child writes its file inside the container, so the directory is made on both sides).
 # Valgrind 3.19 refuses a change of RLIMIT_NOFILE's hard limit (its own 12 fds sit under it,
 # and getrlimit shows the program 12 less than the real limit): the caller starts with the
@@ -245,7 +245,7 @@ nofile=$(awk '/^Max open files/ { print $5 }' "/proc/$pid/limits")
 insns() {
 	rm -rf "$tmp/cg" "$tmp/r/rootfs$tmp/cg"
 	mkdir -p "$tmp/cg" "$tmp/r/rootfs$tmp/cg"
-	(ulimit -n "$((nofile + 12))" && valgrind --tool=callgrind --dump-before=fork --dump-before=execve \
+	(ulimit -n "$((nofile + 12))" && valgrind --tool=callgrind --dump-before=fork_child* --dump-before=execve \
 		--callgrind-out-file="$tmp/cg/out.%p" "$@" >/dev/null 2>"$tmp/cg.err") ||
 		{ echo "bench: callgrind: $(tail -n 1 "$tmp/cg.err")" >&2; exit 1; }
 	sum() { cat "$@" | awk '/^summary:/ { s += $2 } END { print s }'; }
