@@ -13,24 +13,26 @@ WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wmissing-prototypes \
 # No unwind tables (C without exceptions: .eh_frame is 13 KiB of nothing): the binary is read
 # whole on every sealed-copy join. The segments keep their page padding (-z separate-code,
 # the default): 8 KiB more, but the ELF headers and constants are not mapped executable.
-OPT := -Os -fPIE -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fno-asynchronous-unwind-tables \
+OPT := -Os -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables
 # musl-gcc does not see the kernel's uapi headers; expose just those (never /usr/include).
 UAPI := -isystem $(B)/uapi
 CFLAGS ?= $(OPT)
-LDFLAGS ?= -static -Wl,--gc-sections -Wl,-z,relro,-z,now
+LDFLAGS ?= -Wl,--gc-sections -Wl,-z,relro,-z,now
 # rtexec itself is a static PIE: the kernel loads it at a random address on each run, as it
 # does a dynamically linked program (a plain -static binary sits at 0x400000 every time, its
 # code a fixed map for an exploit of the container's data it parses: passwd, /proc files,
 # seccomp filters). musl-gcc's specs know no -static-pie, so musl's rcrt1.o (the binary
-# relocates itself at start, 233 relocations) and the link mode are given here. The test
-# helpers keep LDFLAGS.
-MUSL_LIB := /usr/lib/$(shell $(HOSTCC) -dumpmachine | sed 's/-gnu$$/-musl/')
+# relocates itself at start, 112 relocations) and the link mode are given here; -z text
+# refuses an object built without PIC, which PIC (after CFLAGS, so that it stays) is for.
+# The test helpers are plain static programs (STATIC).
+PIC := -fPIE
+STATIC := -static
+STATIC_PIE := -nostartfiles -Wl,-static,-pie,--no-dynamic-linker,-z,text
+MUSL_LIB := /usr/lib/$(shell gcc -print-multiarch | sed 's/-gnu/-musl/')
 PIE_START = $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o $(shell $(CC) -print-file-name=crtbeginS.o)
 PIE_END = $(shell $(CC) -print-file-name=crtendS.o) $(MUSL_LIB)/crtn.o
-RT_LDFLAGS ?= -nostartfiles -Wl,-static,-pie,--no-dynamic-linker,-z,text -Wl,--gc-sections \
-	-Wl,-z,relro,-z,now
-DEPCFLAGS := -Os -fPIE -w -std=c99 -fno-asynchronous-unwind-tables -fno-unwind-tables
+DEPCFLAGS := -Os -w -std=c99 -fno-asynchronous-unwind-tables -fno-unwind-tables
 
 SRCS := arena.c fmt.c jsonnum.c rtexec.c runc.c selfexe.c inherit.c seccomp.c tty.c cli.c config.c jsonutil.c target.c nsexec.c process.c env.c pidfile.c supervise.c sync.c plan.c log.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c
 OBJS := $(SRCS:%.c=$(B)/%.o)
@@ -64,16 +66,17 @@ $(B)/uapi/.stamp: | $(B)/.deps
 # same cjson_num.c, so the tests run the number code the binary ships.
 CJSON_SRC := cjson_num.c
 $(B)/cJSON.o: $(CJSON_SRC) jsonnum.h log.h $(CJSON)/cJSON.c $(CJSON)/cJSON.h Makefile | $(B)/.deps
-	$(CC) $(DEPCFLAGS) -I. -I$(CJSON) -ffunction-sections -fdata-sections -c -o $@ $<
+	$(CC) $(DEPCFLAGS) $(PIC) -I. -I$(CJSON) -ffunction-sections -fdata-sections -c -o $@ $<
 
 $(B)/%.o: %.c $(wildcard *.h) $(CJSON)/cJSON.h $(B)/uapi/.stamp | $(B)/.deps
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(UAPI) -I$(CJSON) -ffunction-sections -fdata-sections -c -o $@ $<
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(PIC) $(UAPI) -I$(CJSON) -ffunction-sections -fdata-sections -c -o $@ $<
 
 # The static binary's malloc is arena.c's (the test and sanitizer builds keep their libc's).
 $(B)/arena.o: CFLAGS += -DRTEXEC_OWN_MALLOC
 
 rtexec: $(OBJS) $(B)/cJSON.o
-	$(CC) $(CFLAGS) $(RT_LDFLAGS) -o $@ $(PIE_START) $^ $(PIE_END)
+	@test -f $(MUSL_LIB)/rcrt1.o || { echo "no musl rcrt1.o in $(MUSL_LIB) (musl-dev)" >&2; exit 1; }
+	$(CC) $(CFLAGS) $(PIC) $(STATIC_PIE) $(LDFLAGS) -o $@ $(PIE_START) $^ $(PIE_END)
 	@file $@ | grep -q 'static-pie linked' && ! readelf -lW $@ | grep -q INTERP || \
 		{ echo "rtexec is not a static PIE" >&2; rm -f $@; exit 1; }
 
@@ -82,7 +85,7 @@ rtexec: $(OBJS) $(B)/cJSON.o
 $(B)/rtexec-unprotected: $(SRCS) $(wildcard *.h) $(B)/cJSON.o $(B)/uapi/.stamp
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(UAPI) -I$(CJSON) -DRTEXEC_UNPROTECTED_TEST_BUILD \
 		-DRTEXEC_OWN_MALLOC \
-		$(RT_LDFLAGS) -o $@ $(PIE_START) $(SRCS) $(B)/cJSON.o $(PIE_END)
+		$(PIC) $(STATIC_PIE) $(LDFLAGS) -o $@ $(PIE_START) $(SRCS) $(B)/cJSON.o $(PIE_END)
 
 # Unit tests of the pure logic: glibc + ASan/UBSan, with the same strict warnings.
 SAN := -g -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -152,10 +155,10 @@ lint:
 VM_HELPERS := $(B)/vm/hog $(B)/vm/joins $(B)/vm/where $(B)/vm/vmpoweroff $(B)/vm/nosys
 $(B)/vm/%: test/vm/%.c | $(B)/.deps
 	@mkdir -p $(B)/vm
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $<
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(STATIC) $(LDFLAGS) -o $@ $<
 $(B)/vm/nosys: test/helpers/nosys.c $(B)/uapi/.stamp | $(B)/.deps
 	@mkdir -p $(B)/vm
-	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(UAPI) $(LDFLAGS) -o $@ $<
+	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(UAPI) $(STATIC) $(LDFLAGS) -o $@ $<
 
 check-vm: rtexec $(VM_HELPERS)
 	@sh scripts/deps.sh vm

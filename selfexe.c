@@ -2,6 +2,7 @@
 #include "syscalls.h"
 
 #include <elf.h>
+#include <link.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -62,22 +63,23 @@ static bool unwritable(int fd)
 	return false;
 }
 
-/* The ELF header the linker puts at the start of the first segment (GNU ld, lld): the
- * program headers follow it, and its address less that segment's p_vaddr is the load base. */
-extern const Elf64_Ehdr __ehdr_start __attribute__((visibility("hidden")));
+/* The ELF header the linker puts at the start of the first segment (GNU ld, lld): its address
+ * less that segment's p_vaddr is the load base. Only its address is used; the program headers
+ * are the kernel's (AT_PHDR), not read past the end of this object (UBSan's object-size). */
+extern const ElfW(Ehdr) __ehdr_start __attribute__((visibility("hidden")));
 
 void selfexe_seal_relro(void)
 {
-	const Elf64_Ehdr *eh = &__ehdr_start;
-	const Elf64_Phdr *ph = (const Elf64_Phdr *)(const void *)((const char *)eh + eh->e_phoff);
+	const ElfW(Phdr) *ph = (const ElfW(Phdr) *)getauxval(AT_PHDR);
+	unsigned long n = ph ? getauxval(AT_PHNUM) : 0;
 	uintptr_t base = 0, page = (uintptr_t)getauxval(AT_PAGESZ), start = 0, end = 0;
 
 	if (page == 0)
 		page = 4096;
-	for (unsigned i = 0; i < eh->e_phnum; i++)
+	for (unsigned long i = 0; i < n; i++)
 		if (ph[i].p_type == PT_LOAD && ph[i].p_offset == 0)
-			base = (uintptr_t)eh - ph[i].p_vaddr;
-	for (unsigned i = 0; i < eh->e_phnum; i++)
+			base = (uintptr_t)&__ehdr_start - ph[i].p_vaddr;
+	for (unsigned long i = 0; i < n; i++)
 		if (ph[i].p_type == PT_GNU_RELRO) {
 			start = (base + ph[i].p_vaddr) & ~(page - 1);
 			end = (base + ph[i].p_vaddr + ph[i].p_memsz) & ~(page - 1);

@@ -62,11 +62,16 @@ static inline pid_t sys_clone3(struct rt_clone_args *args)
 
 /* fork(2) without musl's wrapper, whose child-side repairs (thread id, locks, atfork) serve
  * threads and stdio that rtexec does not have; the child of sys_clone3 above goes without
- * them too. (musl's fork costs 1.3 KiB of lock code.) SIGCHLD is clone's one argument here:
- * the zeros are the same on every architecture. */
+ * them too. (musl's fork costs 1.3 KiB of lock code.) SYS_fork where the architecture has
+ * it (as musl does); else clone with SIGCHLD first, which is its flags argument on those
+ * (aarch64, riscv64: not s390, whose clone takes the stack first, but it has SYS_fork). */
 static inline pid_t sys_fork(void)
 {
+#ifdef SYS_fork
+	return (pid_t)syscall(SYS_fork);
+#else
 	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+#endif
 }
 
 /* linux/sched/types.h's struct sched_attr (that header clashes with musl's sched_param). */

@@ -77,7 +77,8 @@ static int parse_list(char *list, unsigned *nrs)
  * masked off so that the x32 entry of a syscall is refused too. */
 static int install(const unsigned *nrs, int n)
 {
-	struct sock_filter f[4 + 6 + MAX_CALLS + 1];
+	/* arch check 3, nr 2, "tmpfile" 7, one per number, allow and ENOSYS 2 */
+	struct sock_filter f[3 + 2 + 7 + MAX_CALLS + 2];
 	int k = 0, m = 0;
 	bool tmpfile = false;
 
@@ -91,7 +92,7 @@ static int install(const unsigned *nrs, int n)
 	for (int i = 0; i < n; i++)
 		tmpfile = tmpfile || nrs[i] == TMPFILE;
 	if (tmpfile) { /* openat(..., O_TMPFILE): EOPNOTSUPP; any other openat goes on below */
-		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_OPENAT, 0, 5);
+		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_OPENAT, 0, 6);
 		f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 						      offsetof(struct seccomp_data, args[2]));
 		f[k++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, TMPFILE_BIT);
@@ -100,6 +101,7 @@ static int install(const unsigned *nrs, int n)
 						      SECCOMP_RET_ERRNO | EOPNOTSUPP);
 		f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 						      offsetof(struct seccomp_data, nr));
+		f[k++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, ~X32_SYSCALL_BIT);
 	}
 	for (int i = 0; i < n; i++) /* the syscall numbers, without "tmpfile" */
 		if (nrs[i] != TMPFILE)

@@ -92,7 +92,8 @@ if [ -z "$relro" ]; then
 else
 	rva=$((${relro% *})) rsz=$((${relro#* }))
 	# The last whole page of the part: the one mprotect covers (the GOT is at its end).
-	last=$(((rva + rsz) / 4096 * 4096 - 4096))
+	pg=$(getconf PAGESIZE)
+	last=$(((rva + rsz) / pg * pg - pg))
 	printf '%s\n' "$C" | "$RTEXEC" -- sleep 2 >/dev/null 2>&1 &
 	_p=$!
 	wait_for 5 eval '[ -n "$(children "$_p")" ]'
