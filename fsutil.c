@@ -55,7 +55,10 @@ int read_file_alloc(int dirfd, const char *path, size_t max, char **out)
 		buf = nb;
 		r = read_file(dirfd, path, buf, n);
 		if (r == 0) {
-			*out = buf;
+			/* Shrunk to what was read: the allocator steps back over the rest (a
+			 * 4 KiB buffer held for a 200-byte file left the next blocks a page on). */
+			nb = realloc(buf, strlen(buf) + 1);
+			*out = nb ? nb : buf;
 			return 0;
 		}
 		if (r != -EFBIG || n >= max)

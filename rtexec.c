@@ -287,6 +287,7 @@ static void join_cgroups(struct run *r, bool born_in_cgroup)
 static void spawn(struct run *r)
 {
 	int fds[2], child_fd, err;
+	pid_t pid;
 	bool born_in_cgroup;
 	struct rterr e;
 
@@ -310,10 +311,11 @@ static void spawn(struct run *r)
 	 * can keep a scheduler position (vruntime) from its old queue and wait seconds behind a
 	 * busy task of the container (Linux 6.1, PREEMPT_RT guest of make check-vm: 1 join in
 	 * 40); one born there starts next to its parent, on the pinned CPU. */
-	r->child.pid = fork_child(cg_clone_fd(&r->cg), &r->pl, &born_in_cgroup);
-	if (r->child.pid < 0)
+	/* The pid into r only in the parent: the child writing r's page would copy it. */
+	pid = fork_child(cg_clone_fd(&r->cg), &r->pl, &born_in_cgroup);
+	if (pid < 0)
 		die_errno(errno, "fork");
-	if (r->child.pid == 0) {
+	if (pid == 0) {
 		struct child_args a = { .proc = &r->proc,
 					.attrs = &r->attrs,
 					.seccomp = &r->seccomp,
@@ -328,6 +330,7 @@ static void spawn(struct run *r)
 		child_main(&a);
 	}
 	close(child_fd);
+	r->child.pid = pid;
 	r->child.sync_fd = fds[0];
 	join_cgroups(r, born_in_cgroup);
 }
