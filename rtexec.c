@@ -299,10 +299,10 @@ static void spawn(struct run *r)
 		die_errno(errno, "fcntl");
 	close(fds[1]);
 	/* Pinned before the fork, the child starts on the pinned CPU and enters its cpuset from
-	 * there: it cannot be moved onto a monopolised isolated CPU on the way. */
-	/* Paused since the plan (a ptrace of the init, an engine's console socket, ... came
-	 * between)? A child that wrote itself into a frozen v1 freezer could not be killed
-	 * until the container is resumed: refuse now, no child yet. */
+	 * there: it cannot be moved onto a monopolised isolated CPU on the way. Paused since
+	 * the plan (a ptrace of the init, an engine's console socket, ... came between)? A child
+	 * that wrote itself into a frozen v1 freezer could not be killed until the container is
+	 * resumed: refuse now, no child yet. */
 	if (placement_pin_initial(&r->pl, &e) < 0 || ns_join_for_children(&r->ns, &e) < 0 ||
 	    cg_check_v1_frozen(&r->cg, &e) < 0)
 		die("%s", e.msg);

@@ -1,6 +1,7 @@
-/* Syscalls musl 1.2.3 has no wrapper for, and fork, whose wrapper rtexec does without. Each
- * returns -1 with errno set, ENOSYS included, and every caller has a fallback for ENOSYS
- * (tested by running under a seccomp filter that answers ENOSYS, see test/helpers/nosys.c). */
+/* Syscalls musl 1.2.3 has no wrapper for, and fork and the clock, whose wrappers rtexec does
+ * without. Each returns -1 with errno set, ENOSYS included, and every caller has a fallback
+ * for ENOSYS (tested by running under a seccomp filter that answers ENOSYS, see
+ * test/helpers/nosys.c); the clock falls back to the vDSO itself. */
 #ifndef RTEXEC_SYSCALLS_H
 #define RTEXEC_SYSCALLS_H
 #include <fcntl.h>
@@ -164,10 +165,12 @@ static inline int sys_openat2(int dirfd, const char *path, const struct open_how
 /* clock_gettime as a plain syscall: musl's goes through the vDSO, whose first use parses the
  * vDSO's ELF tables and faults in two of its pages, on the path between the fork and the
  * child's first step (the child mostly starts on its parent's CPU, when the parent waits).
- * rtexec reads the clock a few times a run (the watch while it waits for the exec). */
-static inline int sys_clock_gettime(clockid_t clock, struct timespec *ts)
+ * rtexec reads the clock a few times a run (the watch while it waits for the exec). The
+ * vDSO's only where a seccomp filter of the caller's refuses the syscall. */
+static inline void sys_clock_gettime(clockid_t clock, struct timespec *ts)
 {
-	return (int)syscall(SYS_clock_gettime, clock, ts);
+	if (syscall(SYS_clock_gettime, clock, ts) < 0)
+		clock_gettime(clock, ts);
 }
 
 #endif
