@@ -31,17 +31,19 @@ static const char rlimit_names[RLIMITS_MAX][sizeof("RLIMIT_SIGPENDING")] = {
 };
 /* clang-format on */
 
-/* capability(7), by number. */
+/* capability(7), by number (packed: see name_at). */
 /* clang-format off */
-static const char cap_names[][sizeof("CAP_CHECKPOINT_RESTORE")] = { "CAP_CHOWN", "CAP_DAC_OVERRIDE",
-	"CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID",
-	"CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-	"CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE",
-	"CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN",
-	"CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG",
-	"CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
-	"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND",
-	"CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE" };
+static const char cap_names[] =
+	"CAP_CHOWN\0" "CAP_DAC_OVERRIDE\0" "CAP_DAC_READ_SEARCH\0" "CAP_FOWNER\0"
+	"CAP_FSETID\0" "CAP_KILL\0" "CAP_SETGID\0" "CAP_SETUID\0" "CAP_SETPCAP\0"
+	"CAP_LINUX_IMMUTABLE\0" "CAP_NET_BIND_SERVICE\0" "CAP_NET_BROADCAST\0"
+	"CAP_NET_ADMIN\0" "CAP_NET_RAW\0" "CAP_IPC_LOCK\0" "CAP_IPC_OWNER\0" "CAP_SYS_MODULE\0"
+	"CAP_SYS_RAWIO\0" "CAP_SYS_CHROOT\0" "CAP_SYS_PTRACE\0" "CAP_SYS_PACCT\0"
+	"CAP_SYS_ADMIN\0" "CAP_SYS_BOOT\0" "CAP_SYS_NICE\0" "CAP_SYS_RESOURCE\0"
+	"CAP_SYS_TIME\0" "CAP_SYS_TTY_CONFIG\0" "CAP_MKNOD\0" "CAP_LEASE\0" "CAP_AUDIT_WRITE\0"
+	"CAP_AUDIT_CONTROL\0" "CAP_SETFCAP\0" "CAP_MAC_OVERRIDE\0" "CAP_MAC_ADMIN\0"
+	"CAP_SYSLOG\0" "CAP_WAKE_ALARM\0" "CAP_BLOCK_SUSPEND\0" "CAP_AUDIT_READ\0"
+	"CAP_PERFMON\0" "CAP_BPF\0" "CAP_CHECKPOINT_RESTORE\0";
 /* clang-format on */
 
 /* clang-format off */
@@ -59,15 +61,12 @@ int rlimit_from_name(const char *name)
 
 int cap_from_name(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_LEN(cap_names); i++)
-		if (strcmp(name, cap_names[i]) == 0)
-			return (int)i;
-	return -1;
+	return name_index(cap_names, name);
 }
 
 const char *cap_name(int cap)
 {
-	return cap >= 0 && (size_t)cap < ARRAY_LEN(cap_names) ? cap_names[cap] : NULL;
+	return name_at(cap_names, cap);
 }
 
 const char *const *cap_set_names(void)

@@ -136,3 +136,21 @@ const char *str_find(const char *text, const char *pat)
 			return text;
 	return NULL;
 }
+
+const char *name_at(const char *names, int i)
+{
+	if (i < 0)
+		return NULL;
+	for (; *names; names += strlen(names) + 1)
+		if (i-- == 0)
+			return names;
+	return NULL;
+}
+
+int name_index(const char *names, const char *name)
+{
+	for (int i = 0; *names; names += strlen(names) + 1, i++)
+		if (strcmp(names, name) == 0)
+			return i;
+	return -1;
+}

@@ -31,4 +31,12 @@ const char *str_find(const char *text, const char *pat);
  * stand-in for strtoull, whose musl scanner is 2 KiB of the binary. */
 int str_u64(const char *s, unsigned base, unsigned long long *v, const char **end);
 
+/* A table of names packed into one string literal, each name ended by its NUL and the table
+ * by an empty name, e.g. "CAP_CHOWN\0" "CAP_KILL\0" (the literal's own NUL ends it). No
+ * pointers (in a PIE each is a relocation at start) and no fixed width (a name one byte too
+ * long for one would lose its NUL unseen). name_at: the i-th name, NULL past the end;
+ * name_index: the index of name, -1 when absent. */
+const char *name_at(const char *names, int i);
+int name_index(const char *names, const char *name);
+
 #endif

@@ -9,34 +9,27 @@
 #include <unistd.h>
 
 #include "fmt.h"
+#include "fsutil.h"
 
 enum log_level log_level = LOG_WARN;
 
 const char *rt_strerror(int errnum)
 {
+	/* Where glibc's wording differs from musl's (runc's and the engines' messages say it so);
+	 * the texts in the order of the numbers (packed: see name_at). */
 	/* clang-format off */
-	static const struct { /* no pointers: a PIE relocates each at start */
-		int err;
-		char text[sizeof("Value too large for defined data type")];
-	} glibc[] = {
-		{ EBUSY, "Device or resource busy" },
-		{ ENOMEM, "Cannot allocate memory" },
-		{ ENOTTY, "Inappropriate ioctl for device" },
-		{ ELOOP, "Too many levels of symbolic links" },
-		{ ENAMETOOLONG, "File name too long" },
-		{ ECHILD, "No child processes" },
-		{ EMFILE, "Too many open files" },
-		{ ENFILE, "Too many open files in system" },
-		{ EOVERFLOW, "Value too large for defined data type" },
-		{ EUSERS, "Too many users" },
-		{ ESTALE, "Stale file handle" },
-		{ EPROTO, "Protocol error" },
-	};
+	static const unsigned short errs[] = { EBUSY, ENOMEM, ENOTTY, ELOOP, ENAMETOOLONG, ECHILD,
+		EMFILE, ENFILE, EOVERFLOW, EUSERS, ESTALE, EPROTO };
+	static const char texts[] = "Device or resource busy\0" "Cannot allocate memory\0"
+		"Inappropriate ioctl for device\0" "Too many levels of symbolic links\0"
+		"File name too long\0" "No child processes\0" "Too many open files\0"
+		"Too many open files in system\0" "Value too large for defined data type\0"
+		"Too many users\0" "Stale file handle\0" "Protocol error\0";
 	/* clang-format on */
 
-	for (size_t i = 0; i < ARRAY_LEN(glibc); i++)
-		if (glibc[i].err == errnum)
-			return glibc[i].text;
+	for (size_t i = 0; i < ARRAY_LEN(errs); i++)
+		if (errs[i] == errnum)
+			return name_at(texts, (int)i);
 	return strerror(errnum);
 }
 

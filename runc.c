@@ -29,17 +29,18 @@ bool runc_invoked(const char *argv0)
 
 enum kind { FLAG, VALUE, LIST };
 
-struct flag { /* no pointers: a PIE relocates each at start */
+struct flag { /* no pointers (a PIE relocates each at start), small fields */
 	char name[sizeof("additional-gids")], alias[2];
-	enum kind kind;
-	size_t off; /* of its field in struct runc_cli */
+	unsigned char kind; /* enum kind */
+	unsigned short off; /* of its field in struct runc_cli; NONE: one runc itself reads */
 };
 
 #define F(name, alias, kind, field)                                 \
 	{                                                           \
 		name, alias, kind, offsetof(struct runc_cli, field) \
 	}
-#define NONE ((size_t)-1)
+#define NONE 0xffffu
+_Static_assert(sizeof(struct runc_cli) < NONE, "struct runc_cli fits flag.off");
 
 /* clang-format off */
 static const struct flag globals[] = {

@@ -3,7 +3,12 @@
 
 #include <string.h>
 
+#include <errno.h>
+#include <linux/capability.h>
+
 #include "attrs.h"
+#include "fsutil.h"
+#include "log.h"
 #include "inherit.h"
 #include "tap.h"
 
@@ -55,6 +60,79 @@ static void test_resolve_rlimits(void)
 	   "a hard limit that differs alone is set");
 }
 
+/* The packed tables (name_at): every capability name against the kernel header's number. */
+static void test_packed_names(void)
+{
+#define C(x)          \
+	{             \
+		x, #x \
+	}
+	static const struct {
+		int cap;
+		const char *name;
+	} caps[] = { C(CAP_CHOWN),
+		     C(CAP_DAC_OVERRIDE),
+		     C(CAP_DAC_READ_SEARCH),
+		     C(CAP_FOWNER),
+		     C(CAP_FSETID),
+		     C(CAP_KILL),
+		     C(CAP_SETGID),
+		     C(CAP_SETUID),
+		     C(CAP_SETPCAP),
+		     C(CAP_LINUX_IMMUTABLE),
+		     C(CAP_NET_BIND_SERVICE),
+		     C(CAP_NET_BROADCAST),
+		     C(CAP_NET_ADMIN),
+		     C(CAP_NET_RAW),
+		     C(CAP_IPC_LOCK),
+		     C(CAP_IPC_OWNER),
+		     C(CAP_SYS_MODULE),
+		     C(CAP_SYS_RAWIO),
+		     C(CAP_SYS_CHROOT),
+		     C(CAP_SYS_PTRACE),
+		     C(CAP_SYS_PACCT),
+		     C(CAP_SYS_ADMIN),
+		     C(CAP_SYS_BOOT),
+		     C(CAP_SYS_NICE),
+		     C(CAP_SYS_RESOURCE),
+		     C(CAP_SYS_TIME),
+		     C(CAP_SYS_TTY_CONFIG),
+		     C(CAP_MKNOD),
+		     C(CAP_LEASE),
+		     C(CAP_AUDIT_WRITE),
+		     C(CAP_AUDIT_CONTROL),
+		     C(CAP_SETFCAP),
+		     C(CAP_MAC_OVERRIDE),
+		     C(CAP_MAC_ADMIN),
+		     C(CAP_SYSLOG),
+		     C(CAP_WAKE_ALARM),
+		     C(CAP_BLOCK_SUSPEND),
+		     C(CAP_AUDIT_READ),
+		     C(CAP_PERFMON),
+		     C(CAP_BPF),
+		     C(CAP_CHECKPOINT_RESTORE) };
+#undef C
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+		if (cap_name(caps[i].cap) == NULL || strcmp(cap_name(caps[i].cap), caps[i].name) ||
+		    cap_from_name(caps[i].name) != caps[i].cap)
+			bad++;
+	ok(bad == 0, "each of the 41 capabilities by number and by name, as linux/capability.h");
+	ok(name_at("a\0bc\0", 1) && strcmp(name_at("a\0bc\0", 1), "bc") == 0, "name_at: the second "
+									      "name");
+	ok(name_at("a\0bc\0", 2) == NULL && name_at("a\0bc\0", -1) == NULL &&
+		   name_at("", 0) == NULL,
+	   "name_at: nothing past either end");
+	ok(name_index("a\0bc\0", "bc") == 1 && name_index("a\0bc\0", "b") == -1 &&
+		   name_index("a\0bc\0", "") == -1,
+	   "name_index: whole names only, the empty one never");
+	is_str(rt_strerror(EBUSY), "Device or resource busy", "glibc's wording: the first entry");
+	is_str(rt_strerror(EPROTO), "Protocol error", "glibc's wording: the last entry");
+	is_str(rt_strerror(EOVERFLOW), "Value too large for defined data type",
+	       "glibc's wording: the longest");
+}
+
 int main(void)
 {
 	ok(rlimit_from_name("RLIMIT_NOFILE") == RLIMIT_NOFILE, "RLIMIT_NOFILE");
@@ -70,6 +148,7 @@ int main(void)
 	ok(ioprio_class_from_name("IOPRIO_CLASS_IDLE") == 3, "IDLE class is 3");
 	ok(ioprio_class_from_name("IOPRIO_CLASS_NONE") == -1, "NONE is not settable");
 
+	test_packed_names();
 	test_resolve_rlimits();
 	return tap_done();
 }
