@@ -312,10 +312,32 @@ int attrs_resolve(struct attrs *a, const struct target_confinement *tc,
 
 /* Before the uid switch: the bounding set needs CAP_SETPCAP, and keep-caps lets the
  * permitted set survive a switch away from uid 0. */
+/* The inheritable set before the bounding set is cut: capset refuses to add a capability the
+ * bounding set no longer has, and a target may hold such one (raised, then dropped from its
+ * bounding set): copied, its sets are the target's all the same. The other sets stay as they
+ * are until attrs_caps_after_uid. A config asking for it fails, as in runc (which cuts the
+ * bounding set first). */
+static int inheritable_first(const struct attrs *a, struct rterr *e)
+{
+	struct rt_cap_header h = { RT_CAP_VERSION_3, 0 };
+	struct rt_cap_data d[2];
+
+	if (sys_capget(&h, d) < 0)
+		return rterr_set(e, errno, "capget");
+	for (int i = 0; i < 2; i++)
+		d[i].inheritable = (uint32_t)(a->caps[CAPS_INHERITABLE] >> (32 * i));
+	if (sys_capset(&h, d) < 0)
+		return rterr_set(e, errno, "capset (the inheritable set)");
+	return 0;
+}
+
 int attrs_caps_before_uid(const struct attrs *a, struct rterr *e)
 {
 	if (!a->caps_set)
 		return 0;
+	if (a->caps_from_target && !a->bounding_only &&
+	    (a->caps[CAPS_INHERITABLE] & ~a->caps[CAPS_BOUNDING]) && inheritable_first(a, e) < 0)
+		return -1;
 	for (int cap = 0; cap < 64; cap++) {
 		if (a->caps[CAPS_BOUNDING] >> cap & 1)
 			continue;

@@ -173,9 +173,12 @@ int ns_plan_open(const struct ns_request *req, const struct target *t, struct ns
 {
 	int selfdir = sys_open("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC, 0), err = 0;
 
+	bool target_mnt = false;
+
 	memset(p, 0, sizeof(*p));
 	p->pidfd = t->pidfd;
 	p->procfd = t->procfd;
+	p->rootfd = -1;
 	if (selfdir < 0)
 		return rterr_set(e, errno, "open /proc/self/ns");
 	for (int i = 0; i < NS_COUNT && err == 0; i++) {
@@ -185,8 +188,14 @@ int ns_plan_open(const struct ns_request *req, const struct target *t, struct ns
 		if (req->given && (size_t)i >= req->n)
 			break;
 		err = add_entry(p, selfdir, r, t, req->given, e);
+		target_mnt = target_mnt || (r->type == NS_MNT && !r->path);
 	}
 	close(selfdir);
+	/* The target's mount namespace is the command's (joined, or rtexec's own): so is its
+	 * root. Not where a path names the mount namespace, or none is asked for. */
+	if (err == 0 && target_mnt &&
+	    (p->rootfd = sys_openat(t->procfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC, 0)) < 0)
+		err = rterr_set(e, errno, "open the target's root /proc/%d/root", (int)t->pid);
 	if (err < 0)
 		ns_plan_close(p);
 	return err;
@@ -279,10 +288,28 @@ int ns_join_rest(struct ns_plan *p, struct rterr *e)
 	return join_mask(p, ~(unsigned)FOR_CHILDREN, e);
 }
 
+int ns_enter_root(const struct ns_plan *p, struct rterr *e)
+{
+	struct stat want, now;
+
+	if (p->rootfd < 0)
+		return 0;
+	if (fstat(p->rootfd, &want) < 0 || stat("/", &now) < 0)
+		return rterr_set(e, errno, "stat the target's root");
+	if (want.st_dev == now.st_dev && want.st_ino == now.st_ino)
+		return 0;
+	if (fchdir(p->rootfd) < 0 || chroot(".") < 0)
+		return rterr_set(e, errno, "enter the target's root (chroot)");
+	return 0;
+}
+
 void ns_plan_close(struct ns_plan *p)
 {
 	for (size_t i = 0; i < p->n; i++)
 		if (p->j[i].fd >= 0)
 			close(p->j[i].fd);
 	p->n = 0;
+	if (p->rootfd >= 0)
+		close(p->rootfd);
+	p->rootfd = -1;
 }

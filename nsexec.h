@@ -48,6 +48,8 @@ struct ns_plan {
 	size_t n;
 	int pidfd;  /* borrowed from the target; -1 to join per file */
 	int procfd; /* borrowed from the target: its pinned /proc/PID */
+	int rootfd; /* the target's root (O_PATH), where its mount namespace is the command's;
+		     * else -1 */
 };
 
 /* Decides which namespaces to join and opens them all. */
@@ -58,6 +60,10 @@ int ns_plan_open(const struct ns_request *r, const struct target *t, struct ns_p
 int ns_join_for_children(struct ns_plan *p, struct rterr *e);
 /* Everything else, in the child. */
 int ns_join_rest(struct ns_plan *p, struct rterr *e);
+/* Child, after ns_join_rest: the target's root where it is not its mount namespace's (a
+ * chroot inside the container, as `unshare --root` or an appliance's init script makes): the
+ * command is confined to the same files (nsenter -r). Nothing where the two are the same. */
+int ns_enter_root(const struct ns_plan *p, struct rterr *e);
 bool ns_plan_has(const struct ns_plan *p, enum ns_type type);
 /* What a join was planned from: the config's path or the target's /proc file. */
 static inline const char *ns_join_path(const struct ns_join *j)

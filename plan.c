@@ -54,23 +54,22 @@ static cJSON *plan_cgroups(const struct cg_plan *cg)
 	return a;
 }
 
-/* The environment as the command would see it: HOME looked up in the container's root
- * through /proc/PID/root, resolved inside it (openat2 RESOLVE_IN_ROOT), without joining
- * anything. */
+/* The environment as the command would see it: HOME looked up in the target's root
+ * (/proc/PID/root, opened by the namespace plan), resolved inside it (openat2
+ * RESOLVE_IN_ROOT), without joining anything. */
 static cJSON *plan_env(const struct plan_input *in)
 {
 	const struct process_request *p = in->proc;
 	struct env_request r = { p->env, p->nenv, p->uid };
 	cJSON *a = cJSON_CreateArray();
 	char **env = NULL;
-	int fd = ns_plan_has(in->ns, NS_MNT) ? sys_openat(in->target->procfd, "root",
-							  O_PATH | O_DIRECTORY | O_CLOEXEC, 0)
-					     : sys_open("/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+	int fd = in->ns->rootfd >= 0 ? in->ns->rootfd
+				     : sys_open("/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 
 	if (env_build(&r, fd, false, &env) == 0)
 		for (char **v = env; *v; v++)
 			cJSON_AddItemToArray(a, cJSON_CreateString(*v));
-	if (fd >= 0)
+	if (fd >= 0 && fd != in->ns->rootfd)
 		close(fd);
 	free(env);
 	return a;
@@ -203,6 +202,15 @@ static cJSON *plan_seccomp(const struct seccomp_plan *p)
 	cJSON_AddStringToObject(o, "source", source(p->mode == SECCOMP_INHERIT));
 	if (p->path)
 		cJSON_AddStringToObject(o, "path", p->path);
+	if (p->unread) { /* a dry run does not stop the target to read them */
+		if (p->counted)
+			cJSON_AddNumberToObject(o, "filters", (double)p->counted);
+		else
+			cJSON_AddNullToObject(o, "filters");
+		cJSON_AddNullToObject(o, "instructions");
+		cJSON_Delete(insns);
+		return o;
+	}
 	cJSON_AddNumberToObject(o, "filters", (double)p->n);
 	for (size_t i = 0; i < p->n; i++)
 		cJSON_AddItemToArray(insns, cJSON_CreateNumber(p->f[i].len));

@@ -254,7 +254,7 @@ void child_main(const struct child_args *a)
 	if (attrs_apply_privileged(a->attrs, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	harden(a);
-	if (ns_join_rest(a->ns, &e) < 0)
+	if (ns_join_rest(a->ns, &e) < 0 || ns_enter_root(a->ns, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	harden(a);
 	if (p->terminal)

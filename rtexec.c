@@ -237,8 +237,15 @@ static void apply_cli(const struct cli *cli, struct run *r)
 		tty_caller_size(&r->proc.rows, &r->proc.cols);
 }
 
-static void resolve(struct run *r)
+/* While the seccomp copy waits for the target to stop: a container paused meanwhile. */
+static int check_paused(const void *cg, struct rterr *e)
 {
+	return cg_check_frozen(cg, e);
+}
+
+static void resolve(struct run *r, bool dry_run)
+{
+	struct seccomp_copy copy = { dry_run, check_paused, &r->cg };
 	char *cpus;
 	struct rterr e;
 	int err;
@@ -256,7 +263,7 @@ static void resolve(struct run *r)
 			      &e) < 0 ||
 	    confinement_read(&r->t, &r->tc, &e) < 0 || confinement_self(&r->self, &e) < 0 ||
 	    attrs_resolve(&r->attrs, &r->tc, &r->self, r->proc.uid, &e) < 0 ||
-	    seccomp_resolve(&r->c.seccomp, &r->t, &r->tc, &r->seccomp, &e) < 0 ||
+	    seccomp_resolve(&r->c.seccomp, &r->t, &r->tc, &copy, &r->seccomp, &e) < 0 ||
 	    target_check(&r->t, &e) < 0)
 		die("%s", e.msg);
 	free(cpus);
@@ -384,6 +391,10 @@ int main(int argc, char **argv)
 	 * there must not be able to ptrace it or open its /proc/PID/exe or fds before it has
 	 * made itself non-dumpable (CVE-2016-9962, CVE-2019-5736); it inherits this. */
 	prctl(PR_SET_DUMPABLE, 0);
+	/* A caller that ignores SIGCHLD (inherited through exec) would have the kernel reap the
+	 * command, its status lost and rtexec waiting, and the seccomp copy would not hear the
+	 * target stop; the command gets the default too, as from runc. */
+	signal(SIGCHLD, SIG_DFL);
 	selfexe_seal_relro();
 	sanitize_std_fds();
 	if (runc)
@@ -400,7 +411,7 @@ int main(int argc, char **argv)
 		load_config(&cli, &r.c);
 	apply_cli(&cli, &r);
 	reserve_preserved_fds(r.c.preserve_fds);
-	resolve(&r);
+	resolve(&r, cli.dry_run);
 	if (cli.dry_run) {
 		print_plan(&r);
 		return 0;

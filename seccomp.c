@@ -1,6 +1,8 @@
 #include "seccomp.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <time.h>
 #include <linux/seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include "fmt.h"
 #include "fsutil.h"
 #include "inherit.h"
+#include "syscalls.h"
 
 #ifndef PTRACE_SECCOMP_GET_FILTER
 #define PTRACE_SECCOMP_GET_FILTER 0x420c
@@ -24,6 +27,11 @@
 #define PTRACE_EVENT_STOP 128
 #endif
 #define SECCOMP_DATA_SIZE 64 /* sizeof(struct seccomp_data) */
+#define STOP_STEP_MS 100     /* how often a target slow to stop is checked on */
+#define STOP_WAIT_MS 1000    /* how long it may take */
+#define STOP_FAILED                                                                         \
+	"seccomp: copy the target's filters: target %d does not stop for ptrace (it waits " \
+	"uninterruptibly: a vfork, a file system?); give \"seccomp\": \"none\" or a filter file"
 
 struct metadata { /* struct seccomp_metadata */
 	unsigned long long filter_off, flags;
@@ -158,13 +166,17 @@ static int read_file_filter(struct seccomp_plan *p, const char *path, struct rte
 	return 0;
 }
 
-/* One filter of the stopped tracee: index 0 is the newest. */
+/* One filter of the stopped tracee. Index 0 is the OLDEST (the kernel's get_nth_filter counts
+ * from the first installed), which is the order to install them in. 1: there is no filter
+ * idx (the end of the list). */
 static int get_filter(pid_t tid, unsigned long idx, struct seccomp_plan *p, struct rterr *e)
 {
 	struct metadata md = { idx, 0 };
 	long n = ptrace(PTRACE_SECCOMP_GET_FILTER, tid, (void *)idx, NULL);
 	struct sock_filter *insns;
 
+	if (n < 0 && errno == ENOENT)
+		return 1;
 	if (n <= 0)
 		return rterr_set(e, n < 0 ? errno : EINVAL,
 				 "seccomp: copy the target's filter %lu: ptrace", idx);
@@ -183,51 +195,99 @@ static int get_filter(pid_t tid, unsigned long idx, struct seccomp_plan *p, stru
 	return 0;
 }
 
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	sys_clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The seized thread, interrupted, until it is in a ptrace-stop; *st: its wait status. A
+ * thread in a wait that no signal breaks (a vfork parent whose child does not exec, a file
+ * system's request, a v1 freezer) stops only when that wait ends: rtexec waits for the stop's
+ * SIGCHLD (blocked meanwhile) in steps of STOP_STEP_MS, asking c->check after each whether
+ * the container was paused, and gives up after STOP_WAIT_MS. 0: stopped; 1: it exited. */
+static int wait_stop(pid_t tid, const struct seccomp_copy *c, int *st, struct rterr *e)
+{
+	struct timespec step = { 0, STOP_STEP_MS * 1000000L };
+	long long deadline = mono_ms() + STOP_WAIT_MS;
+	sigset_t chld, old;
+	int r = 2;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
+	if (ptrace(PTRACE_INTERRUPT, tid, NULL, NULL) < 0)
+		r = rterr_set(e, errno, "seccomp: copy the target's filters: ptrace interrupt");
+	while (r == 2) {
+		pid_t w = waitpid(tid, st, __WALL | WNOHANG);
+
+		if (w == tid) {
+			r = WIFSTOPPED(*st) ? 0 : 1;
+		} else if (w < 0 && errno != EINTR) {
+			r = rterr_set(e, errno, "seccomp: copy the target's filters: wait");
+		} else if (w == 0 && sigtimedwait(&chld, NULL, &step) < 0 && errno == EAGAIN) {
+			/* A step without the stop. */
+			if (c->check && c->check(c->ctx, e) < 0)
+				r = -1;
+			else if (mono_ms() >= deadline)
+				r = rterr_set(e, 0, STOP_FAILED, (int)tid);
+		}
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
 /* The target's main thread, seized and interrupted: PTRACE_SECCOMP_GET_FILTER wants it in
- * a ptrace-stop. It stops for the N ptrace calls that read N filters and is let go; should
- * rtexec die meanwhile, the kernel detaches it and it runs on (exit_ptrace). */
-static int copy_filters(const struct target *t, unsigned count, struct seccomp_plan *p,
-			struct rterr *e)
+ * a ptrace-stop. It stops for the ptrace calls that read its filters and is let go; should
+ * rtexec die or give up meanwhile, the kernel detaches it and it runs on (exit_ptrace, which
+ * also drops the interrupt still pending). The filters are counted once it is stopped,
+ * reading up to the first index it has not: one added by another thread since the status
+ * was read (SECCOMP_FILTER_FLAG_TSYNC) is the newest, and is copied too. A signal that came
+ * for it meanwhile (a signal-delivery-stop) is handed back at the detach, not lost. */
+static int copy_filters(const struct target *t, const struct seccomp_copy *c,
+			struct seccomp_plan *p, struct rterr *e)
 {
 	pid_t tid = t->pid;
-	int st, r = 0;
+	int st, r, sig;
 
 	if (ptrace(PTRACE_SEIZE, tid, NULL, NULL) < 0)
 		return rterr_set(e, errno, "seccomp: copy the target's filters: ptrace seize %d",
 				 (int)tid);
-	if (ptrace(PTRACE_INTERRUPT, tid, NULL, NULL) < 0) {
-		r = rterr_set(e, errno, "seccomp: copy the target's filters: ptrace interrupt");
-		goto detach;
-	}
-	while (waitpid(tid, &st, __WALL) < 0)
-		if (errno != EINTR) {
-			r = rterr_set(e, errno, "seccomp: copy the target's filters: wait");
-			goto detach;
-		}
-	if (!WIFSTOPPED(st)) {
-		return rterr_set(e, 0, "seccomp: copy the target's filters: target %d exited",
-				 (int)tid);
-	}
-	/* Oldest first: the newest filter is index 0. */
-	for (unsigned i = count; i > 0 && r == 0; i--)
-		r = get_filter(tid, i - 1, p, e);
-detach:
-	if (ptrace(PTRACE_DETACH, tid, NULL, NULL) < 0 && r == 0)
+	if ((r = wait_stop(tid, c, &st, e)) != 0)
+		return r < 0 ? -1
+			     : rterr_set(e, 0,
+					 "seccomp: copy the target's filters: target %d exited",
+					 (int)tid);
+	sig = (st >> 16) == 0 ? WSTOPSIG(st) : 0;
+	for (unsigned long i = 0; r == 0; i++)
+		r = get_filter(tid, i, p, e);
+	if (ptrace(PTRACE_DETACH, tid, NULL, (void *)(long)sig) < 0 && r > 0)
 		r = rterr_set(e, errno, "seccomp: copy the target's filters: ptrace detach");
-	return r;
+	return r < 0 ? -1 : 0;
 }
 
 static int inherit(const struct target *t, const struct target_confinement *tc,
-		   struct seccomp_plan *p, struct rterr *e)
+		   const struct seccomp_copy *c, struct seccomp_plan *p, struct rterr *e)
 {
 	if (tc->seccomp_mode == 1)
 		return rterr_set(e, 0,
 				 "seccomp: the target runs in strict mode, which cannot be "
 				 "copied (give \"seccomp\": \"none\" or a filter file)");
-	if (tc->seccomp_mode != 2 || tc->seccomp_filters == 0)
+	/* Mode 2 has at least one filter; kernels before 5.9 do not print their number. */
+	if (tc->seccomp_mode != 2)
 		return 0;
-	if (copy_filters(t, tc->seccomp_filters, p, e) < 0)
+	if (c->dry_run) {
+		p->unread = true;
+		p->counted = tc->seccomp_filters;
+		return 0;
+	}
+	if (copy_filters(t, c, p, e) < 0)
 		return -1;
+	if (p->n == 0 || p->n < tc->seccomp_filters)
+		return rterr_set(e, 0, "seccomp: copy the target's filters: %u counted, %zu read",
+				 tc->seccomp_filters, p->n);
 	for (size_t i = 0; i < p->n; i++) {
 		char what[48];
 		fmt_snprintf(what, sizeof(what), "the target's filter %zu", i);
@@ -239,7 +299,8 @@ static int inherit(const struct target *t, const struct target_confinement *tc,
 }
 
 int seccomp_resolve(const struct seccomp_request *r, const struct target *t,
-		    const struct target_confinement *tc, struct seccomp_plan *p, struct rterr *e)
+		    const struct target_confinement *tc, const struct seccomp_copy *c,
+		    struct seccomp_plan *p, struct rterr *e)
 {
 	int rc = 0;
 
@@ -249,7 +310,7 @@ int seccomp_resolve(const struct seccomp_request *r, const struct target *t,
 	if (r->mode == SECCOMP_FILE)
 		rc = read_file_filter(p, r->path, e);
 	else if (r->mode == SECCOMP_INHERIT)
-		rc = inherit(t, tc, p, e);
+		rc = inherit(t, tc, c, p, e);
 	if (rc < 0)
 		seccomp_plan_free(p);
 	return rc;

@@ -28,6 +28,16 @@ struct seccomp_plan {
 	const char *path;
 	struct seccomp_filter *f; /* in the order to install: the target's oldest first */
 	size_t n;
+	bool unread;	  /* a dry run: the target's filters are not read, */
+	unsigned counted; /* only counted (0: the kernel does not say, before Linux 5.9) */
+};
+
+/* How "inherit" may hold the target. */
+struct seccomp_copy {
+	bool dry_run; /* only count the filters: the target is not touched */
+	/* Called every 100 ms while the target is slow to stop: fails for a paused container. */
+	int (*check)(const void *ctx, struct rterr *e);
+	const void *ctx;
 };
 
 struct target_confinement;
@@ -36,10 +46,13 @@ struct target_confinement;
  * within struct seccomp_data, jumps within the program, a return at its end; and refuses a
  * user-notification return, whose listener cannot exist for a copy. what names it. */
 int seccomp_check(const struct sock_filter *f, size_t n, const char *what, struct rterr *e);
-/* Parent: the filters of the plan. For "inherit" they are read from a thread of the target
- * seized with ptrace and interrupted for as long as that takes (see seccomp.c). */
+/* Parent: the filters of the plan. For "inherit" they are read from the target's main thread,
+ * seized with ptrace and interrupted for as long as that takes (see seccomp.c; the interrupt
+ * makes a blocking call of the target that the kernel does not restart, e.g. epoll_wait,
+ * return EINTR, as a SIGSTOP and SIGCONT would); a dry run only counts them. */
 int seccomp_resolve(const struct seccomp_request *r, const struct target *t,
-		    const struct target_confinement *tc, struct seccomp_plan *p, struct rterr *e);
+		    const struct target_confinement *tc, const struct seccomp_copy *c,
+		    struct seccomp_plan *p, struct rterr *e);
 /* Child: installs the plan's filters, oldest first. */
 int seccomp_install(const struct seccomp_plan *p, struct rterr *e);
 void seccomp_plan_free(struct seccomp_plan *p);

@@ -99,6 +99,11 @@ struct rt_cap_data {
 };
 #define RT_CAP_VERSION_3 0x20080522
 
+static inline int sys_capget(struct rt_cap_header *h, struct rt_cap_data d[2])
+{
+	return (int)syscall(SYS_capget, h, d);
+}
+
 static inline int sys_capset(struct rt_cap_header *h, struct rt_cap_data d[2])
 {
 	return (int)syscall(SYS_capset, h, d);

@@ -3,7 +3,15 @@
  *   seccomp_stack chmod -- CMD...   fchmodat/fchmod/chmod answer EPERM
  *   seccomp_stack notify -- CMD...  getpid is handed to a user-notification listener
  *                                   (closed at once: such a filter cannot be copied)
+ *   seccomp_stack mkdir -- CMD...   mkdir/mkdirat answer EACCES (over a runtime's EPERM: the
+ *                                   newest filter's errno is what a process sees)
  *   seccomp_stack dump FILE         writes the chmod filter as raw BPF (a sock_filter array)
+ * Targets that are hard to stop or easy to disturb, each under the chmod filter:
+ *   seccomp_stack hold vfork SECS   vfork()s a child that sleeps SECS without exec'ing (the
+ *                                   parent waits where no signal or ptrace interrupt reaches)
+ *   seccomp_stack hold epoll FILE   waits in epoll_wait for ever; writes "EINTR" to FILE and
+ *                                   exits should it return
+ *   seccomp_stack hold usr1 FILE    pauses for ever; appends "usr1" to FILE at each SIGUSR1
  * no_new_privs is set first, so that no capability is needed. Static (the container has no
  * libc). */
 #include <errno.h>
@@ -11,10 +19,14 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #define LOAD_NR BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr))
@@ -31,12 +43,72 @@ static struct sock_filter chmod_filter[] = {
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 };
 
+static struct sock_filter mkdir_filter[] = {
+	LOAD_NR,
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mkdir, 1, 0),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mkdirat, 0, 1),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EACCES),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+};
+
 static struct sock_filter notify_filter[] = {
 	LOAD_NR,
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 };
+
+static const char *out_file;
+
+static void note(const char *what)
+{
+	int fd = open(out_file, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+	if (fd >= 0) {
+		(void)!write(fd, what, strlen(what));
+		close(fd);
+	}
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	note("usr1\n");
+}
+
+static int hold(const char *mode, const char *arg)
+{
+	struct sock_fprog prog = { sizeof(chmod_filter) / sizeof(chmod_filter[0]), chmod_filter };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
+		perror("seccomp_stack");
+		return 1;
+	}
+	out_file = arg;
+	if (strcmp(mode, "vfork") == 0) {
+		struct timespec ts = { atoi(arg), 0 };
+		if (vfork() == 0) {
+			syscall(SYS_nanosleep, &ts, NULL);
+			_exit(0);
+		}
+		for (;;)
+			pause();
+	}
+	if (strcmp(mode, "epoll") == 0) {
+		struct epoll_event ev;
+		int ep = epoll_create1(0);
+		if (epoll_wait(ep, &ev, 1, -1) < 0 && errno == EINTR)
+			note("EINTR\n");
+		return 1;
+	}
+	if (strcmp(mode, "usr1") == 0) {
+		signal(SIGUSR1, on_usr1);
+		for (;;)
+			pause();
+	}
+	return 2;
+}
 
 int main(int argc, char **argv)
 {
@@ -49,12 +121,17 @@ int main(int argc, char **argv)
 		return out < 0 || write(out, chmod_filter, sizeof(chmod_filter)) !=
 					  (ssize_t)sizeof(chmod_filter);
 	}
+	if (argc == 4 && strcmp(argv[1], "hold") == 0)
+		return hold(argv[2], argv[3]);
 	if (argc < 4 || strcmp(argv[2], "--") != 0)
 		return 2;
 	if (strcmp(argv[1], "notify") == 0) {
 		prog.len = sizeof(notify_filter) / sizeof(notify_filter[0]);
 		prog.filter = notify_filter;
 		flags = SECCOMP_FILTER_FLAG_NEW_LISTENER;
+	} else if (strcmp(argv[1], "mkdir") == 0) {
+		prog.len = sizeof(mkdir_filter) / sizeof(mkdir_filter[0]);
+		prog.filter = mkdir_filter;
 	} else if (strcmp(argv[1], "chmod") != 0) {
 		return 2;
 	}

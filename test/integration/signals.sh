@@ -169,3 +169,12 @@ got TERM" "SIGTERM just after exec: the command's trap ran"
 else
 	skip "signals around exec" "strace is not installed"
 fi
+
+# A caller that ignores SIGCHLD (kept across exec): the kernel would reap the command and
+# its status would be lost, rtexec waiting for ever; rtexec sets SIGCHLD back to its
+# default, which the command gets too.
+bg_rtexec perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV or die' -- "$RTEXEC" -- \
+	sh -c 'sed -n "s/^SigIgn:[[:space:]]*//p" /proc/self/status; exit 7'
+wait_rtexec
+is "$RC $OUT" "7 0000000000000000" \
+	"SIGCHLD ignored by the caller: the command's status comes back, nothing ignored in it"
