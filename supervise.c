@@ -205,7 +205,9 @@ static int on_message(struct child *c, const struct sched_config *sched, bool *e
 	case SYNC_READY: return on_ready(c, sched, e);
 	case SYNC_PTY: return on_pty(c, fd, e);
 	case SYNC_FAILED:
-		reap(c->pid);
+		/* It exits now; should someone stop it first (container root may), a plain wait
+		 * would wait for ever. */
+		kill_child(c->pid);
 		fmt_snprintf(e->msg, sizeof(e->msg), "%s", m.text);
 		e->err = m.err;
 		return m.status;

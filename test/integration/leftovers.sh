@@ -90,3 +90,27 @@ rx "$(cfg "$dead")" -- true
 is_rc 125 "dead target: 125"
 err_one_line "dead target: one line on stderr"
 no_leftovers "dead target: no rtexec process remains"
+
+# The child stopped between its report of a failure and its exit (container root may send
+# it SIGSTOP; strace makes its first exit_group fail and stops it): rtexec still says what
+# failed at once (it waited for the stopped child for ever), and kills it.
+if command -v strace >/dev/null 2>&1; then
+	start_unshare_ctr || bail "cannot start an unshare container"
+	printf '%s\n' "$(cfg "$CTR_PID" '"process":{"args":["true"],"cwd":"/no/such/dir"}')" \
+		>"$T/stop.json"
+	strace -f -qq -o "$T/stop.log" -e trace=exit_group \
+		-e inject=exit_group:signal=SIGSTOP:error=ENOSYS:when=1 \
+		"$RTEXEC" -f "$T/stop.json" 2>"$T/stop.err" &
+	spid=$!
+	defer "kill -9 $spid"
+	said() { [ -s "$T/stop.err" ]; }
+	wait_for 5 said
+	like "$(cat "$T/stop.err")" "rtexec: chdir /no/such/dir: *" \
+		"child stopped after reporting its failure: the failure is said at once"
+	like "$(cat "$T/stop.log")" "*killed by SIGKILL*" "... and the stopped child is killed"
+	# rtexec's own exit_group is stopped the same way: let it go.
+	for p in $(pgrep -f "$T/stop.json"); do
+		kill -9 "$p"
+	done
+	wait "$spid" 2>/dev/null
+fi
