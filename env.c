@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "fmt.h"
@@ -90,6 +92,27 @@ static int open_passwd(int rootfd, bool in_root)
 	return fd;
 }
 
+/* A file of the kernel's own file systems: reading one may consume what others wait for
+ * (/proc/kmsg, trace_pipe) or show what the container may not read itself, and rtexec reads
+ * with the host's privileges (the child before it drops them, the dry run always). A
+ * hostile container may point its /etc/passwd at one. */
+static bool kernel_file(int fd)
+{
+	static const unsigned long kinds[] = {
+		PROC_SUPER_MAGIC, SYSFS_MAGIC,	      DEBUGFS_MAGIC,	   TRACEFS_MAGIC,
+		SECURITYFS_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC, BPF_FS_MAGIC,
+		EFIVARFS_MAGIC,	  PSTOREFS_MAGIC,     SELINUX_MAGIC,	   SMACK_MAGIC
+	};
+	struct statfs sf;
+
+	if (fstatfs(fd, &sf) < 0)
+		return true;
+	for (size_t i = 0; i < ARRAY_LEN(kinds); i++)
+		if ((unsigned long)sf.f_type == kinds[i])
+			return true;
+	return false;
+}
+
 int home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n)
 {
 	int fd = open_passwd(rootfd, in_root);
@@ -100,8 +123,10 @@ int home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n)
 	fmt_snprintf(home, n, "/");
 	if (fd < 0)
 		return errno == ENOSYS ? -ENOSYS : 0;
-	/* A hostile container may put a FIFO or a device there: read regular files only. */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (buf = malloc(PASSWD_MAX + 1))) {
+	/* A hostile container may put a FIFO or a device there: read regular files only, and
+	 * none of the kernel's. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && !kernel_file(fd) &&
+	    (buf = malloc(PASSWD_MAX + 1))) {
 		r = read(fd, buf, PASSWD_MAX);
 		if (r >= 0) {
 			buf[r] = '\0';

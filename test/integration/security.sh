@@ -110,3 +110,24 @@ ok "... and not rtexec's" [ "$(echo "$OUT" | tail -n 1)" != "$(stat -L -c %d:%i 
 
 rx "$C" -- sh -c 'sed -n "s/^PPid:[[:space:]]*//p" /proc/$$/status'
 is "$OUT" 0 "the command's parent (rtexec) is outside the container's pid namespace"
+
+# --- the container's /etc/passwd pointed at a file of the kernel's: /proc/kmsg, which the
+# container's root may not read (no CAP_SYSLOG). rtexec looks HOME up with the host's
+# privileges (the child before it drops them; the dry run always) and must not read it: a
+# read consumes the host's kernel log. HOME falls back to "/".
+if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
+	ln -sf /proc/kmsg "$CTR_ROOTFS/etc/passwd"
+	printf '%s\n' "$(cfg "$CTR_PID")" >"$T/kmsg.json"
+	# (runc exec itself reads /etc/passwd: the precondition goes through rtexec's command)
+	RX_TIMEOUT=10 rx "$(cfg "$CTR_PID")" -- cat /etc/passwd
+	like "$OUT$ERR" "*Operation not permitted*" \
+		"passwd -> /proc/kmsg: the container's root may not read it (precondition)"
+	strace -f -qq -y -e trace=read -o "$T/kmsg.log" "$RTEXEC" -f "$T/kmsg.json" -- \
+		sh -c 'echo HOME=$HOME' >"$T/kmsg.out" 2>&1
+	is "$(cat "$T/kmsg.out")" "HOME=/" "passwd -> /proc/kmsg: HOME is /"
+	is "$(grep -c 'kmsg>' "$T/kmsg.log")" 0 "passwd -> /proc/kmsg: never read by the child"
+	strace -f -qq -y -e trace=read -o "$T/kmsg.log" "$RTEXEC" -f "$T/kmsg.json" --dry-run \
+		-- true >"$T/kmsg.out" 2>&1
+	like "$(jq -c .process.env "$T/kmsg.out")" '*"HOME=/"*' "passwd -> /proc/kmsg: the dry run says HOME=/"
+	is "$(grep -c 'kmsg>' "$T/kmsg.log")" 0 "passwd -> /proc/kmsg: never read by the dry run"
+fi
