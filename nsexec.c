@@ -15,6 +15,7 @@
 #include "syscalls.h"
 
 #define FOR_CHILDREN ((1 << NS_PID) | (1 << NS_TIME))
+#define BEFORE_FORK ((1 << NS_MNT) | (1 << NS_NET) | (1 << NS_IPC) | (1 << NS_UTS))
 
 /* clang-format off */
 const struct ns_kind ns_kinds[NS_COUNT] = {
@@ -178,7 +179,7 @@ int ns_plan_open(const struct ns_request *req, const struct target *t, struct ns
 	memset(p, 0, sizeof(*p));
 	p->pidfd = t->pidfd;
 	p->procfd = t->procfd;
-	p->rootfd = -1;
+	p->rootfd = p->own_mnt = p->own_root = p->own_cwd = -1;
 	if (selfdir < 0)
 		return rterr_set(e, errno, "open /proc/self/ns");
 	for (int i = 0; i < NS_COUNT && err == 0; i++) {
@@ -190,6 +191,9 @@ int ns_plan_open(const struct ns_request *req, const struct target *t, struct ns
 		err = add_entry(p, selfdir, r, t, req->given, e);
 		target_mnt = target_mnt || (r->type == NS_MNT && !r->path);
 	}
+	if (err == 0 && ns_plan_has(p, NS_MNT) &&
+	    (p->own_mnt = sys_openat(selfdir, "mnt", O_RDONLY | O_CLOEXEC, 0)) < 0)
+		err = rterr_set(e, errno, "open /proc/self/ns/mnt");
 	close(selfdir);
 	/* The target's mount namespace is the command's (joined, or rtexec's own): so is its
 	 * root. Not where a path names the mount namespace, or none is asked for. */
@@ -250,8 +254,11 @@ static int join_pidfd(struct ns_plan *p, unsigned mask, bool *done, struct rterr
 }
 
 /* Per file, as nsenter does: the others first (host root may enter them), then the user
- * namespace, then what needed the capabilities that the user namespace grants. */
-static int join_files(struct ns_plan *p, unsigned mask, bool *done, struct rterr *e)
+ * namespace, then what needed the capabilities that the user namespace grants. One of the
+ * types in lenient that EPERM refuses is left for later (the child, after the user
+ * namespace). */
+static int join_files(struct ns_plan *p, unsigned mask, unsigned lenient, bool *done,
+		      struct rterr *e)
 {
 	for (int pass = 0; pass < 3; pass++) {
 		for (size_t i = 0; i < p->n; i++) {
@@ -262,30 +269,69 @@ static int join_files(struct ns_plan *p, unsigned mask, bool *done, struct rterr
 				continue;
 			if (join_fd(p, j, e) == 0)
 				done[i] = true;
-			else if (!(pass == 0 && e->err == EPERM))
+			else if (!((pass == 0 || (lenient & (1u << j->type))) && e->err == EPERM))
 				return -1;
 		}
 	}
 	return 0;
 }
 
-static int join_mask(struct ns_plan *p, unsigned mask, struct rterr *e)
+/* The plan's namespaces of the types in mask that are not joined yet (in one setns of the
+ * pidfd where it can); those joined are added to p->parent_joined (the child's copy of it
+ * is thrown away). */
+static int join_mask(struct ns_plan *p, unsigned mask, unsigned lenient, struct rterr *e)
 {
 	bool done[NS_COUNT] = { false };
 
-	if (join_pidfd(p, mask, done, e) < 0)
+	mask &= ~p->parent_joined;
+	if (join_pidfd(p, mask, done, e) < 0 && !(lenient && e->err == EPERM))
 		return -1;
-	return join_files(p, mask, done, e);
+	if (join_files(p, mask, lenient, done, e) < 0)
+		return -1;
+	for (size_t i = 0; i < p->n; i++)
+		if (done[i])
+			p->parent_joined |= 1u << p->j[i].type;
+	return 0;
 }
 
-int ns_join_for_children(struct ns_plan *p, struct rterr *e)
+static void close_own(struct ns_plan *p)
 {
-	return join_mask(p, FOR_CHILDREN, e);
+	int *fds[] = { &p->own_mnt, &p->own_root, &p->own_cwd };
+
+	for (size_t i = 0; i < ARRAY_LEN(fds); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
+int ns_join_before_fork(struct ns_plan *p, struct rterr *e)
+{
+	if (p->own_mnt >= 0 &&
+	    ((p->own_root = sys_open("/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0)) < 0 ||
+	     (p->own_cwd = sys_open(".", O_PATH | O_DIRECTORY | O_CLOEXEC, 0)) < 0))
+		return rterr_set(e, errno, "open rtexec's own root and cwd");
+	if (join_mask(p, FOR_CHILDREN | BEFORE_FORK, BEFORE_FORK, e) < 0)
+		return -1;
+	/* pid and time at once or per file, where setns(pidfd) refused the whole set. */
+	return join_mask(p, FOR_CHILDREN, 0, e);
+}
+
+int ns_return_after_fork(struct ns_plan *p, struct rterr *e)
+{
+	int r = 0;
+
+	if ((p->parent_joined & (1u << NS_MNT)) &&
+	    (setns(p->own_mnt, CLONE_NEWNS) < 0 || fchdir(p->own_root) < 0 || chroot(".") < 0 ||
+	     fchdir(p->own_cwd) < 0))
+		r = rterr_set(e, errno, "back into rtexec's own mount namespace");
+	close_own(p);
+	return r;
 }
 
 int ns_join_rest(struct ns_plan *p, struct rterr *e)
 {
-	return join_mask(p, ~(unsigned)FOR_CHILDREN, e);
+	return join_mask(p, ~(unsigned)FOR_CHILDREN, 0, e);
 }
 
 int ns_enter_root(const struct ns_plan *p, struct rterr *e)
@@ -305,6 +351,7 @@ int ns_enter_root(const struct ns_plan *p, struct rterr *e)
 
 void ns_plan_close(struct ns_plan *p)
 {
+	close_own(p);
 	for (size_t i = 0; i < p->n; i++)
 		if (p->j[i].fd >= 0)
 			close(p->j[i].fd);

@@ -50,15 +50,27 @@ struct ns_plan {
 	int procfd; /* borrowed from the target: its pinned /proc/PID */
 	int rootfd; /* the target's root (O_PATH), where its mount namespace is the command's;
 		     * else -1 */
+	/* rtexec's mount namespace, root and cwd, to go back to after the fork where the parent
+	 * joined the target's mount namespace before it; else -1. */
+	int own_mnt, own_root, own_cwd;
+	unsigned parent_joined; /* the types the parent joined before the fork (1 << type) */
 };
 
 /* Decides which namespaces to join and opens them all. */
 int ns_plan_open(const struct ns_request *r, const struct target *t, struct ns_plan *p,
 		 struct rterr *e);
-/* The pid and time namespaces only take effect for children: the parent joins them before
- * forking the child that execs. */
-int ns_join_for_children(struct ns_plan *p, struct rterr *e);
-/* Everything else, in the child. */
+/* Parent, before forking the child that execs. The pid and time namespaces only take
+ * effect for children: joined here. The mount, network, IPC and UTS namespaces are joined
+ * here too where rtexec may enter them before the user namespace: the child, visible in the
+ * container's pid namespace from its birth, is then born in them, so that the container
+ * never sees the host's mounts or network through /proc/CHILD/mountinfo or net/ (which need
+ * no ptrace access; runc's double fork does the same). */
+int ns_join_before_fork(struct ns_plan *p, struct rterr *e);
+/* Parent, after the fork: back in rtexec's own mount namespace, root and cwd (the network,
+ * IPC and UTS namespaces joined stay: the parent makes no use of them). */
+int ns_return_after_fork(struct ns_plan *p, struct rterr *e);
+/* Everything else, in the child: the user and cgroup namespaces, and what the parent could
+ * not enter before the user namespace (rootless). */
 int ns_join_rest(struct ns_plan *p, struct rterr *e);
 /* Child, after ns_join_rest: the target's root where it is not its mount namespace's (a
  * chroot inside the container, as `unshare --root` or an appliance's init script makes): the

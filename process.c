@@ -46,18 +46,23 @@ static void harden(const struct child_args *a)
 
 /* Where close_range is missing: one past the highest fd open at birth, taken before the
  * config's RLIMIT_NOFILE may lower the soft limit below fds that are open (which a loop up to
- * that limit would then miss), and while the host's /proc is still in sight. */
+ * that limit would then miss), through the host's /proc. */
 static unsigned fd_bound;
 
-static void note_fd_bound(void)
+static void note_fd_bound(int procfs)
 {
 	struct rlimit rl;
 	struct dirent *d;
-	DIR *dir;
+	DIR *dir = NULL;
+	int dfd;
 
 	if (sys_close_range(~0U, ~0U, 0) == 0 || errno != ENOSYS)
 		return;
-	if ((dir = opendir("/proc/self/fd")) != NULL) {
+	/* The host's /proc: the container's could hide fds from the count. */
+	if ((dfd = sys_openat(procfs, "self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)) >= 0 &&
+	    (dir = fdopendir(dfd)) == NULL)
+		close(dfd);
+	if (dir != NULL) {
 		while ((d = readdir(dir)) != NULL) {
 			unsigned long long fd;
 			if (str_u64(d->d_name, 10, &fd, NULL) == 0 && fd + 1 > fd_bound &&
@@ -243,7 +248,7 @@ void child_main(const struct child_args *a)
 	char **env;
 
 	harden(a);
-	note_fd_bound();
+	note_fd_bound(a->procfs);
 	/* Into the container's cgroups first: the v1 ones by ourselves, the v2 one by the parent
 	 * (unless we were born there), which then says go. */
 	if (cg_join_v1_self(a->cg, &e) < 0)
@@ -251,7 +256,7 @@ void child_main(const struct child_args *a)
 	if (sync_expect(a->sync_fd, SYNC_GO) < 0)
 		_exit(EXIT_RTEXEC);
 	affinity_log("after joining the cgroup");
-	if (attrs_apply_privileged(a->attrs, &e) < 0)
+	if (attrs_apply_privileged(a->attrs, a->procfs, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	harden(a);
 	if (ns_join_rest(a->ns, &e) < 0 || ns_enter_root(a->ns, &e) < 0)

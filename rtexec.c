@@ -293,7 +293,7 @@ static void join_cgroups(struct run *r, bool born_in_cgroup)
 
 static void spawn(struct run *r)
 {
-	int fds[2], child_fd, err;
+	int fds[2], child_fd, err, procfs;
 	pid_t pid;
 	bool born_in_cgroup;
 	struct rterr e;
@@ -310,9 +310,17 @@ static void spawn(struct run *r)
 	 * the plan (a ptrace of the init, an engine's console socket, ... came between)? A child
 	 * that wrote itself into a frozen v1 freezer could not be killed until the container is
 	 * resumed: refuse now, no child yet. */
-	if (placement_pin_initial(&r->pl, &e) < 0 || ns_join_for_children(&r->ns, &e) < 0 ||
-	    cg_check_v1_frozen(&r->cg, &e) < 0)
+	if (placement_pin_initial(&r->pl, &e) < 0 || cg_check_v1_frozen(&r->cg, &e) < 0)
 		die("%s", e.msg);
+	/* The host's /proc for the child, which is born in the container's mount namespace. */
+	if ((procfs = sys_open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC, 0)) < 0)
+		die_errno(errno, "open /proc");
+	if (ns_join_before_fork(&r->ns, &e) < 0) {
+		struct rterr back;
+		if (ns_return_after_fork(&r->ns, &back) < 0)
+			debug("%s", back.msg);
+		die("%s", e.msg);
+	}
 	affinity_log("before joining the cgroup");
 	/* Born into the cgroup, pinned or not: a child the parent moves before it has ever run
 	 * can keep a scheduler position (vruntime) from its old queue and wait seconds behind a
@@ -320,9 +328,17 @@ static void spawn(struct run *r)
 	 * 40); one born there starts next to its parent, on the pinned CPU. */
 	/* The pid into r only in the parent: the child writing r's page would copy it. */
 	pid = fork_child(cg_clone_fd(&r->cg), &r->pl, &born_in_cgroup);
-	if (pid < 0)
-		die_errno(errno, "fork");
-	if (pid == 0) {
+	if (pid != 0) {
+		err = errno;
+		if (ns_return_after_fork(&r->ns, &e) < 0) {
+			if (pid > 0)
+				kill_child(pid);
+			die("%s", e.msg);
+		}
+		if (pid < 0)
+			die_errno(err, "fork");
+		close(procfs);
+	} else {
 		struct child_args a = { .proc = &r->proc,
 					.attrs = &r->attrs,
 					.seccomp = &r->seccomp,
@@ -331,6 +347,7 @@ static void spawn(struct run *r)
 					.cg = &r->cg,
 					.placement = &r->pl,
 					.sync_fd = child_fd,
+					.procfs = procfs,
 					.mask = &r->orig_mask,
 					.assisted = r->c.sched.set };
 		close(fds[0]);

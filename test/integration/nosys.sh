@@ -49,8 +49,11 @@ joined() {
 trace pidfd_open,setns
 pidfd=$(echo "$TRACE" | sed -n 's/.*pidfd_open([0-9]*, 0) *= \([0-9][0-9]*\).*/\1/p')
 like "$pidfd" "[0-9]*" "normal: pidfd_open gives rtexec a pidfd"
-is "$(echo "$TRACE" | grep 'setns(' | grep -vc "setns(${pidfd}[<,]")" 0 \
-	"normal: every setns is on the pidfd, none on a /proc/PID/ns file"
+back="<$(readlink /proc/self/ns/mnt)>, CLONE_NEWNS)"
+is "$(echo "$TRACE" | grep 'setns(' | grep -v "setns(${pidfd}[<,]" | grep -vcF "$back")" 0 \
+	"normal: every setns is on the pidfd, none on a /proc/PID/ns file (but the parent's way back into its own mount namespace)"
+is "$(echo "$TRACE" | grep -cF "$back")" 1 \
+	"normal: the parent goes back into its own mount namespace after the fork, once"
 like "$TRACE" "*setns($pidfd*CLONE_NEW*|CLONE_NEW*" "normal: one setns joins several namespaces"
 
 # --- pidfd_open: ENOSYS, so rtexec joins namespace by namespace, per /proc/PID/ns file

@@ -131,3 +131,39 @@ if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
 	like "$(jq -c .process.env "$T/kmsg.out")" '*"HOME=/"*' "passwd -> /proc/kmsg: the dry run says HOME=/"
 	is "$(grep -c 'kmsg>' "$T/kmsg.log")" 0 "passwd -> /proc/kmsg: never read by the dry run"
 fi
+
+# --- the child is visible in the container's pid namespace from its birth; /proc/CHILD/
+# mountinfo and net/ need no ptrace access. A process of the container (root of a runc
+# container, no user namespace) finds the child held at its very first step (strace delays
+# its first prctl 1.5 s) and reads them: it must see its own container's mounts and network,
+# never the host's (the child was born in the host's and joined the container's later).
+if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
+	printf '%s\n' "$(cfg "$CTR_PID")" >"$T/born.json"
+	strace -f -qq -o /dev/null -e trace=prctl -e inject=prctl:delay_enter=1500000:when=1 \
+		"$RTEXEC" -f "$T/born.json" -- true >/dev/null 2>&1 &
+	spid=$!
+	defer "kill -9 $spid"
+	# shellcheck disable=SC2016
+	# (the pattern does not match the spy's own command line)
+	spy='for d in /proc/[0-9]*; do p=${d#/proc/}; [ "$p" = 1 ] || [ "$p" = $$ ] && continue
+		grep -q "bor[n][.]json" "$d/cmdline" 2>/dev/null || continue
+		m=$(cat "$d/mountinfo"); n=$(cut -d: -f1 "$d/net/dev")
+		[ -n "$m" ] || continue
+		[ "$m" = "$(cat /proc/1/mountinfo)" ] && echo "mounts: the container'"'"'s" ||
+			echo "mounts: OTHER ($(echo "$m" | wc -l) lines)"
+		[ "$n" = "$(cut -d: -f1 /proc/1/net/dev)" ] && echo "network: the container'"'"'s" ||
+			echo "network: OTHER:" $n
+		exit 0; done; exit 1'
+	# (rtexec's own first prctl is held too: the child comes after 1.5 s)
+	seen=
+	i=0
+	while [ $i -lt 60 ] && ! seen=$(runc exec "$CTR_ID" sh -c "$spy"); do
+		i=$((i + 1))
+		sleep 0.05
+	done
+	is "$seen" "mounts: the container's
+network: the container's" \
+		"the child at its first step, seen from the container: its mounts and network, not the host's"
+	wait "$spid"
+	is "$?" 0 "... and the join goes on"
+fi
