@@ -291,6 +291,53 @@ static void join_cgroups(struct run *r, bool born_in_cgroup)
 	      born_in_cgroup ? " (born there)" : "");
 }
 
+/* rtexec's command line, moved out of the area that the kernel shows as /proc/PID/cmdline
+ * (every pointer into it is taken after the move, so points into the copy). The child is
+ * visible in the container's pid namespace from its birth, and cmdline needs no ptrace
+ * access: the parent blanks the area for the fork and puts it back at once, so that the
+ * child's shows "rtexec" alone, never rtexec's arguments (host paths, a runtime's ids). */
+static struct {
+	char *area;
+	const char *copy;
+	size_t len;
+} args;
+
+static char **move_args(int argc, char **argv)
+{
+	char *end, *copy, **v;
+
+	if (argc < 1)
+		return argv;
+	end = argv[argc - 1] + strlen(argv[argc - 1]) + 1;
+	for (int i = 0; i < argc; i++) /* laid out one after the other, as the kernel does */
+		if (argv[i] < argv[0] || argv[i] >= end)
+			return argv;
+	args.len = (size_t)(end - argv[0]);
+	if ((copy = malloc(args.len)) == NULL || (v = malloc((argc + 1) * sizeof(*v))) == NULL)
+		die_errno(ENOMEM, "command line");
+	memcpy(copy, argv[0], args.len);
+	for (int i = 0; i < argc; i++)
+		v[i] = copy + (argv[i] - argv[0]);
+	v[argc] = NULL;
+	args.area = argv[0];
+	args.copy = copy;
+	return v;
+}
+
+static void blank_args(bool blank)
+{
+	static const char name[] = "rtexec";
+
+	if (args.area == NULL)
+		return;
+	if (!blank) {
+		memcpy(args.area, args.copy, args.len);
+		return;
+	}
+	memset(args.area, 0, args.len);
+	memcpy(args.area, name, args.len < sizeof(name) ? args.len - 1 : sizeof(name) - 1);
+}
+
 static void spawn(struct run *r)
 {
 	int fds[2], child_fd, err, procfs;
@@ -327,9 +374,11 @@ static void spawn(struct run *r)
 	 * busy task of the container (Linux 6.1, PREEMPT_RT guest of make check-vm: 1 join in
 	 * 40); one born there starts next to its parent, on the pinned CPU. */
 	/* The pid into r only in the parent: the child writing r's page would copy it. */
+	blank_args(true);
 	pid = fork_child(cg_clone_fd(&r->cg), &r->pl, &born_in_cgroup);
 	if (pid != 0) {
 		err = errno;
+		blank_args(false);
 		if (ns_return_after_fork(&r->ns, &e) < 0) {
 			if (pid > 0)
 				kill_child(pid);
@@ -399,7 +448,7 @@ int main(int argc, char **argv)
 {
 	static struct run r;
 	static struct runc_cli rc;
-	bool runc = runc_invoked(argv[0]);
+	bool runc;
 	struct cli cli;
 	struct rterr e;
 	int status;
@@ -408,6 +457,8 @@ int main(int argc, char **argv)
 	 * there must not be able to ptrace it or open its /proc/PID/exe or fds before it has
 	 * made itself non-dumpable (CVE-2016-9962, CVE-2019-5736); it inherits this. */
 	prctl(PR_SET_DUMPABLE, 0);
+	argv = move_args(argc, argv);
+	runc = runc_invoked(argv[0]);
 	/* A caller that ignores SIGCHLD (inherited through exec) would have the kernel reap the
 	 * command, its status lost and rtexec waiting, and the seccomp copy would not hear the
 	 * target stop; the command gets the default too, as from runc. */

@@ -112,5 +112,5 @@ if command -v strace >/dev/null 2>&1; then
 	for p in $(pgrep -f "$T/stop.json"); do
 		kill -9 "$p"
 	done
-	wait "$spid" 2>/dev/null
+	wait "$spid" 2>/dev/null || true
 fi

@@ -133,10 +133,12 @@ if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
 fi
 
 # --- the child is visible in the container's pid namespace from its birth; /proc/CHILD/
-# mountinfo and net/ need no ptrace access. A process of the container (root of a runc
-# container, no user namespace) finds the child held at its very first step (strace delays
-# its first prctl 1.5 s) and reads them: it must see its own container's mounts and network,
-# never the host's (the child was born in the host's and joined the container's later).
+# mountinfo, net/ and cmdline need no ptrace access. A process of the container (root of a
+# runc container, no user namespace) finds the child held at its very first step (strace
+# delays its first prctl 1.5 s: the one process there, besides the init and the spy's own,
+# whose parent is outside) and reads them: it must see its own container's mounts and
+# network, never the host's (the child was born in the host's and joined the container's
+# later), and not rtexec's arguments (host paths, a runtime's ids).
 if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
 	printf '%s\n' "$(cfg "$CTR_PID")" >"$T/born.json"
 	strace -f -qq -o /dev/null -e trace=prctl -e inject=prctl:delay_enter=1500000:when=1 \
@@ -144,15 +146,15 @@ if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
 	spid=$!
 	defer "kill -9 $spid"
 	# shellcheck disable=SC2016
-	# (the pattern does not match the spy's own command line)
 	spy='for d in /proc/[0-9]*; do p=${d#/proc/}; [ "$p" = 1 ] || [ "$p" = $$ ] && continue
-		grep -q "bor[n][.]json" "$d/cmdline" 2>/dev/null || continue
-		m=$(cat "$d/mountinfo"); n=$(cut -d: -f1 "$d/net/dev")
+		[ "$(sed -n "s/^PPid:[[:space:]]*//p" "$d/status" 2>/dev/null)" = 0 ] || continue
+		m=$(cat "$d/mountinfo"); n=$(cut -d: -f1 "$d/net/dev"); c=$(tr -d "\0" <"$d/cmdline")
 		[ -n "$m" ] || continue
 		[ "$m" = "$(cat /proc/1/mountinfo)" ] && echo "mounts: the container'"'"'s" ||
 			echo "mounts: OTHER ($(echo "$m" | wc -l) lines)"
 		[ "$n" = "$(cut -d: -f1 /proc/1/net/dev)" ] && echo "network: the container'"'"'s" ||
 			echo "network: OTHER:" $n
+		echo "cmdline: $c"
 		exit 0; done; exit 1'
 	# (rtexec's own first prctl is held too: the child comes after 1.5 s)
 	seen=
@@ -162,8 +164,9 @@ if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
 		sleep 0.05
 	done
 	is "$seen" "mounts: the container's
-network: the container's" \
-		"the child at its first step, seen from the container: its mounts and network, not the host's"
+network: the container's
+cmdline: rtexec" \
+		"the child at its first step, seen from the container: its mounts and network, not the host's; no arguments"
 	wait "$spid"
 	is "$?" 0 "... and the join goes on"
 fi
