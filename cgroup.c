@@ -419,7 +419,7 @@ static int add_v2(struct cg_plan *p, const struct cg_request *c, const struct mo
 {
 	const char *rel = c->path ? c->path : l->path;
 	struct cg_join *j = new_join(p, "unified", e);
-	char *base;
+	char *abs, *base;
 	size_t n;
 	int r;
 
@@ -430,8 +430,21 @@ static int add_v2(struct cg_plan *p, const struct cg_request *c, const struct mo
 	j->can_fallback = c->sub == NULL;
 	if ((p->v2_root = strdup(m->point)) == NULL ||
 	    host_path(m, l->path, &j->fallback) == -ENOMEM ||
-	    fmt_asprintf(&base, "%s%s%s", m->point, rel[0] == '/' ? "" : "/", rel) < 0)
+	    fmt_asprintf(&abs, "%s%s", rel[0] == '/' ? "" : "/", rel) < 0)
 		return rterr_set(e, ENOMEM, "cgroups");
+	/* The mount's root need not be the hierarchy's (a bind mount of a subtree). */
+	r = host_path(m, abs, &base);
+	if (r == -ENOENT) { /* out of this mount's sight: as if it did not exist */
+		j->path = abs;
+		j->open_err = ENOENT;
+		if (!j->can_fallback)
+			return rterr_set(e, ENOENT, "join cgroup %s: not below the root %s of %s",
+					 abs, m->root, m->point);
+		return 0;
+	}
+	free(abs);
+	if (r < 0)
+		return rterr_set(e, -r, "cgroups");
 	n = strlen(base);
 	if (n > 1 && base[n - 1] == '/')
 		base[n - 1] = '\0';

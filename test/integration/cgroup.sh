@@ -362,3 +362,22 @@ if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
 		fail "paused after the exec: the command did not start"
 	fi
 fi
+
+# ---- the unified mount is a subtree of the hierarchy (its mountinfo root is not "/": a bind
+# mount, as rtexec may see inside a pod), in a mount namespace of rtexec's own: the v2 path is
+# translated through the mount's root, as v1 paths are (it was joined under the mount point as
+# if the root were "/": no such directory, so no join with a sub-cgroup)
+mkcg "$U/$NAME/bt"
+mkcg "$U/$NAME/bt/inner"
+mkcg "$U/$NAME/bt/inner/s"
+target_in "$U/$NAME/bt/inner"
+printf '%s\n' "$(cfg "$TPID" '"cgroup":{"sub":"s"}')" >"$T/bt.json"
+mkdir -p "$T/btmnt"
+# shellcheck disable=SC2016
+out=$(unshare -m --propagation private sh -c '
+	mount --bind "$2/$3/bt" "$1" && umount -l "$2" && mount --move "$1" "$2" || exit 9
+	grep " $2 " /proc/self/mountinfo | cut -d" " -f4,5
+	"$4" -f "$5" -- cat /proc/self/cgroup' sh "$T/btmnt" "$U" "$NAME" "$RTEXEC" "$T/bt.json" 2>&1)
+is "$(echo "$out" | head -n 1)" "/$NAME/bt $U" "subtree mount: its root is /$NAME/bt (precondition)"
+is "$(echo "$out" | grep '^0::')" "0::/$NAME/bt/inner/s" \
+	"subtree mount: the command is in the target's sub-cgroup, the path translated"
