@@ -462,7 +462,7 @@ int main(int argc, char **argv)
 	/* A caller that ignores SIGCHLD (inherited through exec) would have the kernel reap the
 	 * command, its status lost and rtexec waiting, and the seccomp copy would not hear the
 	 * target stop; the command gets the default too, as from runc. */
-	signal(SIGCHLD, SIG_DFL);
+	sys_signal_default(SIGCHLD);
 	selfexe_seal_relro();
 	sanitize_std_fds();
 	if (runc)

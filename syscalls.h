@@ -157,6 +157,16 @@ static inline int sys_faccessat(int dirfd, const char *path, int mode)
 	return (int)syscall(SYS_faccessat, dirfd, path, mode);
 }
 
+/* A signal's default action, without musl's sigaction (1 KiB with its locks): the kernel's
+ * struct sigaction differs from libc's and between architectures, but all zeros is the
+ * default action, no flags and an empty mask in each of them. */
+static inline int sys_signal_default(int sig)
+{
+	static const unsigned long zeros[16];
+
+	return (int)syscall(SYS_rt_sigaction, sig, zeros, NULL, _NSIG / 8);
+}
+
 static inline int sys_close_range(unsigned first, unsigned last, unsigned flags)
 {
 	return (int)syscall(SYS_close_range, first, last, flags);
