@@ -81,28 +81,18 @@ const char *env_get(char *const *env, const char *name)
 	return NULL;
 }
 
-static int open_passwd(int rootfd, bool in_root)
-{
-	struct open_how how = { .flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
-				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-	int fd = sys_openat2(rootfd, "etc/passwd", &how);
-
-	if (fd < 0 && errno == ENOSYS && in_root)
-		fd = sys_openat(rootfd, "etc/passwd", (int)how.flags, 0);
-	return fd;
-}
-
 /* A file of the kernel's own file systems: reading one may consume what others wait for
  * (/proc/kmsg, trace_pipe) or show what the container may not read itself, and rtexec reads
  * with the host's privileges (the child before it drops them, the dry run always). A
  * hostile container may point its /etc/passwd at one. */
 static bool kernel_file(int fd)
 {
-	static const unsigned long kinds[] = {
-		PROC_SUPER_MAGIC, SYSFS_MAGIC,	      DEBUGFS_MAGIC,	   TRACEFS_MAGIC,
-		SECURITYFS_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC, BPF_FS_MAGIC,
-		EFIVARFS_MAGIC,	  PSTOREFS_MAGIC,     SELINUX_MAGIC,	   SMACK_MAGIC
-	};
+	/* clang-format off */
+	static const unsigned long kinds[] = { PROC_SUPER_MAGIC, SYSFS_MAGIC, DEBUGFS_MAGIC,
+		TRACEFS_MAGIC, SECURITYFS_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC,
+		BPF_FS_MAGIC, EFIVARFS_MAGIC, PSTOREFS_MAGIC, SELINUX_MAGIC, SMACK_MAGIC,
+		0x62656570 /* configfs */, 0x67596969 /* rpc_pipefs */ };
+	/* clang-format on */
 	struct statfs sf;
 
 	if (fstatfs(fd, &sf) < 0)
@@ -111,6 +101,38 @@ static bool kernel_file(int fd)
 		if ((unsigned long)sf.f_type == kinds[i])
 			return true;
 	return false;
+}
+
+/* Not in_root (the dry run, the container's root seen from the host): opened by host root,
+ * outside the container's device cgroup, so O_PATH first (a device or FIFO planted there is
+ * never opened), checked, then reopened through the host's /proc/self/fd. In the child
+ * (in_root) the container's device rules apply: opened at once, checked after. */
+static int open_passwd(int rootfd, bool in_root)
+{
+	struct open_how how = { .flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	char again[40];
+	struct stat st;
+	int fd, pfd;
+
+	if (in_root) {
+		fd = sys_openat2(rootfd, "etc/passwd", &how);
+		if (fd < 0 && errno == ENOSYS)
+			fd = sys_openat(rootfd, "etc/passwd", (int)how.flags, 0);
+		return fd;
+	}
+	how.flags = O_PATH | O_CLOEXEC;
+	if ((pfd = sys_openat2(rootfd, "etc/passwd", &how)) < 0)
+		return -1;
+	fd = -1;
+	if (fstat(pfd, &st) == 0 && S_ISREG(st.st_mode) && !kernel_file(pfd)) {
+		fmt_snprintf(again, sizeof(again), "/proc/self/fd/%d", pfd);
+		fd = sys_open(again, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0);
+	} else {
+		errno = EMEDIUMTYPE;
+	}
+	close(pfd);
+	return fd;
 }
 
 int home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n)

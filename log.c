@@ -127,6 +127,18 @@ void log_set_sink(const struct log_sink *s)
 	sink = s;
 }
 
+void log_keep_files(void)
+{
+	if (sink && sink->keep)
+		sink->keep();
+}
+
+void log_drop_files(void)
+{
+	if (sink && sink->drop)
+		sink->drop();
+}
+
 /* One write() per line, so lines from parent and child never interleave. */
 static void write_line(enum log_level level, const char *raw)
 {

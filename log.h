@@ -44,8 +44,18 @@ void log_flush_warnings(void);
 struct log_sink {
 	void (*write)(enum log_level level, const char *text);
 	int failure_status;
+	void (*keep)(void); /* log_keep_files */
+	void (*drop)(void); /* log_drop_files */
 };
 void log_set_sink(const struct log_sink *sink);
+/* Parent, once the preserved fds are reserved (a file opened now cannot take one of their
+ * numbers) and before any namespace is joined: a sink's file (runc's --log) is opened once
+ * and kept, never again by its path, which inside the container's mount namespace would be
+ * the container's to choose. */
+void log_keep_files(void);
+/* Child, before it closes its fds: it writes a sink's file no more (the number could be
+ * reused by a file of the container's). */
+void log_drop_files(void);
 void die(const char *fmt, ...) PRINTF(1, 2) NORETURN;
 /* die() with ": strerror(err)" appended. */
 void die_errno(int err, const char *fmt, ...) PRINTF(2, 3) NORETURN;

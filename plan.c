@@ -63,8 +63,11 @@ static cJSON *plan_env(const struct plan_input *in)
 	struct env_request r = { p->env, p->nenv, p->uid };
 	cJSON *a = cJSON_CreateArray();
 	char **env = NULL;
-	int fd = in->ns->rootfd >= 0 ? in->ns->rootfd
-				     : sys_open("/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+	/* A mount namespace a path names has no root in sight: the target's is the guess. */
+	int fd = in->ns->rootfd >= 0	       ? in->ns->rootfd
+		 : ns_plan_has(in->ns, NS_MNT) ? sys_openat(in->target->procfd, "root",
+							    O_PATH | O_DIRECTORY | O_CLOEXEC, 0)
+					       : sys_open("/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 
 	if (env_build(&r, fd, false, &env) == 0)
 		for (char **v = env; *v; v++)

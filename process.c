@@ -90,6 +90,7 @@ static int close_fds(const struct child_args *a, struct rterr *e)
 {
 	unsigned keep_end = 3 + a->preserve_fds, s = (unsigned)a->sync_fd;
 
+	log_drop_files();
 	if (s > keep_end && sys_close_range(keep_end, s - 1, 0) < 0) {
 		if (errno != ENOSYS)
 			return rterr_set(e, errno, "close fds");

@@ -169,10 +169,11 @@ static int signals_setup(sigset_t *orig)
  * where the kernel cannot, or the cgroup refuses (EBUSY), it is forked and moved, pinned
  * first where the placement relied on the birth. Not inlined: make bench's callgrind splits
  * the parent's count from the child's at its entry (no libc fork to do it since 3076cfa). */
+/* -1 with *e set on a failure (the caller is still in the container's mount namespace:
+ * nothing is reported from here). */
 static __attribute__((noinline)) pid_t fork_child(int cgroup_fd, const struct placement *pl,
-						  bool *born_in_cgroup)
+						  bool *born_in_cgroup, struct rterr *e)
 {
-	struct rterr e;
 	struct rt_clone_args args = { .flags = CLONE_INTO_CGROUP,
 				      .exit_signal = SIGCHLD,
 				      .cgroup = (uint64_t)cgroup_fd };
@@ -186,10 +187,12 @@ static __attribute__((noinline)) pid_t fork_child(int cgroup_fd, const struct pl
 			return pid;
 		}
 		debug("clone3 into cgroup: %s; forking and moving instead", rt_strerror(errno));
-		if (placement_pin_moved(pl, &e) < 0)
-			die("%s", e.msg);
+		if (placement_pin_moved(pl, e) < 0)
+			return -1;
 	}
-	return sys_fork();
+	if ((pid = sys_fork()) < 0)
+		rterr_set(e, errno, "fork");
+	return pid;
 }
 
 /* The request (c) and everything resolved from it before the fork: shared by the parent and
@@ -375,17 +378,17 @@ static void spawn(struct run *r)
 	 * 40); one born there starts next to its parent, on the pinned CPU. */
 	/* The pid into r only in the parent: the child writing r's page would copy it. */
 	blank_args(true);
-	pid = fork_child(cg_clone_fd(&r->cg), &r->pl, &born_in_cgroup);
+	pid = fork_child(cg_clone_fd(&r->cg), &r->pl, &born_in_cgroup, &e);
 	if (pid != 0) {
-		err = errno;
+		struct rterr back;
 		blank_args(false);
-		if (ns_return_after_fork(&r->ns, &e) < 0) {
+		if (ns_return_after_fork(&r->ns, &back) < 0) {
 			if (pid > 0)
 				kill_child(pid);
-			die("%s", e.msg);
+			die("%s", back.msg);
 		}
 		if (pid < 0)
-			die_errno(err, "fork");
+			die("%s", e.msg);
 		close(procfs);
 	} else {
 		struct child_args a = { .proc = &r->proc,
@@ -479,6 +482,7 @@ int main(int argc, char **argv)
 		load_config(&cli, &r.c);
 	apply_cli(&cli, &r);
 	reserve_preserved_fds(r.c.preserve_fds);
+	log_keep_files();
 	resolve(&r, cli.dry_run);
 	if (cli.dry_run) {
 		print_plan(&r);

@@ -210,6 +210,16 @@ static void format(enum log_level level, const char *text, bool json, char *buf,
 	cJSON_Delete(o);
 }
 
+/* runc's --log: opened by its path for each line until log_keep_files (the parent, in its
+ * own mount namespace), then kept open; the child drops it before it closes its fds. */
+static int log_fd = -1;
+static bool log_dropped;
+
+static int open_log(void)
+{
+	return sys_open(reporting->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+}
+
 static void write_out(enum log_level level, const char *text)
 {
 	char line[3072], msg[1200];
@@ -223,20 +233,32 @@ static void write_out(enum log_level level, const char *text)
 										   : "",
 		     text);
 	format(level, msg, reporting->log && reporting->log_json, line, sizeof(line));
+	if (reporting->log && log_dropped)
+		return;
 	if (reporting->log)
-		fd = sys_open(reporting->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
-			      0644);
+		fd = log_fd >= 0 ? log_fd : open_log();
 	if (fd < 0)
 		fd = STDERR_FILENO;
 	while (write(fd, line, strlen(line)) < 0 && errno == EINTR)
 		;
-	if (fd != STDERR_FILENO)
+	if (fd != STDERR_FILENO && fd != log_fd)
 		close(fd);
+}
+
+static void keep_log(void)
+{
+	if (reporting->log && log_fd < 0)
+		log_fd = open_log();
+}
+
+static void drop_log(void)
+{
+	log_dropped = true;
 }
 
 void runc_report(const struct runc_cli *rc)
 {
-	static const struct log_sink sink = { write_out, 255 };
+	static const struct log_sink sink = { write_out, 255, keep_log, drop_log };
 
 	reporting = rc;
 	log_level = rc->debug ? LOG_DEBUG : LOG_WARN;

@@ -37,7 +37,7 @@ differing() {
 }
 
 start_unshare_ctr || bail "cannot start an unshare container"
-plain=$CTR_PID plain_host=$CTR_HOSTNAME
+plain=$CTR_PID plain_host=$CTR_HOSTNAME plain_root=$CTR_ROOTFS
 check_joined "unshare container"
 is "$(dry_run_types "$plain")" "$(differing "$plain")" \
 	"unshare container: the default plan lists the namespaces that differ"
@@ -124,6 +124,16 @@ RC=$? OUT=$(cat "$T/netns.out") ERR=
 is_rc 0 'namespace by a bind-mounted path (as /run/netns/NAME): runs'
 is "$(pick "$OUT" net)" "$(pick "$want" net)" 'namespace by bind-mounted path: net joined'
 is "$(pick "$OUT" uts)" "$(pick "$want" uts)" 'namespace by bind-mounted path: uts joined too'
+
+# The mount namespace by path: the command's HOME from that namespace's passwd, and the dry
+# run's the same (it reads it through the target's root, the one root it can see)
+sed -i 's|^root:x:0:0:root:/root:|root:x:0:0:root:/ctrhome:|' "$plain_root/etc/passwd"
+mc=$(cfg "$plain" "\"namespaces\":[{\"type\":\"mount\",\"path\":\"/proc/$plain/ns/mnt\"}]")
+rx "$mc" -- sh -c 'echo $HOME'
+is "$RC/$OUT" "0//ctrhome" "mount namespace by path: HOME from its passwd"
+rx "$mc" --dry-run -- true
+like "$(echo "$OUT" | jq -c .process.env)" '*"HOME=/ctrhome"*' "mount namespace by path: the dry run says the same"
+sed -i 's|^root:x:0:0:root:/ctrhome:|root:x:0:0:root:/root:|' "$plain_root/etc/passwd"
 
 # --- bad paths
 rx "$(cfg "$plain" "\"namespaces\":[{\"type\":\"network\",\"path\":\"/proc/$plain/ns/uts\"}]")" \

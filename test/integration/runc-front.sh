@@ -107,4 +107,16 @@ jq '.init_process_start = -5' "/run/runc/$ID/state.json" >"$T/root/$ID/state.jso
 rr --root "$T/root" exec "$ID" true
 like "$RC/$ERR" "255/*state.json*init_process_start*" "a negative init_process_start: refused"
 
+# --- the --log file is runc's caller's, on the host: a container that plants a symlink at
+# the same path in its own root (to a file it could not otherwise write as host root) gets
+# no line of it; every debug line, the parent's and the child's, is in the host's file
+mkdir -p "$CTR_ROOTFS$T/plant"
+ln -s /planted "$CTR_ROOTFS$T/plant/dbg.log"
+mkdir -p "$T/plant"
+rr --debug --log "$T/plant/dbg.log" exec "$ID" true
+is "$RC" 0 "--debug --log: the exec runs"
+ok "--log: no file written through the container's symlink" [ ! -e "$CTR_ROOTFS/planted" ]
+like "$(cat "$T/plant/dbg.log")" "*before joining the cgroup*after joining the cgroup*" \
+	"--log: the parent's and the child's debug lines in the host's file"
+
 no_leftovers "nothing left in the container" "$CTR_PID"

@@ -130,6 +130,17 @@ if command -v strace >/dev/null 2>&1 && start_runc_ctr; then
 		-- true >"$T/kmsg.out" 2>&1
 	like "$(jq -c .process.env "$T/kmsg.out")" '*"HOME=/"*' "passwd -> /proc/kmsg: the dry run says HOME=/"
 	is "$(grep -c 'kmsg>' "$T/kmsg.log")" 0 "passwd -> /proc/kmsg: never read by the dry run"
+	# A device node as /etc/passwd (a container with CAP_MKNOD can make one): the dry run,
+	# host root outside the container's device cgroup, must not even open it (opening a
+	# watchdog or a serial port has effects): O_PATH only.
+	rm -f "$CTR_ROOTFS/etc/passwd"
+	mknod "$CTR_ROOTFS/etc/passwd" c 1 11
+	strace -f -qq -y -e trace=openat,openat2 -o "$T/dev.log" "$RTEXEC" -f "$T/kmsg.json" \
+		--dry-run -- true >"$T/dev.out" 2>&1
+	like "$(jq -c .process.env "$T/dev.out")" '*"HOME=/"*' "passwd a device: the dry run says HOME=/"
+	is "$(grep 'etc/passwd' "$T/dev.log" | grep -v O_PATH | grep -c '= [0-9]')" 0 \
+		"passwd a device: the dry run opens it O_PATH only"
+	ok "... and it did look (O_PATH)" grep -q 'etc/passwd.*O_PATH' "$T/dev.log"
 fi
 
 # --- the child is visible in the container's pid namespace from its birth; /proc/CHILD/
