@@ -233,8 +233,11 @@ sys_floor=$(calls $floor_cmd)
 strace -f -c -o build/bench-strace-rtexec.txt "$imm" -f "$tmp/true.json" >/dev/null 2>&1
 strace -f -c -o build/bench-strace-floor.txt $floor_cmd >/dev/null 2>&1
 # Instructions of rtexec: its parent up to the fork, the child up to its exec of the
-# command, the parent after the fork (callgrind dumps before fork_child and execve; the
-# child writes its file inside the container, so the directory is made on both sides).
+# command, the parent after the fork (callgrind dumps before fork_child and execve). The
+# child writes its file inside the container, and so does the parent its dump before
+# fork_child (it calls it from inside the container's mount namespace): the directory is
+# made on both sides, and the files are told apart by pid (the parent's last file is on the
+# host's side: it goes back before it exits).
 # Valgrind 3.19 refuses a change of RLIMIT_NOFILE's hard limit (its own 12 fds sit under it,
 # and getrlimit shows the program 12 less than the real limit): the caller starts with the
 # container's NOFILE plus those 12, which rtexec then sees as the container's and leaves
@@ -248,10 +251,12 @@ insns() {
 	(ulimit -n "$((nofile + 12))" && valgrind --tool=callgrind --dump-before=fork_child* --dump-before=execve \
 		--callgrind-out-file="$tmp/cg/out.%p" "$@" >/dev/null 2>"$tmp/cg.err") ||
 		{ echo "bench: callgrind: $(tail -n 1 "$tmp/cg.err")" >&2; exit 1; }
-	sum() { cat "$@" | awk '/^summary:/ { s += $2 } END { print s }'; }
-	before=$(sum "$tmp"/cg/out.*.1)
-	after=$(sum $(ls "$tmp"/cg/out.* | grep -v '\.1$'))
-	child=$(sum "$tmp/r/rootfs$tmp"/cg/out.*)
+	sum() { cat "$@" </dev/null | awk '/^summary:/ { s += $2 } END { print s + 0 }'; }
+	all=$(ls "$tmp"/cg/out.* "$tmp/r/rootfs$tmp"/cg/out.* 2>/dev/null)
+	ppid=$(ls "$tmp/cg" | sed -n 's/^out\.\([0-9]*\).*/\1/p' | head -n 1)
+	before=$(sum $(echo "$all" | grep "/out\.$ppid\.1\$"))
+	after=$(sum $(echo "$all" | grep "/out\.$ppid\(\.\|\$\)" | grep -v "/out\.$ppid\.1\$"))
+	child=$(sum $(echo "$all" | grep -v "/out\.$ppid\(\.\|\$\)"))
 	echo "$((before + child + after)) (parent before the fork $before, child $child, parent after $after)"
 }
 ins_imm=$(insns "$imm" -f "$tmp/true.json")

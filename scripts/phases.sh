@@ -38,7 +38,8 @@ tmp=$(mktemp -d /tmp/rtexec-phases.XXXXXX)
 # function's first push, which the kernel emulates at a hit; any other instruction would be
 # single-stepped, which costs tens of us in a virtual machine (the first push follows at most
 # a test and a branch; a function left before it, e.g. with nothing to do, shows as n/a).
-# join_mask is the pid namespace's setns in the parent and the other namespaces' in the child.
+# join_mask is the setns of the pid, time, mount, network, IPC and UTS namespaces in the parent
+# (before the fork) and of the user and cgroup namespaces in the child.
 parent_steps="main selfexe_protect config_parse target_open cg_plan_open ns_plan_open
 cg_effective_cpus placement_resolve confinement_read confinement_self attrs_resolve
 seccomp_resolve target_check sync_channel join_mask child_release child_wait_exec cg_plan_close
@@ -182,9 +183,9 @@ parent:_own_limits=confinement_self=attrs_resolve
 parent:_attributes=attrs_resolve=seccomp_resolve
 parent:_seccomp=seccomp_resolve=target_check
 parent:_target_still_alive,_signals,_pid_file=target_check=sync_channel
-parent:_socketpair,_pin=sync_channel=join_mask
-parent:_setns_pid,_v1_freezer_recheck,_clone3_to_fork_done=join_mask=fork
-parent:_fork_done_to_clone3_return,_v2_join=fork=child_release
+parent:_socketpair,_pin,_v1_freezer_recheck=sync_channel=join_mask
+parent:_setns_pid,_mnt,_net,_ipc,_uts,_clone3_to_fork_done=join_mask=fork
+parent:_fork_done_to_clone3_return,_back_to_own_mounts,_v2_join=fork=child_release
 parent:_say_go=child_release=child_wait_exec
 parent:_wait_for_the_exec=child_wait_exec=cg_plan_close
 parent:_close_cgroup_fds=cg_plan_close=supervise
@@ -194,7 +195,7 @@ child:_harden=c.child_main=c.cg_join_v1_self
 child:_v1_cgroup_writes=c.cg_join_v1_self=c.sync_expect
 child:_wait_for_go=c.sync_expect=c.attrs_apply_privileged
 child:_oom_score_adj,_limits=c.attrs_apply_privileged=c.join_mask
-child:_setns,_close_fds=c.join_mask=c.env_build
+child:_setns_user,_cgroup,_close_fds=c.join_mask=c.env_build
 child:_environment,_passwd=c.env_build=c.attrs_caps_before_uid
 child:_bounding_set_(one_prctl_a_capability)=c.attrs_caps_before_uid=c.attrs_caps_after_uid
 child:_capset,_umask=c.attrs_caps_after_uid=c.enter_cwd
