@@ -141,7 +141,7 @@ RX_TIMEOUT=8 rx "$(cfg "$hp")" -- true
 is_rc 125 "a target in a vfork wait: 125, not a hang"
 err_one_line "a target in a vfork wait: one line" "seccomp: copy the target's filters: target $hp does not stop for ptrace*"
 is "$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$hp/status")" 0 "a target in a vfork wait: let go"
-kill -9 "$hp"
+kill -9 $(children "$hp") "$hp"
 wait "$hp" 2>/dev/null
 # A dry run does not stop the target: an epoll_wait, which the kernel does not restart
 # after a ptrace interrupt, is left alone (a join's copy interrupts it: documented).
@@ -282,17 +282,18 @@ for how in "--mount" ""; do
 	build_rootfs "$T/croot$how" || bail "cannot build a rootfs"
 	sed -i 's|^root:x:0:0:root:/root:|root:x:0:0:root:/croothome:|' "$T/croot$how/etc/passwd"
 	# shellcheck disable=SC2086
-	unshare $how --pid --fork --root="$T/croot$how" /bin/busybox sleep 1007 &
+	unshare $how --pid --fork --kill-child --root="$T/croot$how" /bin/busybox sleep 1007 &
 	up=$!
 	defer "kill -9 $up"
 	wait_for 5 eval '[ -n "$(children $up)" ]'
 	cp=$(children "$up" | head -n 1)
+	defer "kill -9 $cp"
 	is "$(readlink "/proc/$cp/root")" "$T/croot$how" "$k: the init's root (precondition)"
 	rx "$(cfg "$cp")" -- sh -c "cat $T/host-marker 2>&1; echo HOME=\$HOME; ls /bin/busybox"
 	like "$RC $OUT" "0 *No such file*HOME=/croothome*/bin/busybox" \
 		"$k: the command is in the init's root (no host file, its passwd)"
 	rx "$(cfg "$cp")" --dry-run -- true
 	like "$(echo "$OUT" | jq -c .process.env)" '*"HOME=/croothome"*' "$k: the dry run says the same HOME"
-	kill -9 "$up"
+	kill -9 "$cp" "$up"
 	wait "$up" 2>/dev/null || true
 done
