@@ -168,9 +168,9 @@ static int signals_setup(sigset_t *orig)
 /* On cgroup v2 the child is born in the container's cgroup (clone3 CLONE_INTO_CGROUP);
  * where the kernel cannot, or the cgroup refuses (EBUSY), it is forked and moved, pinned
  * first where the placement relied on the birth. Not inlined: make bench's callgrind splits
- * the parent's count from the child's at its entry (no libc fork to do it since 3076cfa). */
-/* -1 with *e set on a failure (the caller is still in the container's mount namespace:
- * nothing is reported from here). */
+ * the parent's count from the child's at its entry (no libc fork to do it since 3076cfa).
+ * -1 with *e set on a failure: the caller is in the container's mount namespace, nothing is
+ * reported from here. */
 static __attribute__((noinline)) pid_t fork_child(int cgroup_fd, const struct placement *pl,
 						  bool *born_in_cgroup, struct rterr *e)
 {
