@@ -173,8 +173,7 @@ int ns_plan_open(const struct ns_request *req, const struct target *t, struct ns
 		 struct rterr *e)
 {
 	int selfdir = sys_open("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC, 0), err = 0;
-
-	bool target_mnt = false;
+	bool target_mnt = false; /* the target's mount namespace is asked for (or defaulted) */
 
 	memset(p, 0, sizeof(*p));
 	p->pidfd = t->pidfd;
@@ -191,6 +190,7 @@ int ns_plan_open(const struct ns_request *req, const struct target *t, struct ns
 		err = add_entry(p, selfdir, r, t, req->given, e);
 		target_mnt = target_mnt || (r->type == NS_MNT && !r->path);
 	}
+	/* The parent joins it before the fork (ns_join_before_fork) and comes back through this. */
 	if (err == 0 && ns_plan_has(p, NS_MNT) &&
 	    (p->own_mnt = sys_openat(selfdir, "mnt", O_RDONLY | O_CLOEXEC, 0)) < 0)
 		err = rterr_set(e, errno, "open /proc/self/ns/mnt");
