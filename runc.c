@@ -213,7 +213,7 @@ static void format(enum log_level level, const char *text, bool json, char *buf,
 /* runc's --log: opened by its path for each line until log_keep_files (the parent, in its
  * own mount namespace), then kept open; the child drops it before it closes its fds. */
 static int log_fd = -1;
-static bool log_dropped;
+static bool log_kept, log_dropped;
 
 static int open_log(void)
 {
@@ -236,7 +236,7 @@ static void write_out(enum log_level level, const char *text)
 	if (reporting->log && log_dropped)
 		return;
 	if (reporting->log)
-		fd = log_fd >= 0 ? log_fd : open_log();
+		fd = log_fd >= 0 ? log_fd : log_kept ? -1 : open_log(); /* kept: stderr */
 	if (fd < 0)
 		fd = STDERR_FILENO;
 	while (write(fd, line, strlen(line)) < 0 && errno == EINTR)
@@ -249,6 +249,7 @@ static void keep_log(void)
 {
 	if (reporting->log && log_fd < 0)
 		log_fd = open_log();
+	log_kept = true; /* never by its path again, even where that failed */
 }
 
 static void drop_log(void)

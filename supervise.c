@@ -295,12 +295,8 @@ int supervise(struct child *c)
 	for (size_t i = 0; i < c->pending.n; i++)
 		if (c->pending.si[i].ssi_signo != SIGCHLD)
 			forward(c->pid, &c->pending.si[i]);
-	if (t) {
+	if (t)
 		tty_relay_start(t, c->pty);
-		p[1].fd = STDIN_FILENO;
-		p[2].fd = c->pty;
-		p[3].fd = STDOUT_FILENO;
-	}
 	for (;;) {
 		pid_t r = waitpid(c->pid, &st, WNOHANG);
 
@@ -315,7 +311,7 @@ int supervise(struct child *c)
 			return EXIT_RTEXEC;
 		}
 		if (t)
-			tty_relay_events(t, &p[1].events, &p[2].events, &p[3].events);
+			tty_relay_poll(t, &p[1]);
 		if (poll(p, t ? 4 : 1, -1) < 0)
 			continue;
 		if (p[0].revents & POLLIN)

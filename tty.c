@@ -162,7 +162,7 @@ void tty_relay_start(struct tty_relay *t, int master)
 
 	memset(t, 0, sizeof(*t));
 	t->master = master;
-	t->in_open = true;
+	t->in_open = t->master_open = t->out_open = true;
 	fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
 	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {
 		tio = saved;
@@ -200,15 +200,19 @@ void tty_relay_resize(const struct tty_relay *t)
 		ioctl(t->master, TIOCSWINSZ, &ws);
 }
 
-void tty_relay_events(const struct tty_relay *t, short *in_ev, short *master_ev, short *out_ev)
+void tty_relay_poll(const struct tty_relay *t, struct pollfd p[3])
 {
-	*in_ev = t->in_open && t->nin < sizeof(t->in) ? POLLIN : 0;
-	*master_ev = (short)((t->nout < sizeof(t->out) ? POLLIN : 0) | (t->nin ? POLLOUT : 0));
-	*out_ev = t->nout ? POLLOUT : 0;
+	p[0].fd = t->in_open ? STDIN_FILENO : -1;
+	p[0].events = t->nin < sizeof(t->in) ? POLLIN : 0;
+	p[1].fd = t->master_open ? t->master : -1;
+	p[1].events = (short)((t->nout < sizeof(t->out) ? POLLIN : 0) | (t->nin ? POLLOUT : 0));
+	p[2].fd = t->out_open ? STDOUT_FILENO : -1;
+	p[2].events = t->nout ? POLLOUT : 0;
 }
 
-/* Writes what it can of buf[0..*n) to fd, keeping the rest. */
-static void flush(int fd, char *buf, size_t *n)
+/* Writes what it can of buf[0..*n) to fd, keeping the rest. false: fd is broken (the
+ * reader went away), what was kept is dropped. */
+static bool flush(int fd, char *buf, size_t *n)
 {
 	ssize_t w = write(fd, buf, *n);
 
@@ -216,8 +220,10 @@ static void flush(int fd, char *buf, size_t *n)
 		memmove(buf, buf + w, *n - (size_t)w);
 		*n -= (size_t)w;
 	} else if (w < 0 && errno != EAGAIN && errno != EINTR) {
-		*n = 0; /* the reader went away: drop it */
+		*n = 0;
+		return false;
 	}
+	return true;
 }
 
 /* stdin at its end: the pty's end-of-file character, so that the command sees it too. */
@@ -247,26 +253,48 @@ void tty_relay_pump(struct tty_relay *t, short in_ev, short master_ev, short out
 		r = read(t->master, t->out + t->nout, sizeof(t->out) - t->nout);
 		if (r > 0)
 			t->nout += (size_t)r;
+		else if (r == 0 || (errno != EINTR && errno != EAGAIN))
+			t->master_open = false; /* EIO: the command closed its terminal */
 	}
-	if ((out_ev & POLLOUT) && t->nout)
-		flush(STDOUT_FILENO, t->out, &t->nout);
+	if ((out_ev & (POLLOUT | POLLERR | POLLHUP)) && t->nout &&
+	    !flush(STDOUT_FILENO, t->out, &t->nout))
+		t->out_open = false;
+	else if ((out_ev & (POLLERR | POLLHUP)) && !t->nout)
+		t->out_open = false;
 }
+
+/* What the pty may hold when the command exits, and more: a process it left behind that
+ * keeps writing (faster than rtexec's reader takes it) does not hold rtexec for ever. */
+#define DRAIN_MAX (1 << 20)
+#define DRAIN_MS 2000
 
 void tty_relay_end(struct tty_relay *t)
 {
+	struct timespec ts;
+	long long end;
+	size_t drained = 0;
 	ssize_t r;
 
+	sys_clock_gettime(CLOCK_MONOTONIC, &ts);
+	end = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + DRAIN_MS;
 	/* The command is gone; what it wrote last is still in the pty (EIO once no one holds
 	 * the slave, EAGAIN while a process it left behind does). */
 	do {
-		while (t->nout) {
+		while (t->nout && t->out_open) {
 			size_t before = t->nout;
-			flush(STDOUT_FILENO, t->out, &t->nout);
-			if (t->nout == before && errno != EAGAIN && errno != EINTR)
+			if (!flush(STDOUT_FILENO, t->out, &t->nout))
+				t->out_open = false;
+			else if (t->nout == before && errno != EAGAIN && errno != EINTR)
 				break;
 		}
+		if (!t->out_open || !t->master_open || drained >= DRAIN_MAX)
+			break;
+		sys_clock_gettime(CLOCK_MONOTONIC, &ts);
+		if ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 >= end)
+			break;
 		r = read(t->master, t->out, sizeof(t->out));
 		t->nout = r > 0 ? (size_t)r : 0;
+		drained += t->nout;
 	} while (r > 0);
 	restore();
 }

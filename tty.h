@@ -3,6 +3,7 @@
  * terminal never reaches the container. */
 #ifndef RTEXEC_TTY_H
 #define RTEXEC_TTY_H
+#include <poll.h>
 #include <stdbool.h>
 #include <sys/types.h>
 #include <termios.h>
@@ -31,8 +32,10 @@ int tty_console_send(int sock, int master, struct rterr *e);
  * path, at exit. */
 struct tty_relay {
 	int master;
-	bool in_open;  /* stdin not at EOF yet */
-	char in[4096]; /* stdin -> master, not written yet */
+	bool in_open;	  /* stdin not at EOF yet */
+	bool master_open; /* the pty not at its end (EIO: no one holds the slave) */
+	bool out_open;	  /* stdout still taking writes */
+	char in[4096];	  /* stdin -> master, not written yet */
 	size_t nin;
 	char out[4096]; /* master -> stdout, not written yet */
 	size_t nout;
@@ -42,8 +45,9 @@ void tty_relay_start(struct tty_relay *t, int master);
 void tty_relay_resize(const struct tty_relay *t);
 /* One round of copying after poll(): events of stdin, master, stdout. */
 void tty_relay_pump(struct tty_relay *t, short in_ev, short master_ev, short out_ev);
-/* The poll events wanted on stdin, the master and stdout now. */
-void tty_relay_events(const struct tty_relay *t, short *in_ev, short *master_ev, short *out_ev);
+/* The poll() entries of stdin, master and stdout: an fd at its end or broken is left out
+ * (poll reports a hang-up or an error whatever is asked, which would spin the relay). */
+void tty_relay_poll(const struct tty_relay *t, struct pollfd p[3]);
 /* The command exited: what the master still holds to stdout, the terminal restored. */
 void tty_relay_end(struct tty_relay *t);
 

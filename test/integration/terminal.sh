@@ -130,3 +130,36 @@ else
 fi
 
 no_leftovers "nothing left in the container" "$P"
+
+# In a container of their own (the process left behind stays a zombie of its init):
+start_runc_ctr || bail "cannot start a runc container"
+P=$CTR_PID
+# A process the command leaves behind keeps writing to the pty, faster than rtexec's reader
+# takes it (a pipe read line by line): after the command's exit rtexec drains what is there
+# and a bounded amount more, then exits with the command's status (it drained for ever).
+# (The target is a host process: there the writer is certain to outlive the command.)
+sleep 300 &
+hp=$!
+defer "kill -9 $hp"
+s0=$(date +%s)
+timeout -k 2 20 "$RTEXEC" -p "$hp" -t -- sh -c '(trap "" HUP; exec yes) & sleep 0.2; exit 3' \
+	</dev/null 2>"$T/left.err" | (while read -r _l; do :; done; echo drained >"$T/left.out")
+rc=$?
+is "$rc/$(cat "$T/left.err")/$(cat "$T/left.out")" "0//drained" \
+	"a writer left behind: the pipeline ends (not killed by timeout), rtexec silent"
+ok "... within 10 s" [ $(($(date +%s) - s0)) -lt 10 ]
+pkill -9 -f '^yes$' 2>/dev/null || true
+kill -9 "$hp"
+wait "$hp" 2>/dev/null || true
+# The command closes its terminal and goes on (as a daemon does): the pty's hang-up, which
+# poll reports whatever is asked, does not make rtexec spin (2-3 s of CPU in 3 s before).
+"$RTEXEC" -p "$P" -t -- sh -c 'exec </dev/null >/dev/null 2>&1; sleep 2' </dev/null \
+	>"$T/spin.out" 2>&1 &
+rp=$!
+sleep 1.5
+# utime + stime, in clock ticks (fields 14 and 15; the command name has no space)
+cpu=$(awk '{ print $14 + $15 }' "/proc/$rp/stat")
+wait "$rp"
+is "$?/$(cat "$T/spin.out")" "0/" "the command closed its terminal: it runs, rtexec silent"
+ok "the command closed its terminal: rtexec used under 0.3 s of CPU in 1.5 s ($cpu ticks of $(getconf CLK_TCK))" \
+	[ "$cpu" -lt $(($(getconf CLK_TCK) * 3 / 10)) ]
