@@ -195,14 +195,6 @@ static int get_filter(pid_t tid, unsigned long idx, struct seccomp_plan *p, stru
 	return 0;
 }
 
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	sys_clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The seized thread, interrupted, until it is in a ptrace-stop; *st: its wait status. A
  * thread in a wait that no signal breaks (a vfork parent whose child does not exec, a file
  * system's request, a v1 freezer) stops only when that wait ends: rtexec waits for the stop's
@@ -211,7 +203,7 @@ static long long mono_ms(void)
 static int wait_stop(pid_t tid, const struct seccomp_copy *c, int *st, struct rterr *e)
 {
 	struct timespec step = { 0, STOP_STEP_MS * 1000000L };
-	long long deadline = mono_ms() + STOP_WAIT_MS;
+	long long deadline = sys_now_ms() + STOP_WAIT_MS;
 	sigset_t chld, old;
 	int r = 2;
 
@@ -231,7 +223,7 @@ static int wait_stop(pid_t tid, const struct seccomp_copy *c, int *st, struct rt
 			/* A step without the stop. */
 			if (c->check && c->check(c->ctx, e) < 0)
 				r = -1;
-			else if (mono_ms() >= deadline)
+			else if (sys_now_ms() >= deadline)
 				r = rterr_set(e, 0, STOP_FAILED, (int)tid);
 		}
 	}

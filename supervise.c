@@ -107,14 +107,6 @@ void child_release(struct child *c)
 
 #define KEEP_WAITING (-1)
 
-static long long now_ms(void)
-{
-	struct timespec ts = { 0, 0 };
-
-	sys_clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Between the child's messages: a container paused meanwhile freezes the child with it (v1
  * and v2 alike), and nothing else may stall it past the deadline (a hung FUSE file in the
  * container). Either kills it: rtexec never waits for a paused container. */
@@ -227,7 +219,8 @@ int child_wait_exec(struct child *c, const struct sched_config *sched, const str
 	struct pollfd p[2] = { { .fd = c->sync_fd, .events = POLLIN },
 			       { .fd = c->sigfd, .events = POLLIN } };
 	struct signalfd_siginfo si;
-	long long now = now_ms(), deadline = now + EXEC_DEADLINE_MS, next_watch = now + WATCH_MS;
+	long long now = sys_now_ms(), deadline = now + EXEC_DEADLINE_MS,
+		  next_watch = now + WATCH_MS;
 	bool execing = false;
 	int r;
 
@@ -245,7 +238,7 @@ int child_wait_exec(struct child *c, const struct sched_config *sched, const str
 		if (r > 0 && (p[0].revents & (POLLIN | POLLHUP))) {
 			if ((r = on_message(c, sched, &execing, e)) != KEEP_WAITING)
 				return r;
-			now = now_ms();
+			now = sys_now_ms();
 			continue;
 		}
 		if (r > 0 && (p[1].revents & POLLIN) && read_signal(c->sigfd, &si) == 0) {
@@ -259,7 +252,7 @@ int child_wait_exec(struct child *c, const struct sched_config *sched, const str
 		/* By the clock, not after 100 ms of silence: signals coming faster than that (a
 		 * terminal being resized) must not put off the paused-container check and the
 		 * deadline for ever. After a silent 100 ms too, should the clock be unreadable. */
-		if ((now = now_ms()) >= next_watch || r == 0) {
+		if ((now = sys_now_ms()) >= next_watch || r == 0) {
 			if ((r = watch(c, cg, now, deadline, e)) != KEEP_WAITING)
 				return r;
 			next_watch = now + WATCH_MS;

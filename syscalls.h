@@ -188,4 +188,13 @@ static inline void sys_clock_gettime(clockid_t clock, struct timespec *ts)
 		clock_gettime(clock, ts);
 }
 
+/* The monotonic clock in ms: the deadlines of the seccomp copy, the exec watch, the pty drain. */
+static inline long long sys_now_ms(void)
+{
+	struct timespec ts = { 0, 0 };
+
+	sys_clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 #endif

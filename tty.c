@@ -270,13 +270,10 @@ void tty_relay_pump(struct tty_relay *t, short in_ev, short master_ev, short out
 
 void tty_relay_end(struct tty_relay *t)
 {
-	struct timespec ts;
-	long long end;
+	long long end = sys_now_ms() + DRAIN_MS;
 	size_t drained = 0;
 	ssize_t r;
 
-	sys_clock_gettime(CLOCK_MONOTONIC, &ts);
-	end = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + DRAIN_MS;
 	/* The command is gone; what it wrote last is still in the pty (EIO once no one holds
 	 * the slave, EAGAIN while a process it left behind does). */
 	do {
@@ -289,8 +286,7 @@ void tty_relay_end(struct tty_relay *t)
 		}
 		if (!t->out_open || !t->master_open || drained >= DRAIN_MAX)
 			break;
-		sys_clock_gettime(CLOCK_MONOTONIC, &ts);
-		if ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 >= end)
+		if (sys_now_ms() >= end)
 			break;
 		r = read(t->master, t->out, sizeof(t->out));
 		t->nout = r > 0 ? (size_t)r : 0;
