@@ -9,10 +9,12 @@
 #include "log.h"
 
 struct pidfile {
-	const char *path;
-	int fd;		    /* the file being written; -1 when there is no pid file */
-	bool named;	    /* tmp exists (no O_TMPFILE here): remove it on abort */
-	char tmp[PATH_MAX]; /* ".NAME.rtexec-PID" beside path; last: untouched without a pid file */
+	const char *path;	/* as given, for messages */
+	const char *base;	/* its last component: the name in dirfd */
+	int dirfd;		/* O_PATH of its directory, opened once; -1 without a pid file */
+	int fd;			/* the file being written; -1 when there is no pid file */
+	bool named;		/* tmp exists (no O_TMPFILE here): remove it on abort */
+	char tmp[NAME_MAX + 1]; /* ".NAME.rtexec-PID" in dirfd; last: untouched without a pid file */
 };
 
 int pidfile_prepare(struct pidfile *pf, const char *path, struct rterr *e);

@@ -491,7 +491,7 @@ int main(int argc, char **argv)
 	/* Signals blocked first: a SIGTERM now must not leave the temporary pid file behind. */
 	r.child.sigfd = signals_setup(&r.orig_mask);
 	r.child.console = r.child.pty = -1;
-	pf.fd = -1;
+	pf.fd = pf.dirfd = -1;
 	log_at_exit(cleanup);
 	if (pidfile_prepare(&pf, r.pid_file, &e) < 0 ||
 	    (r.console_socket && tty_console_connect(r.console_socket, &r.child.console, &e) < 0))

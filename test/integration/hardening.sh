@@ -202,6 +202,23 @@ is "$(ls -A "$d" | sort | tr '\n' ' ')" ".x.pid.rtexec-$live x.pid " \
 	"... it removed the temporary of a dead rtexec, kept the one of a live process"
 kill "$live"
 
+# The pid file's directory is a symlink the caller's side swaps while the command starts
+# (strace holds rtexec's linkat for 1.5 s, the swap comes at 0.5 s): the file lands in the
+# directory that was checked before the command ran, never in the one swapped in.
+mkdir "$d/a" "$d/b"
+ln -s a "$d/lnk"
+printf '%s\n' "$C" | timeout -k 5 30 strace -f -qq -o /dev/null -e trace=linkat \
+	-e inject=linkat:delay_enter=1500000 "$RTEXEC" --pid-file "$d/lnk/x.pid" -- true \
+	>/dev/null 2>&1 &
+p=$!
+sleep 0.5
+ln -s b "$d/lnk.new" && mv -T "$d/lnk.new" "$d/lnk"
+wait "$p"
+is "$?" 0 "pid file's directory swapped during the run: rtexec exits 0"
+like "$(cat "$d/a/x.pid" 2>/dev/null)" "[1-9]*" "... the pid file is in the directory named at the start"
+is "$(ls -A "$d/b")" "" "... nothing in the directory swapped in"
+is "$(ls -A "$d/a" | tr '\n' ' ')" "x.pid " "... nor a temporary beside the pid file"
+
 # ---------------------------------------------------------------- the child's reason (8.6)
 # The child fails at its own v1 join after the parent said GO (unread): the cgroup is
 # removed while strace holds the child before its first write.

@@ -125,10 +125,17 @@ is_rc 0 "no O_TMPFILE: rtexec runs the command"
 is "$(ls -A "$d" | tr '\n' ' ')" "ok.pid " "no O_TMPFILE: the pid file is in place, nothing beside it"
 like "$(cat "$d/ok.pid")" "[1-9]*" "no O_TMPFILE: it holds a pid"
 rm -f "$d/ok.pid"
-printf '%s\n' "$C" | timeout -k 5 30 strace -f -qq -o "$T/trace" -e trace=openat,rename \
+printf '%s\n' "$C" | timeout -k 5 30 strace -f -qq -y -o "$T/trace" -e trace=openat,renameat,renameat2 \
 	"$NOSYS" tmpfile -- "$RTEXEC" --pid-file "$d/ok.pid" -- true >/dev/null 2>&1
-like "$(grep "$d" "$T/trace")" "*O_TMPFILE*EOPNOTSUPP*.ok.pid.rtexec-*O_CREAT*rename(*" \
-	"no O_TMPFILE: the unnamed file refused, a named temporary renamed into place"
+like "$(grep "$d" "$T/trace")" "*O_TMPFILE*EOPNOTSUPP*.ok.pid.rtexec-*O_CREAT*rename*(*$d*.ok.pid.rtexec-*$d*ok.pid*" \
+	"no O_TMPFILE: the unnamed file refused, a named temporary renamed into place (in the directory's fd)"
+rm -f "$d/ok.pid"
+# A named temporary of rtexec's own pid, left by a killed run long ago that had the same pid
+# (the pid of this one, as "exec" keeps it): it does not block the run, and it is gone.
+printf '%s\n' "$C" | timeout -k 5 30 sh -c ': >"$1/.ok.pid.rtexec-$$"; exec "$2" tmpfile -- "$3" --pid-file "$1/ok.pid" -- true' \
+	sh "$d" "$NOSYS" "$RTEXEC" >/dev/null 2>"$T/rx.err"
+is "$?" 0 "no O_TMPFILE, a stale temporary of rtexec's own pid: rtexec runs the command"
+is "$(ls -A "$d" | tr '\n' ' ')" "ok.pid " "... the pid file is in place, the stale temporary gone"
 rm -f "$d/ok.pid"
 for how in "command not found:127:rtx-no-such-command" "not executable:126:/etc/passwd"; do
 	nx tmpfile "$C" --pid-file "$d/x.pid" -- "${how##*:}"
