@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,8 @@ int mountinfo_parse_line(char *line, struct mount_line *out)
 
 	/* id parent major:minor root mountpoint options [optional...] - fstype source super */
 	for (int i = 0; i < 3 && f; i++)
-		f = mi_field(&p);
+		if ((f = mi_field(&p)) && i == 0 && str_u64(f, 10, &out->id, &f) < 0)
+			return -1;
 	if (f && (out->root = mi_field(&p)) && (out->point = mi_field(&p))) {
 		while ((f = mi_field(&p)) && strcmp(f, "-") != 0)
 			;
@@ -98,7 +100,7 @@ bool cg_options_match(const char *options, const char *controllers)
 	return true;
 }
 
-#define CG_MAX 64      /* hierarchies joined; a host has about 15 */
+#define CG_MAX 1024    /* hierarchies joined; a host has about 15 */
 #define MOUNTS_MAX 256 /* cgroup mounts kept; a mount namespace rarely holds 20 */
 #define MOUNTINFO_PART 4096
 #define MOUNTINFO_LINE_MAX (1 << 20)
@@ -109,7 +111,9 @@ struct cg_sources {
 	char *cgroup_text; /* what lines point into */
 	struct cg_line *lines;
 	size_t *line_mount; /* 1 + the index of lines[i]'s mount (the first that matches), 0: none */
-	size_t nlines, unmounted; /* unmounted: lines with no mount yet */
+	bool *hidden;	    /* lines[i] matched a mount found unusable */
+	const struct cg_plan *plan; /* its unusable mounts are passed over */
+	size_t nlines, unmounted;   /* unmounted: lines with no mount yet */
 	struct kept_mount {
 		struct mount_line m;
 		char *text; /* the copy of its mountinfo line that m points into */
@@ -122,6 +126,7 @@ static void sources_free(struct cg_sources *s)
 	for (size_t i = 0; i < s->nmounts; i++)
 		free(s->mounts[i].text);
 	free(s->line_mount);
+	free(s->hidden);
 	free(s->lines);
 	free(s->mounts);
 	free(s->cgroup_text);
@@ -154,9 +159,18 @@ static bool mount_matches(const struct mount_line *m, const struct cg_line *l)
 
 /* A mountinfo line (NUL-terminated, without its newline): kept, as a copy, when it is a
  * cgroup mount, and made the mount of each line it is the first match of. */
+static bool is_unusable(const struct cg_plan *p, unsigned long long id)
+{
+	for (size_t i = 0; p && i < p->nunusable; i++)
+		if (p->unusable[i] == id)
+			return true;
+	return false;
+}
+
 static int add_mount(struct cg_sources *s, const char *line)
 {
 	struct mount_line m;
+	bool unusable;
 	char *copy;
 	void *v;
 
@@ -184,8 +198,13 @@ static int add_mount(struct cg_sources *s, const char *line)
 	s->mounts = v;
 	s->mounts[s->nmounts].m = m;
 	s->mounts[s->nmounts++].text = copy;
+	unusable = is_unusable(s->plan, m.id);
 	for (size_t i = 0; i < s->nlines && s->unmounted; i++)
 		if (s->line_mount[i] == 0 && mount_matches(&m, &s->lines[i])) {
+			if (unusable) {
+				s->hidden[i] = true;
+				continue;
+			}
 			s->line_mount[i] = s->nmounts;
 			s->unmounted--;
 		}
@@ -197,8 +216,11 @@ static int add_line(struct cg_sources *s, char *text)
 	struct cg_line l;
 	void *v;
 
-	if (s->nlines >= CG_MAX || cg_parse_line(text, &l) < 0)
-		return 0;
+	/* Every line counts: one left out is a hierarchy the command would stay outside of. */
+	if (s->nlines >= CG_MAX)
+		return -E2BIG;
+	if (cg_parse_line(text, &l) < 0)
+		return -EBADMSG;
 	if ((v = room_for(s->lines, s->nlines, sizeof(l))) == NULL)
 		return -ENOMEM;
 	s->lines = v;
@@ -283,20 +305,24 @@ out:
 }
 
 /* The target's cgroups (/proc/PID/cgroup, through its pinned directory) and the cgroup
- * mounts in our mount namespace that they need (read_mounts). */
-static int read_sources(const struct target *t, struct cg_sources *s, struct rterr *e)
+ * mounts in our mount namespace that they need (read_mounts), but those plan found unusable. */
+static int read_sources(const struct target *t, const struct cg_plan *plan, struct cg_sources *s,
+			struct rterr *e)
 {
 	char *save;
 	int r;
 
 	memset(s, 0, sizeof(*s));
+	s->plan = plan;
 	if ((r = target_read(t, "cgroup", &s->cgroup_text)) < 0)
 		return rterr_set(e, -r, "target %d: read /proc/%d/cgroup", (int)t->pid,
 				 (int)t->pid);
 	for (char *l = strtok_r(s->cgroup_text, "\n", &save); l && r == 0;
 	     l = strtok_r(NULL, "\n", &save))
 		r = add_line(s, l);
-	if (r == 0 && s->nlines && (s->line_mount = calloc(s->nlines, sizeof(size_t))) == NULL)
+	if (r == 0 && s->nlines &&
+	    ((s->line_mount = calloc(s->nlines, sizeof(size_t))) == NULL ||
+	     (s->hidden = calloc(s->nlines, sizeof(bool))) == NULL))
 		r = -ENOMEM;
 	s->unmounted = s->nlines;
 	if (r == 0 && (r = read_mounts(s)) < 0) {
@@ -306,20 +332,28 @@ static int read_sources(const struct target *t, struct cg_sources *s, struct rte
 	if (r == 0)
 		return 0;
 	sources_free(s);
+	if (r == -E2BIG || r == -EBADMSG)
+		return rterr_set(e, 0, "target %d: /proc/%d/cgroup: %s", (int)t->pid, (int)t->pid,
+				 r == -E2BIG ? "over 1024 lines" : "a line not ID:LIST:PATH");
 	return rterr_set(e, -r, "cgroups");
 }
 
 /* The host path of cgroup `path` of a hierarchy mounted at m (whose root need not be "/"),
- * malloc'd into *out. 0; -ENOENT when path is not below the mount's root (out of sight). */
+ * malloc'd into *out. 0; -ENOENT when path is not below the mount's root (out of sight).
+ * Both are relative to rtexec's cgroup namespace: a cgroup outside it is "/../x", and so
+ * may be the root of a mount made outside it ("/.."). What is left after the root must not
+ * climb: it would lead out of the mount, into a sibling hierarchy's directory. */
 static int host_path(const struct mount_line *m, const char *path, char **out)
 {
-	size_t rl = strlen(m->root);
+	size_t rl = strcmp(m->root, "/") == 0 ? 0 : strlen(m->root);
+	const char *rest = path + rl, *d;
 
-	if (strcmp(m->root, "/") == 0)
-		rl = 0;
-	else if (strncmp(path, m->root, rl) != 0 || (path[rl] != '/' && path[rl] != '\0'))
+	if (strncmp(path, m->root, rl) != 0 || (*rest != '/' && *rest != '\0'))
 		return -ENOENT;
-	return fmt_asprintf(out, "%s%s", m->point, path + rl) < 0 ? -ENOMEM : 0;
+	for (d = str_find(rest, "/.."); d; d = str_find(d + 1, "/.."))
+		if (d[3] == '/' || d[3] == '\0')
+			return -ENOENT;
+	return fmt_asprintf(out, "%s%s", m->point, rest) < 0 ? -ENOMEM : 0;
 }
 
 static int open_dir(struct cg_join *j, struct rterr *e)
@@ -400,10 +434,10 @@ static int add_v1(struct cg_plan *p, const struct mount_line *m, const struct cg
 	struct cg_join *j;
 	int r = host_path(m, l->path, &path);
 
-	if (r == -ENOENT) {
-		debug("cgroup %s:%s is not below the mount %s, not joining", l->controllers,
-		      l->path, m->point);
-		return 0;
+	if (r == -ENOENT) { /* another mount of the hierarchy may show it */
+		debug("cgroup %s:%s is not below the root of the mount %s", l->controllers, l->path,
+		      m->point);
+		return -EAGAIN;
 	}
 	if (r < 0 || (j = new_join(p, l->controllers, e)) == NULL) {
 		if (r == 0)
@@ -483,15 +517,57 @@ static int check_frozen(const struct cg_join *j, struct rterr *e)
 	return 0;
 }
 
+/* Whether the join's cgroup was reached through mount m. A later mount on m's mount point
+ * (or above it) covers m, and the same path then leads into that one: another hierarchy,
+ * another subtree, a tmpfs. Where the kernel cannot tell (before Linux 5.8): yes. */
+static bool reached_through(const struct cg_join *j, const struct mount_line *m)
+{
+	struct statx st;
+	int fd = j->dirfd >= 0 ? j->dirfd : j->tasks;
+	long r = fd >= 0 ? syscall(SYS_statx, fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &st)
+			 : syscall(SYS_statx, AT_FDCWD, m->point, 0, STATX_MNT_ID, &st);
+
+	if (r < 0) /* no cgroup opened and its mount point gone: covered */
+		return fd >= 0 || errno == ENOSYS;
+	return !(st.stx_mask & STATX_MNT_ID) || st.stx_mnt_id == m->id;
+}
+
+static void drop_last(struct cg_plan *p)
+{
+	struct cg_join *j = &p->j[--p->n];
+
+	if (j->dirfd >= 0)
+		close(j->dirfd);
+	if (j->tasks >= 0)
+		close(j->tasks);
+	free(j->hierarchy);
+	free(j->path);
+	free(j->fallback);
+	if (j->v2) {
+		p->v2 = -1;
+		free(p->v2_root);
+		p->v2_root = NULL;
+	}
+}
+
+/* -EAGAIN: a mount was found unusable (added to p->unusable): plan again without it. */
 static int plan_lines(struct cg_plan *p, const struct cg_request *c, const struct cg_sources *s,
 		      struct rterr *e)
 {
+	int r;
+
 	for (size_t i = 0; i < s->nlines; i++) {
 		const struct cg_line *l = &s->lines[i];
 		const struct mount_line *m = find_mount(s, i);
 		bool v2 = v2_line(l);
 		size_t before = p->n;
 
+		if (m == NULL && s->hidden[i])
+			return rterr_set(e, 0,
+					 "cgroup %s:%s of the target: no mount here shows it "
+					 "(covered by a later mount, or not below the mount's "
+					 "root)",
+					 v2 ? "unified" : l->controllers, l->path);
 		if (m == NULL) {
 			/* A v1-only host still lists "0::/"; a v1 hierarchy left out matters. */
 			logmsg(v2 ? LOG_DEBUG : LOG_WARN,
@@ -500,9 +576,20 @@ static int plan_lines(struct cg_plan *p, const struct cg_request *c, const struc
 			       v2 ? "unified" : l->controllers);
 			continue;
 		}
-		if ((v2 ? add_v2(p, c, m, l, e) : add_v1(p, m, l, e)) < 0)
-			return -1;
-		if (p->n > before && check_frozen(&p->j[p->n - 1], e) < 0)
+		r = v2 ? add_v2(p, c, m, l, e) : add_v1(p, m, l, e);
+		if (r == 0 && p->n > before && !reached_through(&p->j[p->n - 1], m)) {
+			debug("cgroup mount %s (%llu) is covered by another mount", m->point,
+			      m->id);
+			drop_last(p);
+			r = -EAGAIN;
+		}
+		if (r == -EAGAIN) {
+			if (p->nunusable == sizeof(p->unusable) / sizeof(p->unusable[0]))
+				return rterr_set(e, 0, "cgroups: over 8 unusable cgroup mounts");
+			p->unusable[p->nunusable++] = m->id;
+			return -EAGAIN;
+		}
+		if (r < 0 || (p->n > before && check_frozen(&p->j[p->n - 1], e) < 0))
 			return -1;
 	}
 	return 0;
@@ -516,10 +603,14 @@ int cg_plan_open(const struct cg_request *c, const struct target *target, struct
 
 	memset(p, 0, sizeof(*p));
 	p->v2 = -1;
-	if (read_sources(target, &s, e) < 0)
-		return -1;
-	r = plan_lines(p, c, &s, e);
-	sources_free(&s);
+	do {
+		while (p->n)
+			drop_last(p);
+		if (read_sources(target, p, &s, e) < 0)
+			return -1;
+		r = plan_lines(p, c, &s, e);
+		sources_free(&s);
+	} while (r == -EAGAIN);
 	if (r == 0 && p->v2 < 0 && (c->path || c->sub))
 		r = rterr_set(e, 0, "cgroup.%s: this host has no cgroup v2 hierarchy",
 			      c->path ? "path" : "sub");
@@ -556,12 +647,13 @@ static bool follow_errno(int err)
 }
 
 /* The target's current v2 cgroup, read now, into a malloc'd *out. */
-static int current_v2(const struct target *target, char **out, struct rterr *e)
+static int current_v2(const struct cg_plan *p, const struct target *target, char **out,
+		      struct rterr *e)
 {
 	struct cg_sources s;
 	int r = -2;
 
-	if (read_sources(target, &s, e) < 0)
+	if (read_sources(target, p, &s, e) < 0)
 		return -1;
 	for (size_t i = 0; i < s.nlines && r == -2; i++) {
 		const struct mount_line *m = find_mount(&s, i);
@@ -600,7 +692,7 @@ static int join_fallback(struct cg_plan *p, const struct target *target, pid_t p
 
 	for (int i = 0; i < FALLBACK_TRIES; i++) {
 		/* Read, then checked: what was read is our target's, not a reused pid's. */
-		if (current_v2(target, &cur, &sub) < 0 || target_check(target, &sub) < 0) {
+		if (current_v2(p, target, &cur, &sub) < 0 || target_check(target, &sub) < 0) {
 			free(cur);
 			free(prev);
 			return rterr_set(e, 0, "join cgroup %s: %s; fallback: %s", j->path,
@@ -749,15 +841,8 @@ bool cg_cpuset_moved(const struct cg_plan *p)
 
 void cg_plan_close(struct cg_plan *p)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		if (p->j[i].dirfd >= 0)
-			close(p->j[i].dirfd);
-		if (p->j[i].tasks >= 0)
-			close(p->j[i].tasks);
-		free(p->j[i].hierarchy);
-		free(p->j[i].path);
-		free(p->j[i].fallback);
-	}
+	while (p->n)
+		drop_last(p);
 	free(p->j);
 	free(p->joined);
 	free(p->v2_root);

@@ -34,6 +34,11 @@ struct cg_plan {
 	int v2;	       /* index of the v2 entry, -1 if none */
 	char *joined;  /* v2: the cgroup actually joined, NULL before the join */
 	char *v2_root; /* the cgroup v2 mount point, NULL if none */
+	/* Ids of cgroup mounts found unusable: covered by a later mount (their paths lead
+	 * elsewhere), or not showing the target's v1 cgroup (not below their root). Passed
+	 * over, here and when the v2 fallback reads the mounts again. */
+	unsigned long long unusable[8];
+	size_t nunusable;
 };
 
 /* Pure parsers, unit-tested. They cut the line in place (the fields point into it): nothing
@@ -45,6 +50,7 @@ struct cg_line {
 };
 int cg_parse_line(char *line, struct cg_line *out);
 struct mount_line {
+	unsigned long long id; /* the mount's id (first field), as statx's stx_mnt_id */
 	const char *root, *point, *fstype;
 	const char *options; /* super options */
 };

@@ -381,3 +381,103 @@ out=$(unshare -m --propagation private sh -c '
 is "$(echo "$out" | head -n 1)" "/$NAME/bt $U" "subtree mount: its root is /$NAME/bt (precondition)"
 is "$(echo "$out" | grep '^0::')" "0::/$NAME/bt/inner/s" \
 	"subtree mount: the command is in the target's sub-cgroup, the path translated"
+
+# ---- a cgroup mount covered by a later mount in rtexec's mount namespace (another
+# hierarchy bound over /sys/fs/cgroup/cpu): its mount point now leads into that one, so the
+# first matching line of mountinfo is not the mount to use. rtexec takes a cgroup mount that
+# is still in sight (a second mount of the cpu hierarchy, mounted later), and where none is,
+# refuses with one line. It used to write the command into the covering hierarchy's cgroup
+# and leave it in the caller's cpu cgroup, outside the container's CPU limits.
+CPU=/sys/fs/cgroup/cpu ACCT=/sys/fs/cgroup/cpuacct
+if [ -f "$CPU/tasks" ] && [ -f "$ACCT/tasks" ] && ! grep -q ' /sys/fs/cgroup/cpu,' /proc/self/mountinfo; then
+	mkcg "$CPU/$NAME-cov"
+	mkcg "$ACCT/$NAME-cov"
+	target_in "$U/$NAME" "$CPU/$NAME-cov"
+	printf '%s\n' "$(cfg "$TPID")" >"$T/cov.json"
+	mkdir -p "$T/cpu2"
+	for second in yes no; do
+		# shellcheck disable=SC2016
+		out=$(unshare -m --propagation private sh -c '
+			mount --bind "$2" "$1" || exit 9
+			if [ "$5" = yes ]; then mount -t cgroup -o cpu cgroup "$6" || exit 9; fi
+			"$3" -f "$4" -- cat /proc/self/cgroup; echo "rc=$?"' \
+			sh "$CPU" "$ACCT" "$RTEXEC" "$T/cov.json" "$second" "$T/cpu2" 2>&1)
+		if [ "$second" = yes ]; then
+			is "$(echo "$out" | grep ':cpu:')" "$(cg_line "$TPID" '[0-9]*:cpu:')" \
+				"cpu mount covered, a second one later: the command is in the target's cpu cgroup"
+			is "$(echo "$out" | sort)" "$(printf '%s\nrc=0\n' "$(cat "/proc/$TPID/cgroup")" | sort)" \
+				"... every hierarchy as the target's, rtexec exits 0"
+		else
+			is "$out" "rtexec: cgroup cpu:/$NAME-cov of the target: no mount here shows it (covered by a later mount, or not below the mount's root)
+rc=125" "cpu mount covered, no other: one line, exit 125, the command not run"
+		fi
+	done
+
+	# The only mount of the cpu hierarchy is a subtree that does not hold the target's
+	# cgroup: refused (it used to be skipped in silence, the command left in the caller's
+	# cpu cgroup).
+	mkcg "$CPU/$NAME-sub"
+	mkdir -p "$T/cpusub"
+	# shellcheck disable=SC2016
+	out=$(unshare -m --propagation private sh -c '
+		mount --bind "$1/$2" "$3" && umount -l "$1" && mount --move "$3" "$1" || exit 9
+		"$4" -f "$5" -- cat /proc/self/cgroup; echo "rc=$?"' \
+		sh "$CPU" "$NAME-sub" "$T/cpusub" "$RTEXEC" "$T/cov.json" 2>&1)
+	is "$out" "rtexec: cgroup cpu:/$NAME-cov of the target: no mount here shows it (covered by a later mount, or not below the mount's root)
+rc=125" "the cpu mount a subtree without the target's cgroup: one line, exit 125"
+
+	# rtexec in a cgroup namespace of its own (a shim in a container), rooted at the root of
+	# every hierarchy but cpu's: the target's cpu cgroup is "/../NAME-cov" from there, and
+	# so is the cpu mount's root ("/..", mounted outside): what is below that root is
+	# joined. A cpu mount made inside the namespace has the root "/": "/../NAME-cov" is not
+	# below it (it once led out of the mount, into a sibling of its directory): refused.
+	mkcg "$CPU/$NAME-ns"
+	mkdir -p "$T/cpuns"
+	for remount in no yes; do
+		# shellcheck disable=SC2016
+		out=$(sh -c 'for m in $(awk "\$9 ~ /^cgroup2?\$/ { print \$5 }" /proc/self/mountinfo); do
+				echo $$ >"$m/cgroup.procs"
+			done 2>/dev/null
+			echo $$ >"$1/$2/cgroup.procs" && exec unshare -C -m --propagation private sh -c "
+			if [ $6 = yes ]; then umount -l $1 && mount -t cgroup -o cpu cgroup $5 || exit 9; fi
+			grep -e \" $1 \" -e \" $5 \" /proc/self/mountinfo | tail -n 1 | cut -d\" \" -f4 >&2
+			\"\$0\" -f \"\$1\" -- cat /proc/self/cgroup; echo rc=\$?" "$3" "$4"' \
+			sh "$CPU" "$NAME-ns" "$RTEXEC" "$T/cov.json" "$T/cpuns" "$remount" 2>"$T/ns.err")
+		if [ "$remount" = no ]; then
+			is "$(head -n 1 "$T/ns.err")" "/.." "own cgroup namespace: the cpu mount's root shows as /.. (precondition)"
+			is "$(echo "$out" | grep ':cpu:')" "$(cg_line "$TPID" '[0-9]*:cpu:')" \
+				"own cgroup namespace: the command is in the target's cpu cgroup"
+			is "$(echo "$out" | tail -n 1)" "rc=0" "... rtexec exits 0"
+		else
+			is "$(head -n 1 "$T/ns.err")" "/" "own cgroup namespace, cpu mounted in it instead: its root is / (precondition)"
+			is "$(sed 1d "$T/ns.err")$out" "rtexec: cgroup cpu:/../$NAME-cov of the target: no mount here shows it (covered by a later mount, or not below the mount's root)rc=125" \
+				"... the target's /../$NAME-cov is refused: one line, exit 125"
+		fi
+	done
+
+	# 70 hierarchies (60 named ones, mounted for this test in a mount namespace that goes
+	# with it): every line of the target's counts; the kernel lists the newest first, and
+	# rtexec once read only 64 lines, skipping v2, cpuset, memory... in silence.
+	# shellcheck disable=SC2016
+	out=$(unshare -m --propagation private sh -c '
+		mount -t tmpfs tmpfs "$1" || exit 9
+		i=0
+		while [ $i -lt 60 ]; do
+			mkdir "$1/h$i" && mount -t cgroup -o "none,name=rtxt$$-$i" cgroup "$1/h$i" || exit 9
+			i=$((i + 1))
+		done
+		wc -l <"/proc/$4/cgroup" >&2
+		"$2" -f "$3" -- cat /proc/self/cgroup; echo "rc=$?"' sh "$T/cpusub" "$RTEXEC" "$T/cov.json" "$TPID" 2>"$T/many.err")
+	ok "70 hierarchies: the target has over 64 cgroup lines (precondition)" [ "$(head -n 1 "$T/many.err")" -gt 64 ]
+	is "$(echo "$out" | grep -v ':name=rtxt' | sort)" "$(printf '%s\nrc=0\n' "$(cat "/proc/$TPID/cgroup")" | grep -v ':name=rtxt' | sort)" \
+		"70 hierarchies: the command is in every cgroup of the target's, rtexec exits 0"
+	i=0
+	while grep -q ':name=rtxt' /proc/self/cgroup && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	ok "70 hierarchies: the 60 named ones are gone with their mounts" \
+		sh -c '! grep -q ":name=rtxt" /proc/self/cgroup'
+else
+	skip_limit "covered cgroup mount" "no separate v1 cpu and cpuacct hierarchies on this host"
+fi

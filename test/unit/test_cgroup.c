@@ -36,6 +36,7 @@ static void test_mountinfo(void)
 				  "rw,cpuset"),
 				&m) == 0,
 	   "v1 mount");
+	ok(m.id == 34, "mount id, the first field (as statx's stx_mnt_id)");
 	is_str(m.root, "/", "root");
 	is_str(m.point, "/sys/fs/cgroup/cpuset", "mount point");
 	is_str(m.fstype, "cgroup", "fstype");
@@ -55,6 +56,10 @@ static void test_mountinfo(void)
 	is_str(m.options, "rw,x", "the fields after it intact, the newline dropped");
 	ok(mountinfo_parse_line(B("41 31 0:38 / /x rw"), &m) < 0, "no separator refused");
 	ok(mountinfo_parse_line(B("41 31"), &m) < 0, "truncated refused");
+	ok(mountinfo_parse_line(B("x41 31 0:38 / /x rw - cgroup2 none rw"), &m) < 0, "a mount id "
+										     "that is not "
+										     "a number "
+										     "refused");
 }
 
 static void test_options(void)
