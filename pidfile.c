@@ -52,7 +52,7 @@ static __attribute__((noinline)) int prepare_file(struct pidfile *pf, const char
 	struct stat st;
 	bool exists;
 
-	if (*base == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+	if (*base == '\0') /* "dir/": "." and ".." are found directories below */
 		return rterr_set(e, EISDIR, "pid file %s", path);
 	if ((size_t)fmt_snprintf(pf->tmp, sizeof(pf->tmp), ".%s.rtexec-%d", base, (int)getpid()) >=
 	    sizeof(pf->tmp))
@@ -71,9 +71,7 @@ static __attribute__((noinline)) int prepare_file(struct pidfile *pf, const char
 	pf->fd = sys_openat(pf->dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
 	if (pf->fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
 		/* A temporary of this pid is a dead rtexec's (this pid is alive: it is this one). */
-		if (fstatat(pf->dirfd, pf->tmp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISREG(st.st_mode))
-			unlinkat(pf->dirfd, pf->tmp, 0);
+		unlinkat(pf->dirfd, pf->tmp, 0);
 		pf->fd = sys_openat(pf->dirfd, pf->tmp,
 				    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 		pf->named = pf->fd >= 0;
