@@ -76,19 +76,6 @@ long eligible_cpu(const struct cpumask *c, const struct cpumask *isolated)
 	return min_c;			/* every CPU of the cpuset is isolated */
 }
 
-bool transition_needs_pin(bool moved, long e, const struct cpumask *isolated,
-			  const struct cpumask *caller)
-{
-	if (e < 0)
-		return false; /* no isolated CPU in the cpuset */
-	if (moved || cpumask_test(isolated, (size_t)e))
-		return true;
-	for (size_t i = 0; i < caller->nbits; i++)
-		if (cpumask_test(caller, i) && cpumask_test(isolated, i))
-			return true;
-	return false;
-}
-
 void placement_decide(enum transition tr, bool has_eligible, bool needs_pin, bool has_initial,
 		      bool has_final, enum initial_kind *initial, enum final_kind *final)
 {
@@ -224,29 +211,16 @@ static int cgroup_cpus(const char *list, struct cpumask *m, size_t ncpus, struct
 
 static void fill_masks(struct placement *p)
 {
-	if (p->initial_kind == INITIAL_ELIGIBLE || p->pin_if_moved)
+	if (p->initial_kind == INITIAL_ELIGIBLE)
 		cpumask_set(&p->initial, (size_t)p->eligible);
+	for (size_t i = 0; i < p->ncpus && p->initial_kind != INITIAL_NONE; i++)
+		if (cpumask_test(&p->initial, i) && cpumask_test(&p->isolated, i))
+			p->pin_child = true;
 	if (p->final_kind == FINAL_ELIGIBLE)
 		cpumask_set(&p->final, (size_t)p->eligible);
 	if (p->final_kind == FINAL_RESET) /* the kernel clips it to the cpuset */
 		for (size_t i = 0; i < p->ncpus; i++)
 			cpumask_set(&p->final, i);
-}
-
-/* The row without annotation depends on the join path: decided for it, and again for the
- * case where the child turns out not to be born in its cgroup (clone3 fails). */
-static void decide(struct placement *p, const struct cpu_request *r)
-{
-	enum initial_kind if_moved;
-	enum final_kind final;
-	bool e_ok = p->eligible >= 0;
-
-	placement_decide(p->transition, e_ok,
-			 transition_needs_pin(p->moved, p->eligible, &p->isolated, &p->caller),
-			 r->has_initial, r->has_final, &p->initial_kind, &p->final_kind);
-	placement_decide(p->transition, e_ok, true, r->has_initial, r->has_final, &if_moved,
-			 &final);
-	p->pin_if_moved = p->initial_kind == INITIAL_NONE && if_moved == INITIAL_ELIGIBLE;
 }
 
 int placement_compute(const struct cpu_request *r, struct placement *p, struct rterr *e)
@@ -256,7 +230,9 @@ int placement_compute(const struct cpu_request *r, struct placement *p, struct r
 	    copy_mask(r->has_final ? &r->final : NULL, p->ncpus, &p->final, e) < 0)
 		return -1;
 	p->eligible = eligible_cpu(&p->cgroup, &p->isolated);
-	decide(p, r);
+	/* Without annotation, pinned wherever E exists (placement_decide). */
+	placement_decide(p->transition, p->eligible >= 0, p->eligible >= 0, r->has_initial,
+			 r->has_final, &p->initial_kind, &p->final_kind);
 	fill_masks(p);
 	return 0;
 }
@@ -272,12 +248,11 @@ static int caller_cpus(struct cpumask *m, size_t ncpus, struct rterr *e)
 	return 0;
 }
 
-int placement_resolve(const struct cpu_request *r, const char *cgroup_list, bool moved,
-		      const char *v2_root, struct placement *p, struct rterr *e)
+int placement_resolve(const struct cpu_request *r, const char *cgroup_list, const char *v2_root,
+		      struct placement *p, struct rterr *e)
 {
 	memset(p, 0, sizeof(*p));
 	p->ncpus = kernel_ncpus();
-	p->moved = moved;
 	if (cgroup_cpus(cgroup_list, &p->cgroup, p->ncpus, e) < 0 ||
 	    detect_isolated(r, v2_root, &p->isolated, p->ncpus, e) < 0 ||
 	    caller_cpus(&p->caller, p->ncpus, e) < 0 || placement_compute(r, p, e) < 0) {
@@ -295,9 +270,9 @@ static int set_affinity(pid_t pid, const struct cpumask *m)
 											   : 0;
 }
 
-static int apply(const struct cpumask *m, const char *what, struct rterr *e)
+static int apply(pid_t pid, const struct cpumask *m, const char *what, struct rterr *e)
 {
-	int r = set_affinity(0, m);
+	int r = set_affinity(pid, m);
 	char *list = NULL;
 
 	if (r == 0)
@@ -310,17 +285,19 @@ static int apply(const struct cpumask *m, const char *what, struct rterr *e)
 
 int placement_pin_initial(const struct placement *p, struct rterr *e)
 {
-	return p->initial_kind == INITIAL_NONE ? 0 : apply(&p->initial, "initial", e);
+	return p->initial_kind == INITIAL_NONE || p->pin_child
+		       ? 0
+		       : apply(0, &p->initial, "initial", e);
 }
 
-int placement_pin_moved(const struct placement *p, struct rterr *e)
+int placement_pin_child(const struct placement *p, pid_t pid, struct rterr *e)
 {
-	return p->pin_if_moved ? apply(&p->initial, "initial", e) : 0;
+	return p->pin_child ? apply(pid, &p->initial, "initial", e) : 0;
 }
 
 int placement_apply_final(const struct placement *p, struct rterr *e)
 {
-	return p->final_kind == FINAL_UNCHANGED ? 0 : apply(&p->final, "final", e);
+	return p->final_kind == FINAL_UNCHANGED ? 0 : apply(0, &p->final, "final", e);
 }
 
 void placement_free(struct placement *p)

@@ -830,15 +830,6 @@ int cg_effective_cpus(const struct cg_plan *p, char **out)
 	return 0;
 }
 
-bool cg_cpuset_moved(const struct cg_plan *p)
-{
-	for (size_t i = 0; i < p->n; i++)
-		if (!p->j[i].v2 && has_token(p->j[i].hierarchy, "cpuset", 6))
-			return true;
-	return p->v2 >= 0 &&
-	       (p->j[p->v2].dirfd < 0 || strcmp(v2_expected(p), p->j[p->v2].path) != 0);
-}
-
 void cg_plan_close(struct cg_plan *p)
 {
 	while (p->n)

@@ -81,10 +81,6 @@ int cg_check_v1_frozen(const struct cg_plan *p, struct rterr *e);
 /* The effective CPUs of the cgroup planned (or joined) into a malloc'd *out; "" where no
  * cpuset applies. 0, or -ENOMEM. */
 int cg_effective_cpus(const struct cg_plan *p, char **out);
-/* Whether the child enters its cpuset by being moved there rather than at birth: a v1 cpuset
- * hierarchy (the child writes itself into it), or a v2 cgroup it cannot be born in (not
- * opened, or EBUSY predicted). Feeds the CPU placement rule (affinity.h). */
-bool cg_cpuset_moved(const struct cg_plan *p);
 void cg_plan_close(struct cg_plan *p);
 
 #endif

@@ -166,13 +166,12 @@ static int signals_setup(sigset_t *orig)
 }
 
 /* On cgroup v2 the child is born in the container's cgroup (clone3 CLONE_INTO_CGROUP);
- * where the kernel cannot, or the cgroup refuses (EBUSY), it is forked and moved, pinned
- * first where the placement relied on the birth. Not inlined: make bench's callgrind splits
+ * where the kernel cannot, or the cgroup refuses (EBUSY), it is forked and moved. Not inlined: make bench's callgrind splits
  * the parent's count from the child's at its entry (no libc fork to do it since 3076cfa).
  * -1 with *e set on a failure: the caller is in the container's mount namespace, nothing is
  * reported from here. */
-static __attribute__((noinline)) pid_t fork_child(int cgroup_fd, const struct placement *pl,
-						  bool *born_in_cgroup, struct rterr *e)
+static __attribute__((noinline)) pid_t fork_child(int cgroup_fd, bool *born_in_cgroup,
+						  struct rterr *e)
 {
 	struct rt_clone_args args = { .flags = CLONE_INTO_CGROUP,
 				      .exit_signal = SIGCHLD,
@@ -187,8 +186,6 @@ static __attribute__((noinline)) pid_t fork_child(int cgroup_fd, const struct pl
 			return pid;
 		}
 		debug("clone3 into cgroup: %s; forking and moving instead", rt_strerror(errno));
-		if (placement_pin_moved(pl, e) < 0)
-			return -1;
 	}
 	if ((pid = sys_fork()) < 0)
 		rterr_set(e, errno, "fork");
@@ -262,8 +259,7 @@ static void resolve(struct run *r, bool dry_run)
 	r->attrs = r->c.attrs;
 	/* Last: everything read above belonged to the live target (reads went through its
 	 * pinned /proc/PID directory, this says it still runs). */
-	if (placement_resolve(&r->c.cpus, cpus, cg_cpuset_moved(&r->cg), r->cg.v2_root, &r->pl,
-			      &e) < 0 ||
+	if (placement_resolve(&r->c.cpus, cpus, r->cg.v2_root, &r->pl, &e) < 0 ||
 	    confinement_read(&r->t, &r->tc, &e) < 0 || confinement_self(&r->self, &e) < 0 ||
 	    attrs_resolve(&r->attrs, &r->tc, &r->self, r->proc.uid, &e) < 0 ||
 	    seccomp_resolve(&r->c.seccomp, &r->t, &r->tc, &copy, &r->seccomp, &e) < 0 ||
@@ -378,10 +374,14 @@ static void spawn(struct run *r)
 	 * 40); one born there starts next to its parent, on the pinned CPU. */
 	/* The pid into r only in the parent: the child writing r's page would copy it. */
 	blank_args(true);
-	pid = fork_child(cg_clone_fd(&r->cg), &r->pl, &born_in_cgroup, &e);
+	pid = fork_child(cg_clone_fd(&r->cg), &born_in_cgroup, &e);
 	if (pid != 0) {
 		struct rterr back;
 		blank_args(false);
+		/* Where the child pins itself: also from here, should the kernel have started it
+		 * on a monopolised CPU it would never leave by itself. */
+		if (pid > 0 && placement_pin_child(&r->pl, pid, &back) < 0)
+			debug("%s", back.msg);
 		if (ns_return_after_fork(&r->ns, &back) < 0) {
 			if (pid > 0)
 				kill_child(pid);

@@ -555,7 +555,7 @@ static const char *const fi_name[] = { "FINAL_UNCHANGED", "FINAL_RESET", "FINAL_
 				       "FINAL_LIST" };
 /* clang-format on */
 
-/* The contract's table, read row by row; p: the join path needs a pin (transition_needs_pin). */
+/* The contract's table, read row by row; p: the join path needs a pin (wherever E exists). */
 static void oracle(enum transition tr, bool e, bool p, bool has_initial, bool has_final,
 		   enum initial_kind *in, enum final_kind *fi)
 {
@@ -671,49 +671,55 @@ static void test_placement(void)
 	ok(n == 48 && good == 48, "all %d combinations agree with the table", n);
 }
 
-/* ---- transition_needs_pin ---- */
+/* ---- placement_compute: the pin without annotation, and who applies it ---- */
 
-static void needs_pin_is(bool moved, const char *c, const char *iso, const char *caller, bool want)
+static void compute_is(const char *c, const char *iso, const char *initial,
+		       const char *want_initial, bool want_child)
 {
-	struct cpumask cm, im, km;
+	struct cpu_request r = { .ncpus = 8, .transition = TRANSITION_NONE };
+	struct placement p = { .ncpus = 8 };
 	struct rterr e = { 0, "" };
+	char *got = NULL;
 
-	if (cpulist_parse(c, 8, &cm, &e) < 0 || cpulist_parse(iso, 8, &im, &e) < 0 ||
-	    cpulist_parse(caller, 8, &km, &e) < 0) {
-		ok(0, "needs_pin %s %s %s: %s", c, iso, caller, e.msg);
+	r.has_initial = initial != NULL;
+	if (cpulist_parse(c, 8, &p.cgroup, &e) < 0 || cpulist_parse(iso, 8, &p.isolated, &e) < 0 ||
+	    cpulist_parse("0-7", 8, &p.caller, &e) < 0 ||
+	    (initial && cpulist_parse(initial, 8, &r.initial, &e) < 0) ||
+	    placement_compute(&r, &p, &e) < 0 || cpulist_format(&p.initial, &got) < 0) {
+		ok(0, "compute %s %s: %s", c, iso, e.msg);
 		return;
 	}
-	ok(transition_needs_pin(moved, eligible_cpu(&cm, &im), &im, &km) == want,
-	   "%s, C=%s I=%s, caller on %s: %s", moved ? "moved" : "born", c, iso, caller,
-	   want ? "pin to E" : "no pin");
-	cpumask_free(&cm);
-	cpumask_free(&im);
-	cpumask_free(&km);
+	ok(strcmp(got, want_initial) == 0 && p.pin_child == want_child,
+	   "C=%s I=%s%s%s: initial \"%s\", %s", c, iso, initial ? " initial " : "",
+	   initial ? initial : "", want_initial,
+	   *want_initial == '\0' ? "no pin"
+	   : want_child		 ? "pinned in the child, never the parent"
+				 : "the parent pins itself (the child inherits it)");
+	if (strcmp(got, want_initial) != 0 || p.pin_child != want_child)
+		printf("#   got: \"%s\", pin_child %d\n", got, (int)p.pin_child);
+	free(got);
+	placement_free(&p);
+	if (initial)
+		cpumask_free(&r.initial);
 }
 
-static void test_needs_pin(void)
+static void test_compute(void)
 {
-	/* Born in the cpuset, which has a housekeeping CPU, next to a housekeeping caller: the
-	 * only path the kernel starts on a housekeeping CPU by itself. */
-	needs_pin_is(false, "1-3", "2-3", "0", false);
-	needs_pin_is(false, "1-3", "2-3", "1", false);
-	needs_pin_is(false, "1-3", "2-3", "0-1", false);
-	needs_pin_is(false, "0-7", "4-7", "0-3", false);
-	/* A process that is moved: the kernel may move it to any CPU of the cpuset. */
-	needs_pin_is(true, "1-3", "2-3", "0", true);
-	needs_pin_is(true, "1-3", "2-3", "1", true);
-	/* Every CPU of the cpuset isolated: wherever it starts, it is an isolated CPU. */
-	needs_pin_is(false, "2-3", "2-3", "0", true);
-	needs_pin_is(false, "2-3", "1-3", "0", true);
-	/* A caller that may run on an isolated CPU: its child starts there. */
-	needs_pin_is(false, "1-3", "2-3", "0-3", true);
-	needs_pin_is(false, "1-3", "2-3", "2", true);
-	needs_pin_is(false, "0-7", "6-7", "5-6", true);
-	/* No E (the cpuset has no isolated CPU): nothing to protect, whatever the path. */
-	needs_pin_is(false, "0-1", "2-3", "0-3", false);
-	needs_pin_is(true, "0-1", "2-3", "2", false);
-	ok(!transition_needs_pin(false, 0, &(struct cpumask){ 0 }, &(struct cpumask){ 0 }),
-	   "empty masks: E 0, nothing isolated, no pin");
+	/* Pinned to E wherever E exists, born in the cpuset or not: fork balancing may pick an
+	 * idle CPU that only nohz_full isolates (it stays in the scheduling domains). */
+	compute_is("1-3", "2-3", NULL, "1", false);
+	compute_is("0-7", "4-7", NULL, "0", false);
+	/* No isolated CPU in the cpuset: nothing to protect. */
+	compute_is("0-1", "2-3", NULL, "", false);
+	compute_is("0-7", "", NULL, "", false);
+	/* Every CPU of the cpuset isolated: E is isolated, and the parent must never go there
+	 * (a SCHED_FIFO thread monopolising it would stop the parent for good). */
+	compute_is("2-3", "2-3", NULL, "2", true);
+	compute_is("2-3", "1-3", NULL, "2", true);
+	/* execCPUAffinity.initial: an isolated CPU in it, pinned in the child. */
+	compute_is("1-3", "2-3", "1", "1", false);
+	compute_is("1-3", "2-3", "1-2", "1-2", true);
+	compute_is("0-7", "", "5", "5", false);
 }
 
 int main(void)
@@ -726,6 +732,6 @@ int main(void)
 	test_cmdline();
 	test_eligible();
 	test_placement();
-	test_needs_pin();
+	test_compute();
 	return tap_done();
 }
