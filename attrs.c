@@ -336,8 +336,15 @@ static int inheritable_first(const struct attrs *a, struct rterr *e)
 
 int attrs_caps_before_uid(const struct attrs *a, struct rterr *e)
 {
+	int bits;
+
 	if (!a->caps_set)
 		return 0;
+	/* The caller's securebits never reach the command: SECBIT_NO_SETUID_FIXUP would keep
+	 * its ambient set, and the permitted one, across the switch to a uid other than 0. */
+	if ((bits = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0)) > 0 &&
+	    prctl(PR_SET_SECUREBITS, 0, 0, 0, 0) < 0)
+		return rterr_set(e, errno, "reset the caller's securebits 0x%x", bits);
 	if (a->caps_from_target && !a->bounding_only &&
 	    (a->caps[CAPS_INHERITABLE] & ~a->caps[CAPS_BOUNDING]) && inheritable_first(a, e) < 0)
 		return -1;
@@ -356,12 +363,15 @@ int attrs_caps_before_uid(const struct attrs *a, struct rterr *e)
 	return 0;
 }
 
+/* All three sets, even for a uid other than 0 with the bounding set alone: the switch clears
+ * the permitted and effective sets, not the inheritable one, and the caller's would reach
+ * the command (a file's inheritable capabilities are not bounded by the bounding set). */
 int attrs_caps_after_uid(const struct attrs *a, struct rterr *e)
 {
 	struct rt_cap_header h = { RT_CAP_VERSION_3, 0 };
 	struct rt_cap_data d[2];
 
-	if (!a->caps_set || a->bounding_only)
+	if (!a->caps_set)
 		return 0;
 	for (int i = 0; i < 2; i++) {
 		d[i].effective = (uint32_t)(a->caps[CAPS_EFFECTIVE] >> (32 * i));
@@ -384,6 +394,33 @@ int attrs_caps_after_uid(const struct attrs *a, struct rterr *e)
 	}
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return rterr_set(e, errno, "prctl PR_SET_KEEPCAPS");
+	return 0;
+}
+
+int attrs_caps_verify(const struct attrs *a, struct rterr *e)
+{
+	struct rt_cap_header h = { RT_CAP_VERSION_3, 0 };
+	struct rt_cap_data d[2];
+	static const int sets[] = { CAPS_EFFECTIVE, CAPS_PERMITTED, CAPS_INHERITABLE };
+
+	if (!a->caps_set)
+		return 0;
+	memset(d, 0xa5, sizeof(d));
+	if (sys_capget(&h, d) < 0)
+		return rterr_set(e, errno, "capget");
+	for (int i = 0; i < 3; i++) {
+		uint64_t got = 0;
+		for (int w = 0; w < 2; w++) {
+			uint32_t v = sets[i] == CAPS_EFFECTIVE	 ? d[w].effective
+				     : sets[i] == CAPS_PERMITTED ? d[w].permitted
+								 : d[w].inheritable;
+			got |= (uint64_t)v << (32 * w);
+		}
+		if (got != a->caps[sets[i]])
+			return rterr_set(e, 0,
+					 "capabilities: not set (the container's seccomp filter "
+					 "answered for capset)");
+	}
 	return 0;
 }
 

@@ -71,6 +71,10 @@ int attrs_resolve(struct attrs *a, const struct target_confinement *tc,
 int attrs_apply_privileged(const struct attrs *a, int procfs, struct rterr *e);
 /* Child, around the uid switch: bounding set and keep-caps before, the rest after. */
 int attrs_caps_before_uid(const struct attrs *a, struct rterr *e);
+/* Reads the three sets back into buffers no seccomp filter can write (one installed before
+ * the switch could answer capset with a success that did nothing): -1 unless they are the
+ * plan's. */
+int attrs_caps_verify(const struct attrs *a, struct rterr *e);
 int attrs_caps_after_uid(const struct attrs *a, struct rterr *e);
 /* Child, last before exec: RLIMIT_NOFILE, no_new_privs. */
 int attrs_apply_last(const struct attrs *a, struct rterr *e);

@@ -5,12 +5,16 @@
  *                                   (closed at once: such a filter cannot be copied)
  *   seccomp_stack mkdir -- CMD...   mkdir/mkdirat answer EACCES (over a runtime's EPERM: the
  *                                   newest filter's errno is what a process sees)
+ *   seccomp_stack fakecreds -- CMD... setresuid, setresgid, setgroups and capset answer
+ *                                   success without doing anything (SECCOMP_RET_ERRNO|0),
+ *                                   installed without no_new_privs (needs CAP_SYS_ADMIN), as a
+ *                                   hostile container's init would
  *   seccomp_stack dump FILE         writes the chmod filter as raw BPF (a sock_filter array)
  * Targets that are hard to stop or easy to disturb, each under the chmod filter:
  *   seccomp_stack hold vfork SECS   vfork()s a child that sleeps SECS without exec'ing (the
  *                                   parent waits where no signal or ptrace interrupt reaches)
- *   seccomp_stack hold epoll FILE   waits in epoll_wait for ever; writes "EINTR" to FILE and
- *                                   exits should it return
+ *   seccomp_stack hold epoll FILE   waits in epoll_wait for ever; appends "EINTR" to FILE
+ *                                   each time it returns so
  *   seccomp_stack hold usr1 FILE    pauses for ever; appends "usr1" to FILE at each SIGUSR1
  * no_new_privs is set first, so that no capability is needed. Static (the container has no
  * libc). */
@@ -48,6 +52,21 @@ static struct sock_filter mkdir_filter[] = {
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mkdir, 1, 0),
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mkdirat, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EACCES),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+};
+
+#define FAKE(nr)                                         \
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), \
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 0)
+
+static struct sock_filter fakecreds_filter[] = {
+	LOAD_NR,
+	FAKE(SYS_setresuid),
+	FAKE(SYS_setresgid),
+	FAKE(SYS_setgroups),
+	FAKE(SYS_capset),
+	FAKE(SYS_setuid),
+	FAKE(SYS_setgid),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 };
 
@@ -98,9 +117,11 @@ static int hold(const char *mode, const char *arg)
 	if (strcmp(mode, "epoll") == 0) {
 		struct epoll_event ev;
 		int ep = epoll_create1(0);
-		if (epoll_wait(ep, &ev, 1, -1) < 0 && errno == EINTR)
-			note("EINTR\n");
-		return 1;
+		/* Waits on after an EINTR: a target that exited then would fail the join that
+		 * caused it (the target is checked alive after the copy), by timing alone. */
+		for (;;)
+			if (epoll_wait(ep, &ev, 1, -1) < 0 && errno == EINTR)
+				note("EINTR\n");
 	}
 	if (strcmp(mode, "usr1") == 0) {
 		signal(SIGUSR1, on_usr1);
@@ -113,7 +134,7 @@ static int hold(const char *mode, const char *arg)
 int main(int argc, char **argv)
 {
 	struct sock_fprog prog = { sizeof(chmod_filter) / sizeof(chmod_filter[0]), chmod_filter };
-	unsigned long flags = 0;
+	unsigned long flags = 0, nnp = 1;
 	long fd;
 
 	if (argc == 3 && strcmp(argv[1], "dump") == 0) {
@@ -132,10 +153,14 @@ int main(int argc, char **argv)
 	} else if (strcmp(argv[1], "mkdir") == 0) {
 		prog.len = sizeof(mkdir_filter) / sizeof(mkdir_filter[0]);
 		prog.filter = mkdir_filter;
+	} else if (strcmp(argv[1], "fakecreds") == 0) {
+		prog.len = sizeof(fakecreds_filter) / sizeof(fakecreds_filter[0]);
+		prog.filter = fakecreds_filter;
+		nnp = 0;
 	} else if (strcmp(argv[1], "chmod") != 0) {
 		return 2;
 	}
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	if ((nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) ||
 	    (fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog)) < 0) {
 		perror("seccomp_stack");
 		return 1;

@@ -161,6 +161,7 @@ is "$RC" 0 "join: the filters copied"
 wait_for 3 test -e "$T/ep.out"
 is "$(cat "$T/ep.out" 2>/dev/null)" "EINTR" \
 	"join: the interrupt returns EINTR from the target's epoll_wait (README: the known effect)"
+kill -9 "$hp"
 wait "$hp" 2>/dev/null
 # A signal that comes for the target between rtexec's seize and its interrupt (strace holds
 # the interrupt 1 s) stops it first (a signal-delivery-stop): it is handed back at the
@@ -297,3 +298,43 @@ for how in "--mount" ""; do
 	kill -9 "$cp" "$up"
 	wait "$up" 2>/dev/null || true
 done
+
+# --- a container whose init has no no_new_privs and CAP_SYS_ADMIN installs a filter that
+# answers setresuid, setresgid, setgroups and capset with a success that did nothing
+# (SECCOMP_RET_ERRNO|0). Copied, it is installed before rtexec's switch (it needs
+# CAP_SYS_ADMIN then): the command asked to run as uid 1000 stayed host root, with every
+# capability. The credentials are now read back where no filter can write: refused.
+fakecreds_setup() {
+	cp "$T/seccomp_stack" "$1/seccomp_stack"
+}
+CTR_SETUP=fakecreds_setup CTR_INIT_PREFIX="/seccomp_stack fakecreds --" start_unshare_ctr ||
+	bail "cannot start a container with the fakecreds filter"
+fp=$CTR_PID
+is "$(sed -n 's/^Seccomp:[[:space:]]*//p' "/proc/$fp/status") $(sed -n 's/^NoNewPrivs:[[:space:]]*//p' "/proc/$fp/status")" "2 0" \
+	"fakecreds: the init runs under a filter, without no_new_privs (precondition)"
+for who in '"uid":1000,"gid":1000' '"uid":1000,"gid":1000,"additionalGids":[5]'; do
+	rx "$(cfg "$fp" "\"process\":{\"user\":{$who}}")" -- sh -c 'id; grep -E "^(Uid|Gid|CapEff)" /proc/self/status'
+	is_rc 125 "fakecreds, user {$who}: refused (125)"
+	err_one_line "... one line saying why" "*not set (the container's seccomp filter answered for *)"
+	is "$OUT" "" "... the command did not run"
+done
+no_leftovers "fakecreds: nothing left in the container" "$fp"
+
+# --- the caller's own capability state never reaches a command of another uid: its
+# inheritable set (a file's inheritable capabilities are not bounded by the bounding set, so
+# a binary the container marked +ei got them) and, under SECBIT_NO_SETUID_FIXUP, its ambient
+# set (kept across the switch, granted to any binary). A container without a user namespace
+# (joining one clears them).
+start_unshare_ctr || bail "cannot start an unshare container"
+if command -v setpriv >/dev/null 2>&1; then
+	printf '%s\n' "$(cfg "$CTR_PID" '"process":{"user":{"uid":1000,"gid":1000}}')" >"$T/u1000.json"
+	for bits in "" "--securebits +no_setuid_fixup"; do
+		# shellcheck disable=SC2086
+		out=$(setpriv $bits --inh-caps +sys_admin,+sys_module --ambient-caps +sys_admin,+sys_module \
+			"$RTEXEC" -f "$T/u1000.json" -- grep -E '^Cap(Inh|Prm|Eff|Amb)' /proc/self/status 2>&1)
+		is "$(echo "$out" | tr -s ' \t\n' '   ')" "CapInh: 0000000000000000 CapPrm: 0000000000000000 CapEff: 0000000000000000 CapAmb: 0000000000000000 " \
+			"a caller with inheritable and ambient CAP_SYS_ADMIN,CAP_SYS_MODULE${bits:+ and $bits}: the uid 1000 command has no capability"
+	done
+else
+	skip_limit "the caller's capabilities" "no setpriv"
+fi
