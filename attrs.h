@@ -67,8 +67,8 @@ int attrs_resolve(struct attrs *a, const struct target_confinement *tc,
 		  const struct target_confinement *self, uid_t uid, struct rterr *e);
 /* Child, with the host's privileges, before entering the user namespace: rlimits (raising a
  * hard limit), oom_score_adj (lowering it), the RT I/O class, the LSM label of the exec;
- * procfs: the host's /proc (a dirfd), not the container's. */
-int attrs_apply_privileged(const struct attrs *a, int procfs, struct rterr *e);
+ * self: the child's own directory of the host's /proc (a dirfd), not the container's. */
+int attrs_apply_privileged(const struct attrs *a, int self, struct rterr *e);
 /* Child, around the uid switch: bounding set and keep-caps before, the rest after. */
 int attrs_caps_before_uid(const struct attrs *a, struct rterr *e);
 /* Reads the three sets back into buffers no seccomp filter can write (one installed before

@@ -742,6 +742,15 @@ int cg_join_v1_self(const struct cg_plan *p, struct rterr *e)
 		if (j->tasks >= 0 && write(j->tasks, "0", 1) != 1)
 			return rterr_set(e, errno, "join cgroup %s", j->path);
 	}
+	/* The child needs none of them after this, and a container process allowed to ptrace
+	 * it (CAP_SYS_PTRACE) could take them (pidfd_getfd): its cgroups' files, past a
+	 * read-only cgroupfs mount. */
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->j[i].tasks >= 0)
+			close(p->j[i].tasks);
+		if (p->j[i].dirfd >= 0)
+			close(p->j[i].dirfd);
+	}
 	return 0;
 }
 

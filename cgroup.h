@@ -65,7 +65,7 @@ int cg_clone_fd(const struct cg_plan *p);
 /* Parent: moves pid into the v2 cgroup unless it was born there. */
 int cg_join_v2(struct cg_plan *p, const struct target *target, pid_t pid, bool born_there,
 	       struct rterr *e);
-/* Child: moves itself into every v1 cgroup. "0" into "tasks" moves the calling thread without
+/* Child: moves itself into every v1 cgroup, then closes every fd of the plan. "0" into "tasks" moves the calling thread without
  * the global threadgroup lock that a pid written to cgroup.procs takes, whose RCU grace
  * period costs milliseconds (measured: median 11 ms against 25 us). */
 int cg_join_v1_self(const struct cg_plan *p, struct rterr *e);

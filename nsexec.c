@@ -294,6 +294,15 @@ static int join_mask(struct ns_plan *p, unsigned mask, unsigned lenient, struct 
 	return 0;
 }
 
+void ns_child_drop_own(const struct ns_plan *p)
+{
+	const int fds[] = { p->own_mnt, p->own_root, p->own_cwd };
+
+	for (size_t i = 0; i < ARRAY_LEN(fds); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
 static void close_own(struct ns_plan *p)
 {
 	int *fds[] = { &p->own_mnt, &p->own_root, &p->own_cwd };

@@ -69,6 +69,8 @@ int ns_join_before_fork(struct ns_plan *p, struct rterr *e);
 /* Parent, after the fork: back in rtexec's own mount namespace, root and cwd (the network,
  * IPC and UTS namespaces joined stay: the parent makes no use of them). */
 int ns_return_after_fork(struct ns_plan *p, struct rterr *e);
+/* Child: closes its copies of the parent's fds for the way back (it never uses them). */
+void ns_child_drop_own(const struct ns_plan *p);
 /* Everything else, in the child: the user and cgroup namespaces, and what the parent could
  * not enter before the user namespace (rootless). */
 int ns_join_rest(struct ns_plan *p, struct rterr *e);

@@ -337,6 +337,10 @@ static void blank_args(bool blank)
 	memcpy(args.area, name, args.len < sizeof(name) ? args.len - 1 : sizeof(name) - 1);
 }
 
+/* Zero-initialised, so that its 4 KiB path buffer is .bss, not file: main sets fd and dirfd to -1
+ * before cleanup can run. */
+static struct pidfile pf;
+
 static void spawn(struct run *r)
 {
 	int fds[2], child_fd, err, procfs;
@@ -402,7 +406,14 @@ static void spawn(struct run *r)
 					.procfs = procfs,
 					.mask = &r->orig_mask,
 					.assisted = r->c.sched.set };
+		/* Fds of the parent's that the child has no use for: the pid file's (a host
+		 * directory) and the signalfd. */
 		close(fds[0]);
+		close(r->child.sigfd);
+		if (pf.fd >= 0)
+			close(pf.fd);
+		if (pf.dirfd >= 0)
+			close(pf.dirfd);
 		child_main(&a);
 	}
 	close(child_fd);
@@ -410,10 +421,6 @@ static void spawn(struct run *r)
 	r->child.sync_fd = fds[0];
 	join_cgroups(r, born_in_cgroup);
 }
-
-/* Zero-initialised, so that its 4 KiB path buffer is .bss, not file: main sets fd to -1
- * before cleanup can run. */
-static struct pidfile pf;
 
 /* die() exits through here: a failure leaves no temporary pid file behind. */
 static void cleanup(void)

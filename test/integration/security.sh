@@ -181,3 +181,35 @@ cmdline: rtexec" \
 	wait "$spid"
 	is "$?" 0 "... and the join goes on"
 fi
+
+# --- a container allowed to ptrace (CAP_SYS_PTRACE in the host's user namespace: no user
+# namespace of its own, its root the host's) takes the fds of rtexec's child with pidfd_getfd
+# and opens host files through them. The child held the parent's way back (the host's root,
+# the caller's cwd, its mount namespace), the host's /proc (whose 1/root is the host's root)
+# and the pid file's directory until its last step; it now drops them first. Its init
+# (test/helpers/fdgrab) grabs every new process 300 ms after it appears, while strace holds
+# the child 1.5 s at its setns into the user and cgroup namespaces (the parent's first setns
+# is held too). What a container with that capability can still do: win the race for the
+# child's first instructions, or inject code into it (as into runc init): README, Security.
+musl-gcc -static -O2 -o "$T/fdgrab" "$REPO/test/helpers/fdgrab.c" || bail "cannot build test/helpers/fdgrab.c"
+if command -v strace >/dev/null 2>&1; then
+	: >"$T/hostmarker"
+	mkdir -p "$T/pids"
+	rel=${T#/}
+	fdgrab_setup() {
+		cp "$T/fdgrab" "$1/fdgrab"
+	}
+	CTR_SETUP=fdgrab_setup CTR_INIT_PREFIX="/fdgrab 300 /grab.out $rel/hostmarker 1/root/$rel/hostmarker ../hostmarker --" \
+		start_unshare_ctr || bail "cannot start a container with fdgrab"
+	gp=$CTR_PID
+	printf '%s\n' "$(cfg "$gp")" >"$T/grab.json"
+	i=0
+	while [ $i -lt 3 ]; do
+		i=$((i + 1))
+		timeout -k 5 30 strace -f -qq -o /dev/null -e trace=setns -e inject=setns:delay_enter=1500000:when=1 \
+			"$RTEXEC" --pid-file "$T/pids/x.pid" -f "$T/grab.json" -- true >/dev/null 2>&1
+	done
+	ok "fdgrab: the container's grabber runs (precondition)" [ -n "$(children "$gp")" ]
+	is "$(cat "$CTR_ROOTFS/grab.out" 2>/dev/null)" "" \
+		"a container with CAP_SYS_PTRACE taking the child's fds (3 joins): no host file reached through them"
+fi
