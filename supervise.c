@@ -35,18 +35,6 @@ void forwarded_signals(sigset_t *set)
 		sigaddset(set, s);
 }
 
-int reap(pid_t child)
-{
-	int st;
-
-	while (waitpid(child, &st, 0) < 0)
-		if (errno != EINTR)
-			return EXIT_RTEXEC;
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return WEXITSTATUS(st);
-}
-
 static int read_signal(int sigfd, struct signalfd_siginfo *si)
 {
 	ssize_t r;
@@ -129,11 +117,27 @@ static int watch(struct child *c, const struct cg_plan *cg, long long now, long 
 	return KEEP_WAITING;
 }
 
-/* The channel closed without a word about the exec: the child was killed before it. */
+/* The channel closed without a word about the exec: the child was killed before it. Waited
+ * for a bounded time: a child that a process of the container traces (CAP_SYS_PTRACE) is
+ * only reported once its tracer waits for it or lets it go, which that one may never do. */
 static int died_before_exec(pid_t child, struct rterr *e)
 {
-	int st = reap(child);
+	struct timespec tick = { 0, 10 * 1000 * 1000 };
+	pid_t r = 0;
+	int st = 0;
 
+	for (int i = 0; i < KILL_WAIT_MS / 10 && r == 0; i++)
+		if ((r = waitpid(child, &st, WNOHANG)) == 0 || (r < 0 && errno == EINTR)) {
+			r = 0;
+			nanosleep(&tick, NULL);
+		}
+	if (r != child) {
+		kill(child, SIGKILL);
+		rterr_set(e, 0, "child %d: gone before the command started, not reaped (traced?)",
+			  (int)child);
+		return EXIT_RTEXEC;
+	}
+	st = WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
 	if (st > 128)
 		rterr_set(e, 0, "child %d: killed by signal %d before the command started",
 			  (int)child, st - 128);

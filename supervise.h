@@ -45,8 +45,6 @@ int child_wait_exec(struct child *c, const struct sched_config *sched, const str
 /* Forwards the pending signals, then every signal until the child exits (relaying its
  * terminal, if any, to rtexec's own stdio); its status as rtexec's exit status. */
 int supervise(struct child *c);
-/* Reaps the child, turning its wait status into an exit status. */
-int reap(pid_t child);
 /* SIGKILLs the child and reaps it, waiting at most 1 s: a task in a frozen v1 cgroup does not
  * die until thawed (then it does, of the pending SIGKILL), and rtexec must not hang on it.
  * Returns EXIT_RTEXEC. */

@@ -340,3 +340,34 @@ case $? in
 2) skip "paused joins" "runc is not installed" ;;
 *) fail "paused joins: cannot start a runc container" ;;
 esac
+
+# ---------------------------------------------------------------- a child that is not reaped
+# A process allowed to ptrace (a container's with CAP_SYS_PTRACE) seizes the child before its
+# exec, kills it and never waits for it: the kernel tells rtexec of the death only once that
+# tracer has waited or let go. rtexec's wait for it was without limit, SIGTERM blocked; it is
+# now bounded (1 s), and rtexec ends with 125. strace holds the parent at its GO (1.5 s).
+gcc -O2 -o "$T/seizekill" "$REPO/test/helpers/seizekill.c" || bail "cannot build test/helpers/seizekill.c"
+if command -v strace >/dev/null 2>&1; then
+	printf '%s\n' "$C" >"$T/sk.json"
+	start=$(date +%s)
+	strace -qq -o "$T/sk.strace" -e trace=sendto -e inject=sendto:delay_enter=1500000:when=1 \
+		"$RTEXEC" -f "$T/sk.json" -- true >/dev/null 2>"$T/sk.err" &
+	sp=$!
+	if wait_for 10 eval '[ -n "$(children "$(children "$sp")")" ]'; then
+		rp=$(children "$sp")
+		"$T/seizekill" "$(children "$rp")" 30 &
+		kp=$!
+		defer "kill -9 $kp"
+		wait "$sp"
+		rc=$? took=$(($(date +%s) - start))
+		is "$rc" 125 "child seized and killed by a tracer that never waits: 125"
+		ok "... within 10 s, not when the tracer lets go (30 s): $took s" [ "$took" -lt 10 ]
+		like "$(cat "$T/sk.err")" "rtexec: child *: gone before the command started, not reaped (traced?)" \
+			"... one line saying so"
+		kill -9 "$kp"
+		wait "$kp" 2>/dev/null || true
+	else
+		fail "child seized and killed: rtexec's child did not show up"
+		kill -9 "$sp"
+	fi
+fi
