@@ -251,9 +251,11 @@ void tty_relay_pump(struct tty_relay *t, short in_ev, short master_ev, short out
 		flush(t->master, t->in, &t->nin);
 	if (master_ev & (POLLIN | POLLHUP | POLLERR)) {
 		r = read(t->master, t->out + t->nout, sizeof(t->out) - t->nout);
-		if (r > 0)
+		/* stdout gone (its reader went away): read on all the same, and drop it, or the
+		 * command would block writing to its full terminal, and rtexec wait for it. */
+		if (r > 0 && t->out_open)
 			t->nout += (size_t)r;
-		else if (r == 0 || (errno != EINTR && errno != EAGAIN))
+		else if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN))
 			t->master_open = false; /* EIO: the command closed its terminal */
 	}
 	if ((out_ev & (POLLOUT | POLLERR | POLLHUP)) && t->nout &&

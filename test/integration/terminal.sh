@@ -163,3 +163,14 @@ wait "$rp"
 is "$?/$(cat "$T/spin.out")" "0/" "the command closed its terminal: it runs, rtexec silent"
 ok "the command closed its terminal: rtexec used under 0.3 s of CPU in 1.5 s ($cpu ticks of $(getconf CLK_TCK))" \
 	[ "$cpu" -lt $(($(getconf CLK_TCK) * 3 / 10)) ]
+# The reader of rtexec's stdout goes away before anything is written to it ("| true"): poll
+# says so (POLLERR) without a write, so without a SIGPIPE. The command then writes 200 KiB
+# to its terminal: rtexec reads on and drops it (it stopped reading once its buffer was
+# full, the command blocked on its full terminal, and rtexec waited for it for ever).
+{
+	timeout -k 2 20 "$RTEXEC" -p "$P" -t -- sh -c 'sleep 0.5; i=0; while [ $i -lt 5000 ]; do
+		echo "line $i ........................................"; i=$((i + 1)); done' </dev/null 2>"$T/gone.err"
+	echo $? >"$T/gone.rc"
+} | true
+is "$(cat "$T/gone.rc")/$(cat "$T/gone.err")" "0/" \
+	"stdout's reader gone before any output: the command writes on to its end, rtexec exits 0 (not killed by timeout)"
