@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -105,11 +106,19 @@ static int close_fds(const struct child_args *a, struct rterr *e)
 }
 
 /* HOME from the root, not the cwd: without the mount namespace joined, the cwd is still the
- * caller's and its etc/passwd is none of the container's business. */
+ * caller's and its etc/passwd is none of the container's business. Read as the container's
+ * root reads it (as runc's init does), not with the caller's ids and groups: in a user
+ * namespace those still own every host-root file the container can see (its passwd could
+ * point at one of mode 0600). The switch of user sets all of them again. */
 static int build_env(const struct process_request *p, char ***env)
 {
 	struct env_request r = { p->env, p->nenv, p->uid };
-	int root = sys_open("/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0), err;
+	int root, err;
+
+	sys_setgroups(0, NULL);
+	setfsgid(0);
+	setfsuid(0);
+	root = sys_open("/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 
 	err = env_build(&r, root, true, env);
 	if (root >= 0)

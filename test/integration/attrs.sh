@@ -126,52 +126,6 @@ failed() {
 mkdir -p "$T/pf"
 PF="\"pidFile\":\"$T/pf/exec.pid\""
 
-# start_mapped_ctr: like start_unshare_ctr --user, but the user namespace maps 65536 ids
-# shifted: 0 -> host 100000 (uid 1 inside is host uid 100001). Without newuidmap: the
-# namespace's first process keeps its capabilities (--keep-caps) until the host has
-# written the maps, then becomes its root (setpriv) and sets the container up.
-start_mapped_ctr() {
-	command -v setpriv >/dev/null 2>&1 || return 2
-	unshare --help 2>&1 | grep -q -- --keep-caps || return 2
-	_ctr_n=$((_ctr_n + 1))
-	_dir="$T/ctr$_ctr_n"
-	CTR_ROOTFS="$_dir/rootfs"
-	CTR_HOSTNAME="rtx-m$_ctr_n-$$"
-	CTR_MARK=$((900000000 + ($$ % 100000) * 100 + _ctr_n))
-	# shellcheck disable=SC2034
-	CTR_ID=
-	build_rootfs "$CTR_ROOTFS" || return 1
-	chown -R 100000:100000 "$CTR_ROOTFS" && chown -R 101000:101000 "$CTR_ROOTFS/home/u" ||
-		return 1
-	# shellcheck disable=SC2016
-	unshare --user --keep-caps --fork --kill-child --pid --mount --uts --ipc --net --cgroup \
-		--time --propagation private sh -c '
-		while ! grep -q 100000 /proc/self/gid_map; do sleep 0.02; done
-		exec setpriv --reuid=0 --regid=0 --clear-groups sh -c "
-		set -e
-		mount --bind \"\$1\" \"\$1\"
-		mount --bind /dev/null \"\$1/dev/null\"
-		cd \"\$1\"
-		mkdir -p .oldroot
-		pivot_root . .oldroot
-		exec /bin/busybox sh -c \"set -e; mount -t proc proc /proc; umount -l /.oldroot;
-			rmdir /.oldroot; hostname \$2; exec sleep \$3\"" sh "$@"' \
-		sh "$CTR_ROOTFS" "$CTR_HOSTNAME" "$CTR_MARK" </dev/null >"$_dir/log" 2>&1 &
-	_upid=$!
-	defer _kill_unshare "$_upid"
-	# shellcheck disable=SC2016
-	wait_for 10 eval '[ -n "$(children "$_upid")" ]' || return 1
-	_c=$(children "$_upid" | head -n 1)
-	echo "0 100000 65536" >"/proc/$_c/uid_map" && echo "0 100000 65536" >"/proc/$_c/gid_map" ||
-		return 1
-	if ! wait_for 10 _unshare_child "$_upid" "$CTR_MARK"; then
-		diag "mapped container did not start:"
-		diag "$(cat "$_dir/log")"
-		return 1
-	fi
-	CTR_PID=$(children "$_upid" | head -n 1)
-}
-
 # ---------------------------------------------------------------- every RLIMIT_* type
 
 # TYPE|/proc/PID/limits name|soft|hard wanted (lowered to the caller's hard limit where

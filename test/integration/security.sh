@@ -213,3 +213,19 @@ if command -v strace >/dev/null 2>&1; then
 	is "$(cat "$CTR_ROOTFS/grab.out" 2>/dev/null)" "" \
 		"a container with CAP_SYS_PTRACE taking the child's fds (3 joins): no host file reached through them"
 fi
+
+# --- the container's /etc/passwd, read for HOME, points at a file of the host's root of mode
+# 0600 that the container can see (here in its rootfs), which its own root may not read: in
+# a user namespace that maps the host's root to nobody, rtexec's child, still the host's uid
+# 0 before its switch of user, read it all the same and put field 6 of the line of uid 1000
+# into the command's HOME. It now reads it as the container's root.
+start_mapped_ctr || bail "cannot start a container with shifted ids"
+sp=$CTR_PID
+printf 'u:x:1000:1000::/secret-home:/bin/sh\n' >"$CTR_ROOTFS/secret"
+chmod 600 "$CTR_ROOTFS/secret"
+ln -sf /secret "$CTR_ROOTFS/etc/passwd"
+ok "shifted ids: the container's root may not read /secret (precondition)" \
+	sh -c "! nsenter -t $sp -a cat /secret >/dev/null 2>&1"
+rx "$(cfg "$sp" '"process":{"user":{"uid":1000,"gid":1000}}')" -- sh -c 'echo "$HOME"'
+is_rc 0 "shifted ids, passwd a host-root file of mode 0600: the command runs"
+ok "... its HOME is not read from that file ($OUT)" [ "$OUT" != /secret-home ]
