@@ -1,7 +1,9 @@
 #include "seccomp.h"
 
 #include <errno.h>
+#include <setjmp.h>
 #include <signal.h>
+#include <sys/time.h>
 #include <time.h>
 #include <linux/seccomp.h>
 #include <stdio.h>
@@ -238,14 +240,56 @@ static int wait_stop(pid_t tid, const struct seccomp_copy *c, int *st, struct rt
  * reading up to the first index it has not: one added by another thread since the status
  * was read (SECCOMP_FILTER_FLAG_TSYNC) is the newest, and is copied too. A signal that came
  * for it meanwhile (a signal-delivery-stop) is handed back at the detach, not lost. */
+static sigjmp_buf seize_jump;
+
+static void seize_timeout(int sig)
+{
+	(void)sig;
+	siglongjmp(seize_jump, 1);
+}
+
+/* PTRACE_SEIZE takes the target's exec lock (cred_guard_mutex), which an init stuck in its
+ * execve holds for as long as that lasts: for ever where a thread of it is traced by a
+ * process that never reaps it, or where the file is on a FUSE mount that does not answer.
+ * The kernel restarts the call after any signal handler (ERESTARTNOINTR), so a 1 s timer
+ * jumps out of it. SIGALRM is unblocked meanwhile (the caller's mask might block it). */
+static int seize(pid_t tid)
+{
+	struct sigaction sa = { .sa_handler = seize_timeout }, old_sa;
+	struct itimerval it = { .it_value = { 1, 0 } }, off = { { 0, 0 }, { 0, 0 } };
+	sigset_t alrm, old_mask;
+	volatile int r = -1, err = ETIMEDOUT;
+
+	sigemptyset(&alrm);
+	sigaddset(&alrm, SIGALRM);
+	sigemptyset(&sa.sa_mask);
+	sigprocmask(SIG_UNBLOCK, &alrm, &old_mask);
+	sigaction(SIGALRM, &sa, &old_sa);
+	if (sigsetjmp(seize_jump, 1) == 0) {
+		setitimer(ITIMER_REAL, &it, NULL);
+		r = (int)ptrace(PTRACE_SEIZE, tid, NULL, NULL);
+		err = errno;
+	}
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old_sa, NULL);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	errno = err;
+	return r;
+}
+
 static int copy_filters(const struct target *t, const struct seccomp_copy *c,
 			struct seccomp_plan *p, struct rterr *e)
 {
 	pid_t tid = t->pid;
 	int st, r, sig;
 
-	if (ptrace(PTRACE_SEIZE, tid, NULL, NULL) < 0)
-		return rterr_set(e, errno, "seccomp: copy the target's filters: ptrace seize %d",
+	if (seize(tid) < 0)
+		return rterr_set(e, errno,
+				 errno == ETIMEDOUT ? "seccomp: copy the target's filters: ptrace "
+						      "seize %d "
+						      "(stuck in an execve?)"
+						    : "seccomp: copy the target's filters: ptrace "
+						      "seize %d",
 				 (int)tid);
 	if ((r = wait_stop(tid, c, &st, e)) != 0)
 		return r < 0 ? -1

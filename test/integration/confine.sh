@@ -109,10 +109,11 @@ wait "$tr" 2>/dev/null
 
 # --- paused while the copy waits for the init to stop (the v1 freezer holds it where no
 # ptrace interrupt reaches; strace holds rtexec 1.5 s before its seize, after the plan's
-# frozen check): refused by the copy's 100 ms checks, not held for as long as the pause
+# frozen check, at the setitimer that arms the seize's own 1 s bound): refused by the copy's
+# 100 ms checks, not held for as long as the pause
 if command -v strace >/dev/null 2>&1; then
 	printf '%s\n' "$(cfg "$P")" >"$T/pz.json"
-	strace -f -qq -o /dev/null -e trace=ptrace -e inject=ptrace:delay_enter=1500000:when=1 \
+	strace -f -qq -o /dev/null -e trace=setitimer -e inject=setitimer:delay_enter=1500000:when=1 \
 		"$RTEXEC" -f "$T/pz.json" -- true >"$T/pz.out" 2>"$T/pz.err" &
 	spid=$!
 	defer "runc resume $CTR_ID; kill -9 $spid"
@@ -338,3 +339,26 @@ if command -v setpriv >/dev/null 2>&1; then
 else
 	skip_limit "the caller's capabilities" "no setpriv"
 fi
+
+# --- a target stuck in its own execve (a thread of it traced by a process that never reaps
+# it; a FUSE file that never answers does the same): it holds its exec lock, which ptrace's
+# seize waits for, and the kernel restarts that wait after a signal handler. rtexec hung
+# there for ever (seccomp "inherit", the default); a 1 s timer now jumps out: 125, one line.
+gcc -O2 -pthread -o "$T/execlock" "$REPO/test/helpers/execlock.c" || bail "cannot build test/helpers/execlock.c"
+"$T/execlock" >"$T/execlock.out" 2>&1 &
+xp=$!
+defer "pkill -9 -P $xp; kill -9 $xp"
+if wait_for 5 grep -q ready "$T/execlock.out"; then
+	s0=$(date +%s)
+	RX_TIMEOUT=20 rx "$(cfg "$xp")" -- true
+	took=$(($(date +%s) - s0))
+	is_rc 125 "a target stuck in its execve: 125, not a hang"
+	err_one_line "... one line saying so" "*ptrace seize $xp (stuck in an execve?)*"
+	ok "... within 5 s ($took s)" [ "$took" -lt 5 ]
+	rx "$(cfg "$xp")" --dry-run -- true
+	is_rc 0 "... a dry run does not seize: it answers"
+else
+	fail "execlock did not get ready: $(cat "$T/execlock.out")"
+fi
+pkill -9 -P "$xp" 2>/dev/null
+wait "$xp" 2>/dev/null || true
