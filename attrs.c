@@ -143,24 +143,43 @@ static int check_host(struct attrs *a, struct rterr *e)
 	return 0;
 }
 
-/* A file of the child's directory in the host's /proc (self: its dirfd, reached through the
- * host's /proc, opened before the child was born in the container's mount namespace, whose
- * /proc the container controls), e.g. "oom_score_adj". */
-static int write_proc(int self, const char *name, const char *text, struct rterr *e,
+/* A file of the child's own in the host's /proc (procfs: its dirfd, opened before the child
+ * was born in the container's mount namespace, whose /proc the container controls), opened
+ * for writing. */
+static int open_proc(int procfs, const char *name, int *fd, struct rterr *e)
+{
+	if ((*fd = sys_openat(procfs, name, O_WRONLY | O_CLOEXEC, 0)) < 0)
+		return rterr_set(e, errno, "open /proc/%s", name);
+	return 0;
+}
+
+int attrs_open_proc(const struct attrs *a, int procfs, struct attrs_proc *f, struct rterr *e)
+{
+	f->oom = f->lsm = -1;
+	f->lsm_name = a->apparmor_profile &&
+				      sys_faccessat(procfs, "self/attr/apparmor/exec", F_OK) == 0
+			      ? "self/attr/apparmor/exec"
+			      : "self/attr/exec";
+	if (a->has_oom_score_adj && open_proc(procfs, "self/oom_score_adj", &f->oom, e) < 0)
+		return -1;
+	if ((a->apparmor_profile || a->selinux_label) &&
+	    open_proc(procfs, f->lsm_name, &f->lsm, e) < 0)
+		return -1;
+	return 0;
+}
+
+/* Writes text to the file opened by attrs_open_proc, and closes it. */
+static int write_proc(int *fd, const char *name, const char *text, struct rterr *e,
 		      const char *what)
 {
-	int fd = sys_openat(self, name, O_WRONLY | O_CLOEXEC, 0), saved;
 	ssize_t n = (ssize_t)strlen(text);
+	int r = write(*fd, text, (size_t)n) == n
+			? 0
+			: rterr_set(e, errno, "%s: write /proc/%s", what, name);
 
-	if (fd < 0)
-		return rterr_set(e, errno, "%s: open /proc/self/%s", what, name);
-	if (write(fd, text, (size_t)n) != n) {
-		saved = errno;
-		close(fd);
-		return rterr_set(e, saved, "%s: write /proc/self/%s", what, name);
-	}
-	close(fd);
-	return 0;
+	close(*fd);
+	*fd = -1;
+	return r;
 }
 
 static int set_rlimit(const struct rlimit_config *r, struct rterr *e)
@@ -207,27 +226,24 @@ static int apply_rlimits(const struct attrs *a, struct rterr *e)
 	return 0;
 }
 
-static int apply_lsm(const struct attrs *a, int self, struct rterr *e)
+static int apply_lsm(const struct attrs *a, struct attrs_proc *f, struct rterr *e)
 {
 	char buf[4200];
 
 	if (a->apparmor_profile) {
 		if (strlen(a->apparmor_profile) + 6 >= sizeof(buf))
 			return rterr_set(e, ENAMETOOLONG, "AppArmor profile");
-		const char *name = sys_faccessat(self, "attr/apparmor/exec", F_OK) == 0
-					   ? "attr/apparmor/exec"
-					   : "attr/exec";
 		fmt_snprintf(buf, sizeof(buf), "exec %s", a->apparmor_profile);
-		if (write_proc(self, name, buf, e, "AppArmor profile") < 0)
+		if (write_proc(&f->lsm, f->lsm_name, buf, e, "AppArmor profile") < 0)
 			return -1;
 	}
 	if (a->selinux_label &&
-	    write_proc(self, "attr/exec", a->selinux_label, e, "SELinux label") < 0)
+	    write_proc(&f->lsm, f->lsm_name, a->selinux_label, e, "SELinux label") < 0)
 		return -1;
 	return 0;
 }
 
-int attrs_apply_privileged(const struct attrs *a, int self, struct rterr *e)
+int attrs_apply_privileged(const struct attrs *a, struct attrs_proc *f, struct rterr *e)
 {
 	char buf[16];
 
@@ -235,13 +251,13 @@ int attrs_apply_privileged(const struct attrs *a, int self, struct rterr *e)
 		return -1;
 	if (a->has_oom_score_adj) {
 		fmt_snprintf(buf, sizeof(buf), "%d", a->oom_score_adj);
-		if (write_proc(self, "oom_score_adj", buf, e, "oom_score_adj") < 0)
+		if (write_proc(&f->oom, "self/oom_score_adj", buf, e, "oom_score_adj") < 0)
 			return -1;
 	}
 	if (a->has_ioprio && sys_ioprio_set_process(0, a->ioprio_class, a->ioprio_level) < 0)
 		return rterr_set(e, errno, "set I/O priority class %d level %d", a->ioprio_class,
 				 a->ioprio_level);
-	return apply_lsm(a, self, e);
+	return apply_lsm(a, f, e);
 }
 
 /* Without "capabilities": the target's sets, all five for uid 0, the bounding set alone

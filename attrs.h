@@ -65,10 +65,17 @@ bool lsm_enabled(const char *lsm);
  * already needs no syscall). */
 int attrs_resolve(struct attrs *a, const struct target_confinement *tc,
 		  const struct target_confinement *self, uid_t uid, struct rterr *e);
+/* The child's own files of the host's /proc that attrs_apply_privileged writes (not the
+ * container's /proc), opened at its first step through the host's /proc (procfs), which it
+ * then lets go of; -1 where not needed. */
+struct attrs_proc {
+	int oom, lsm;
+	const char *lsm_name; /* the LSM attribute: self/attr/apparmor/exec or self/attr/exec */
+};
+int attrs_open_proc(const struct attrs *a, int procfs, struct attrs_proc *f, struct rterr *e);
 /* Child, with the host's privileges, before entering the user namespace: rlimits (raising a
- * hard limit), oom_score_adj (lowering it), the RT I/O class, the LSM label of the exec;
- * self: the child's own directory of the host's /proc (a dirfd), not the container's. */
-int attrs_apply_privileged(const struct attrs *a, int self, struct rterr *e);
+ * hard limit), oom_score_adj (lowering it), the RT I/O class, the LSM label of the exec. */
+int attrs_apply_privileged(const struct attrs *a, struct attrs_proc *f, struct rterr *e);
 /* Child, around the uid switch: bounding set and keep-caps before, the rest after. */
 int attrs_caps_before_uid(const struct attrs *a, struct rterr *e);
 /* Reads the three sets back into buffers no seccomp filter can write (one installed before

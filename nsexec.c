@@ -243,10 +243,14 @@ static int join_pidfd(struct ns_plan *p, unsigned mask, bool *done, struct rterr
 	if (flags == 0 || p->pidfd < 0)
 		return 0;
 	if (setns(p->pidfd, flags) < 0) {
-		if (errno == EINVAL || errno == ENOSYS || errno == EBADF)
-			return 0; /* before Linux 5.8 setns takes no pidfd */
+		if (errno == EINVAL || errno == ENOSYS || errno == EBADF) {
+			p->pidfd = -1; /* before Linux 5.8 setns takes no pidfd: per file */
+			return 0;
+		}
+		p->pidfd_works = errno == EPERM; /* understood, refused (rootless): the child's */
 		return rterr_set(e, errno, "join namespaces of target through its pidfd");
 	}
+	p->pidfd_works = true;
 	for (size_t i = 0; i < p->n; i++)
 		if ((mask & (1u << p->j[i].type)) && p->j[i].from_target)
 			done[i] = true;
@@ -294,13 +298,14 @@ static int join_mask(struct ns_plan *p, unsigned mask, unsigned lenient, struct 
 	return 0;
 }
 
-void ns_child_drop_own(const struct ns_plan *p)
+void ns_child_drop_own(struct ns_plan *p)
 {
-	const int fds[] = { p->own_mnt, p->own_root, p->own_cwd };
+	const int fds[] = { p->own_mnt, p->own_root, p->own_cwd, p->procfd };
 
 	for (size_t i = 0; i < ARRAY_LEN(fds); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
+	p->procfd = -1;
 }
 
 static void close_own(struct ns_plan *p)
@@ -323,7 +328,22 @@ int ns_join_before_fork(struct ns_plan *p, struct rterr *e)
 	if (join_mask(p, FOR_CHILDREN | BEFORE_FORK, BEFORE_FORK, e) < 0)
 		return -1;
 	/* pid and time at once or per file, where setns(pidfd) refused the whole set. */
-	return join_mask(p, FOR_CHILDREN, 0, e);
+	if (join_mask(p, FOR_CHILDREN, 0, e) < 0)
+		return -1;
+	/* The child lets go of the target's /proc/PID at its first step (from it, ../PID/root
+	 * is a host process's root): what it will join per file is opened here. */
+	for (size_t i = 0; i < p->n && !p->pidfd_works; i++) {
+		struct ns_join *j = &p->j[i];
+		char name[16];
+
+		if (j->fd >= 0 || (p->parent_joined & (1u << j->type)))
+			continue;
+		fmt_snprintf(name, sizeof(name), "ns/%s", ns_kinds[j->type].proc);
+		if ((j->fd = sys_openat(p->procfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0)) < 0)
+			return rterr_set(e, errno, "open %s namespace %s", ns_kinds[j->type].oci,
+					 ns_join_path(j));
+	}
+	return 0;
 }
 
 int ns_return_after_fork(struct ns_plan *p, struct rterr *e)

@@ -46,9 +46,10 @@ struct ns_join {
 struct ns_plan {
 	struct ns_join j[NS_COUNT];
 	size_t n;
-	int pidfd;  /* borrowed from the target; -1 to join per file */
-	int procfd; /* borrowed from the target: its pinned /proc/PID */
-	int rootfd; /* the target's root (O_PATH), where its mount namespace is the command's;
+	int pidfd;	  /* borrowed from the target; -1 to join per file */
+	bool pidfd_works; /* setns took it (Linux 5.8+) */
+	int procfd;	  /* borrowed from the target: its pinned /proc/PID */
+	int rootfd;	  /* the target's root (O_PATH), where its mount namespace is the command's;
 		     * else -1 */
 	/* rtexec's mount namespace, root and cwd, to go back to after the fork where the parent
 	 * joined the target's mount namespace before it; else -1. */
@@ -69,8 +70,9 @@ int ns_join_before_fork(struct ns_plan *p, struct rterr *e);
 /* Parent, after the fork: back in rtexec's own mount namespace, root and cwd (the network,
  * IPC and UTS namespaces joined stay: the parent makes no use of them). */
 int ns_return_after_fork(struct ns_plan *p, struct rterr *e);
-/* Child: closes its copies of the parent's fds for the way back (it never uses them). */
-void ns_child_drop_own(const struct ns_plan *p);
+/* Child: closes its copies of the parent's fds for the way back and of the target's
+ * /proc/PID (it joins by the pidfd, or by the files ns_join_before_fork opened). */
+void ns_child_drop_own(struct ns_plan *p);
 /* Everything else, in the child: the user and cgroup namespaces, and what the parent could
  * not enter before the user namespace (rootless). */
 int ns_join_rest(struct ns_plan *p, struct rterr *e);

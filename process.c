@@ -50,7 +50,7 @@ static void harden(const struct child_args *a)
  * that limit would then miss), through the host's /proc. */
 static unsigned fd_bound;
 
-static void note_fd_bound(int self)
+static void note_fd_bound(int procfs)
 {
 	struct rlimit rl;
 	struct dirent *d;
@@ -60,7 +60,7 @@ static void note_fd_bound(int self)
 	if (sys_close_range(~0U, ~0U, 0) == 0 || errno != ENOSYS)
 		return;
 	/* The host's /proc: the container's could hide fds from the count. */
-	if ((dfd = sys_openat(self, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)) >= 0 &&
+	if ((dfd = sys_openat(procfs, "self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0)) >= 0 &&
 	    (dir = fdopendir(dfd)) == NULL)
 		close(dfd);
 	if (dir != NULL) {
@@ -298,21 +298,19 @@ void child_main(const struct child_args *a)
 	struct rterr e;
 	char **env;
 	bool filtered, groups_set;
-	int self;
+	struct attrs_proc proc;
 
 	harden(a);
 	/* Born in the container's pid namespace, holding fds of the host that a container
 	 * process allowed to ptrace it (CAP_SYS_PTRACE) could take (pidfd_getfd): the parent's
-	 * way back (its mount namespace, root, cwd) and the host's /proc, whose 1/root is the
-	 * host's root. Dropped first; of /proc, only the child's own directory is kept. */
+	 * way back (its mount namespace, root, cwd), the host's /proc and the target's
+	 * directory there (from either, ../PID/root is a host process's root). Dropped first;
+	 * of /proc, only the files the child writes later are kept open. */
 	ns_child_drop_own(a->ns);
-	self = sys_openat(a->procfs, "self", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-	close(a->procfs);
-	if (self < 0) {
-		rterr_set(&e, errno, "open /proc/self");
+	note_fd_bound(a->procfs);
+	if (attrs_open_proc(a->attrs, a->procfs, &proc, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
-	}
-	note_fd_bound(self);
+	close(a->procfs);
 	/* Into the container's cgroups first: the v1 ones by ourselves, the v2 one by the parent
 	 * (unless we were born there), which then says go. Pinned before, where the parent is
 	 * not (an isolated initial CPU): a cgroup write must not move the writer. */
@@ -321,7 +319,7 @@ void child_main(const struct child_args *a)
 	if (sync_expect(a->sync_fd, SYNC_GO) < 0)
 		_exit(EXIT_RTEXEC);
 	affinity_log("after joining the cgroup");
-	if (attrs_apply_privileged(a->attrs, self, &e) < 0)
+	if (attrs_apply_privileged(a->attrs, &proc, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	harden(a);
 	if (ns_join_rest(a->ns, &e) < 0 || ns_enter_root(a->ns, &e) < 0)

@@ -407,9 +407,12 @@ static void spawn(struct run *r)
 					.mask = &r->orig_mask,
 					.assisted = r->c.sched.set };
 		/* Fds of the parent's that the child has no use for: the pid file's (a host
-		 * directory) and the signalfd. */
+		 * directory), the signalfd, the engine's console socket (the pty's master goes
+		 * to the parent). */
 		close(fds[0]);
 		close(r->child.sigfd);
+		if (r->child.console >= 0)
+			close(r->child.console);
 		if (pf.fd >= 0)
 			close(pf.fd);
 		if (pf.dirfd >= 0)

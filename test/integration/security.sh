@@ -186,7 +186,8 @@ fi
 # namespace of its own, its root the host's) takes the fds of rtexec's child with pidfd_getfd
 # and opens host files through them. The child held the parent's way back (the host's root,
 # the caller's cwd, its mount namespace), the host's /proc (whose 1/root is the host's root)
-# and the pid file's directory until its last step; it now drops them first. Its init
+# the target's /proc/PID (../PID/root of any host process) and the pid file's directory until
+# its last step; it now drops them first. Its init
 # (test/helpers/fdgrab) grabs every new process 300 ms after it appears, while strace holds
 # the child 1.5 s at its setns into the user and cgroup namespaces (the parent's first setns
 # is held too). What a container with that capability can still do: win the race for the
@@ -199,7 +200,9 @@ if command -v strace >/dev/null 2>&1; then
 	fdgrab_setup() {
 		cp "$T/fdgrab" "$1/fdgrab"
 	}
-	CTR_SETUP=fdgrab_setup CTR_INIT_PREFIX="/fdgrab 300 /grab.out $rel/hostmarker 1/root/$rel/hostmarker ../hostmarker --" \
+	# Through the host's root, the host's /proc, a /proc/PID directory (../PID/root: this
+	# shell's root is the host's), the pid file's directory.
+	CTR_SETUP=fdgrab_setup CTR_INIT_PREFIX="/fdgrab 300 /grab.out $rel/hostmarker $$/root/$rel/hostmarker ../$$/root/$rel/hostmarker ../hostmarker --" \
 		start_unshare_ctr || bail "cannot start a container with fdgrab"
 	gp=$CTR_PID
 	printf '%s\n' "$(cfg "$gp")" >"$T/grab.json"
