@@ -351,6 +351,19 @@ static int inheritable_first(const struct attrs *a, struct rterr *e)
 	return 0;
 }
 
+/* A caller's SECBIT_KEEP_CAPS_LOCKED refuses the call: fine where the bit is as wanted. */
+static int set_keepcaps(int on, struct rterr *e)
+{
+	int err;
+
+	if (prctl(PR_SET_KEEPCAPS, on, 0, 0, 0) == 0)
+		return 0;
+	err = errno;
+	return prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0) == on
+		       ? 0
+		       : rterr_set(e, err, "prctl PR_SET_KEEPCAPS");
+}
+
 int attrs_caps_before_uid(const struct attrs *a, struct rterr *e)
 {
 	int bits;
@@ -358,10 +371,14 @@ int attrs_caps_before_uid(const struct attrs *a, struct rterr *e)
 	if (!a->caps_set)
 		return 0;
 	/* The caller's securebits never reach the command: SECBIT_NO_SETUID_FIXUP would keep
-	 * its ambient set, and the permitted one, across the switch to a uid other than 0. */
-	if ((bits = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0)) > 0 &&
-	    prctl(PR_SET_SECUREBITS, 0, 0, 0, 0) < 0)
-		return rterr_set(e, errno, "reset the caller's securebits 0x%x", bits);
+	 * its ambient set, and the permitted one, across the switch to a uid other than 0. Those
+	 * it locked (each lock the bit above its value) cannot be cleared, and stay: the three
+	 * capability sets and the ambient one are set explicitly after the switch anyway. */
+	if ((bits = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0)) > 0) {
+		int locks = bits & 0xaa, keep = bits & (locks | locks >> 1);
+		if (keep != bits && prctl(PR_SET_SECUREBITS, keep, 0, 0, 0) < 0)
+			return rterr_set(e, errno, "reset the caller's securebits 0x%x", bits);
+	}
 	if (a->caps_from_target && !a->bounding_only &&
 	    (a->caps[CAPS_INHERITABLE] & ~a->caps[CAPS_BOUNDING]) && inheritable_first(a, e) < 0)
 		return -1;
@@ -375,8 +392,8 @@ int attrs_caps_before_uid(const struct attrs *a, struct rterr *e)
 					 cap_name(cap) ? cap_name(cap) : "capability");
 		}
 	}
-	if (!a->bounding_only && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-		return rterr_set(e, errno, "prctl PR_SET_KEEPCAPS");
+	if (!a->bounding_only && set_keepcaps(1, e) < 0)
+		return -1;
 	return 0;
 }
 
@@ -409,8 +426,8 @@ int attrs_caps_after_uid(const struct attrs *a, struct rterr *e)
 					 "and inheritable)",
 					 cap_name(cap) ? cap_name(cap) : "capability");
 	}
-	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
-		return rterr_set(e, errno, "prctl PR_SET_KEEPCAPS");
+	if (!a->bounding_only && set_keepcaps(0, e) < 0)
+		return -1;
 	return 0;
 }
 

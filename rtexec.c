@@ -360,7 +360,15 @@ static void spawn(struct run *r)
 	 * the plan (a ptrace of the init, an engine's console socket, ... came between)? A child
 	 * that wrote itself into a frozen v1 freezer could not be killed until the container is
 	 * resumed: refuse now, no child yet. */
-	if (placement_pin_initial(&r->pl, &e) < 0 || cg_check_v1_frozen(&r->cg, &e) < 0)
+	if (placement_pin_initial(&r->pl, &e) < 0) {
+		/* E outside the caller's own cpuset: the child, born in its cgroup (v2), pins
+		 * itself there; moved there (v1), it cannot either, and says so. */
+		if (e.err != EINVAL)
+			die("%s", e.msg);
+		debug("%s: pinning the child instead", e.msg);
+		r->pl.pin_child = true;
+	}
+	if (cg_check_v1_frozen(&r->cg, &e) < 0)
 		die("%s", e.msg);
 	/* The host's /proc for the child, which is born in the container's mount namespace. */
 	if ((procfs = sys_open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC, 0)) < 0)

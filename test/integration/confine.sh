@@ -329,12 +329,18 @@ no_leftovers "fakecreds: nothing left in the container" "$fp"
 start_unshare_ctr || bail "cannot start an unshare container"
 if command -v setpriv >/dev/null 2>&1; then
 	printf '%s\n' "$(cfg "$CTR_PID" '"process":{"user":{"uid":1000,"gid":1000}}')" >"$T/u1000.json"
-	for bits in "" "--securebits +no_setuid_fixup"; do
+	for bits in "" "--securebits +no_setuid_fixup" "--securebits +no_setuid_fixup,+no_setuid_fixup_locked"; do
 		# shellcheck disable=SC2086
 		out=$(setpriv $bits --inh-caps +sys_admin,+sys_module --ambient-caps +sys_admin,+sys_module \
 			"$RTEXEC" -f "$T/u1000.json" -- grep -E '^Cap(Inh|Prm|Eff|Amb)' /proc/self/status 2>&1)
 		is "$(echo "$out" | tr -s ' \t\n' '   ')" "CapInh: 0000000000000000 CapPrm: 0000000000000000 CapEff: 0000000000000000 CapAmb: 0000000000000000 " \
 			"a caller with inheritable and ambient CAP_SYS_ADMIN,CAP_SYS_MODULE${bits:+ and $bits}: the uid 1000 command has no capability"
+	done
+	# Securebits the caller locked cannot be cleared: they stay, and the run goes on (the
+	# first reset of them refused every run of such a caller).
+	for bits in +noroot_locked +no_setuid_fixup_locked +keep_caps_locked; do
+		out=$(setpriv --securebits "$bits" "$RTEXEC" -f "$T/u1000.json" -- id -u 2>&1)
+		is "$?:$out" "0:1000" "a caller with $bits: the uid 1000 command runs"
 	done
 else
 	skip_limit "the caller's capabilities" "no setpriv"
