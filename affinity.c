@@ -237,17 +237,6 @@ int placement_compute(const struct cpu_request *r, struct placement *p, struct r
 	return 0;
 }
 
-/* The CPUs the calling thread may run on. */
-static int caller_cpus(struct cpumask *m, size_t ncpus, struct rterr *e)
-{
-	if (cpumask_init(m, ncpus) < 0)
-		return rterr_set(e, ENOMEM, "CPU affinity");
-	if (sched_getaffinity(0, (ncpus + LONG_BITS - 1) / LONG_BITS * sizeof(unsigned long),
-			      (cpu_set_t *)(void *)m->bits) < 0)
-		return rterr_set(e, errno, "get CPU affinity");
-	return 0;
-}
-
 int placement_resolve(const struct cpu_request *r, const char *cgroup_list, const char *v2_root,
 		      struct placement *p, struct rterr *e)
 {
@@ -255,7 +244,7 @@ int placement_resolve(const struct cpu_request *r, const char *cgroup_list, cons
 	p->ncpus = kernel_ncpus();
 	if (cgroup_cpus(cgroup_list, &p->cgroup, p->ncpus, e) < 0 ||
 	    detect_isolated(r, v2_root, &p->isolated, p->ncpus, e) < 0 ||
-	    caller_cpus(&p->caller, p->ncpus, e) < 0 || placement_compute(r, p, e) < 0) {
+	    placement_compute(r, p, e) < 0) {
 		placement_free(p);
 		return -1;
 	}
@@ -304,7 +293,6 @@ void placement_free(struct placement *p)
 {
 	cpumask_free(&p->cgroup);
 	cpumask_free(&p->isolated);
-	cpumask_free(&p->caller);
 	cpumask_free(&p->initial);
 	cpumask_free(&p->final);
 }

@@ -50,7 +50,6 @@ void placement_decide(enum transition tr, bool has_eligible, bool needs_pin, boo
 struct placement {
 	size_t ncpus; /* the kernel's limit: kernel_max + 1 */
 	struct cpumask cgroup, isolated;
-	struct cpumask caller; /* the CPUs the caller may run on */
 	long eligible;
 	enum transition transition;
 	enum initial_kind initial_kind;
@@ -64,10 +63,10 @@ struct placement {
 	struct cpumask initial, final; /* INITIAL_NONE: empty */
 };
 
-/* Pure. The rest of the placement from p's ncpus, cgroup, isolated and caller masks (set by
- * the caller) and the request: the eligible CPU, the table, the masks to apply. */
+/* Pure. The rest of the placement from p's ncpus, cgroup and isolated masks (set by the
+ * caller) and the request: the eligible CPU, the table, the masks to apply. */
 int placement_compute(const struct cpu_request *r, struct placement *p, struct rterr *e);
-/* Reads the host (cgroup CPUs, isolated CPUs, the caller's affinity) and computes the
+/* Reads the host (cgroup CPUs, isolated CPUs) and computes the
  * placement. cgroup_cpus: the effective CPUs of the cgroup joined, "" where no cpuset
  * applies; v2_root: the cgroup v2 mount point, NULL if none (for cpuset.cpus.isolated). */
 int placement_resolve(const struct cpu_request *r, const char *cgroup_cpus, const char *v2_root,

@@ -102,8 +102,12 @@ static int put_in_place(struct pidfile *pf)
 		fmt_snprintf(self, sizeof(self), "/proc/self/fd/%d", pf->fd);
 		if (linkat(AT_FDCWD, self, pf->dirfd, pf->base, AT_SYMLINK_FOLLOW) == 0)
 			return 0;
-		if (errno != EEXIST ||
-		    linkat(AT_FDCWD, self, pf->dirfd, pf->tmp, AT_SYMLINK_FOLLOW) < 0)
+		if (errno != EEXIST)
+			return -errno;
+		/* A temporary of this pid is a dead rtexec's (this pid is alive: it is this one). */
+		if (linkat(AT_FDCWD, self, pf->dirfd, pf->tmp, AT_SYMLINK_FOLLOW) < 0 &&
+		    (errno != EEXIST || unlinkat(pf->dirfd, pf->tmp, 0) < 0 ||
+		     linkat(AT_FDCWD, self, pf->dirfd, pf->tmp, AT_SYMLINK_FOLLOW) < 0))
 			return -errno;
 		pf->named = true;
 	}

@@ -126,53 +126,35 @@ static int build_env(const struct process_request *p, char ***env)
 	return err;
 }
 
-/* *groups_set: false where the user namespace denies setgroups (the groups stay). */
-static int set_user(const struct process_request *p, bool *groups_set, struct rterr *e)
+/* The groups and the gid: before any seccomp filter of the container's is installed, so
+ * that none can answer for them (the uid comes after it: installing one without no_new_privs
+ * needs CAP_SYS_ADMIN, which the switch of uid takes away). */
+static int set_groups(const struct process_request *p, struct rterr *e)
 {
 	/* Without this the host's supplementary groups of root would reach the container. */
-	*groups_set = sys_setgroups(p->ngroups, p->groups) == 0;
-	if (!*groups_set && !(errno == EPERM && p->ngroups == 0))
+	if (sys_setgroups(p->ngroups, p->groups) < 0 && !(errno == EPERM && p->ngroups == 0))
 		return rterr_set(e, errno, "setgroups");
 	if (sys_setresgid(p->gid) < 0)
 		return rterr_set(e, errno, "setgid %u", (unsigned)p->gid);
-	if (sys_setresuid(p->uid) < 0)
-		return rterr_set(e, errno, "setuid %u", (unsigned)p->uid);
 	return 0;
 }
 
-/* After a seccomp filter of the container was installed before the switch (its init has no
- * no_new_privs): the filter could have answered setresuid, setresgid or setgroups with a
- * success that did nothing (SECCOMP_RET_ERRNO|0), leaving the command host root. What the
- * kernel holds is read back into buffers filled with a sentinel, which no filter can write. */
-static int verify_user(const struct process_request *p, bool groups_set, struct rterr *e)
+/* After a seccomp filter of the container was installed before the switch of uid (its init
+ * has no no_new_privs): the filter could have answered setresuid with a success that did
+ * nothing (SECCOMP_RET_ERRNO|0), leaving the command host root. What the kernel holds is
+ * read back into buffers filled with a sentinel, which no filter can write. */
+static int verify_uid(const struct process_request *p, struct rterr *e)
 {
-	uid_t u[3] = { (uid_t)-2, (uid_t)-2, (uid_t)-2 };
-	gid_t g[3] = { (gid_t)-2, (gid_t)-2, (gid_t)-2 }, got[64];
-	int n;
+	uid_t u[3] = { ~p->uid, ~p->uid, ~p->uid }; /* sentinels: never the right value */
 
-	if (getresuid(&u[0], &u[1], &u[2]) < 0 || getresgid(&g[0], &g[1], &g[2]) < 0)
+	if (getresuid(&u[0], &u[1], &u[2]) < 0)
 		return rterr_set(e, errno, "read back the credentials");
 	for (int i = 0; i < 3; i++)
-		if (u[i] != p->uid || g[i] != p->gid)
+		if (u[i] != p->uid)
 			return rterr_set(e, 0,
-					 "user %u:%u: not set (the container's seccomp filter "
+					 "user %u: not set (the container's seccomp filter "
 					 "answered for the switch)",
-					 (unsigned)p->uid, (unsigned)p->gid);
-	if (!groups_set || p->ngroups > sizeof(got) / sizeof(got[0]))
-		return 0;
-	memset(got, 0xa5, sizeof(got));
-	n = getgroups(sizeof(got) / sizeof(got[0]), got);
-	for (size_t i = 0; n == (int)p->ngroups && i < p->ngroups; i++) {
-		bool found = false;
-		for (int k = 0; k < n; k++)
-			found = found || got[k] == p->groups[i];
-		if (!found)
-			n = -1;
-	}
-	if (n != (int)p->ngroups)
-		return rterr_set(e, 0,
-				 "additional groups: not set (the container's seccomp filter "
-				 "answered for setgroups)");
+					 (unsigned)p->uid);
 	return 0;
 }
 
@@ -297,7 +279,7 @@ void child_main(const struct child_args *a)
 	const struct process_request *p = a->proc;
 	struct rterr e;
 	char **env;
-	bool filtered, groups_set;
+	bool filtered;
 	struct attrs_proc proc;
 
 	harden(a);
@@ -333,12 +315,15 @@ void child_main(const struct child_args *a)
 		rterr_set(&e, ENOMEM, "environment");
 		fail(a, EXIT_RTEXEC, &e);
 	}
-	if (attrs_caps_before_uid(a->attrs, &e) < 0)
+	if (set_groups(p, &e) < 0 || attrs_caps_before_uid(a->attrs, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	filtered = install_seccomp(a, false);
-	if (set_user(p, &groups_set, &e) < 0 || attrs_caps_after_uid(a->attrs, &e) < 0 ||
-	    (filtered &&
-	     (verify_user(p, groups_set, &e) < 0 || attrs_caps_verify(a->attrs, &e) < 0)))
+	if (sys_setresuid(p->uid) < 0) {
+		rterr_set(&e, errno, "setuid %u", (unsigned)p->uid);
+		fail(a, EXIT_RTEXEC, &e);
+	}
+	if (attrs_caps_after_uid(a->attrs, &e) < 0 ||
+	    (filtered && (verify_uid(p, &e) < 0 || attrs_caps_verify(a->attrs, &e) < 0)))
 		fail(a, EXIT_RTEXEC, &e);
 	harden(a);
 	umask(p->has_umask ? p->umask : 022);

@@ -133,8 +133,13 @@ static int died_before_exec(pid_t child, struct rterr *e)
 		}
 	if (r != child) {
 		kill(child, SIGKILL);
-		rterr_set(e, 0, "child %d: gone before the command started, not reaped (traced?)",
-			  (int)child);
+		if (r < 0)
+			rterr_set(e, errno, "child %d: gone before the command started",
+				  (int)child);
+		else
+			rterr_set(e, 0,
+				  "child %d: gone before the command started, not reaped (traced?)",
+				  (int)child);
 		return EXIT_RTEXEC;
 	}
 	st = WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);

@@ -7,6 +7,7 @@
  *                                   newest filter's errno is what a process sees)
  *   seccomp_stack fakecreds -- CMD... setresuid, setresgid, setgroups and capset answer
  *                                   success without doing anything (SECCOMP_RET_ERRNO|0),
+ *                                   and so do getresuid, getresgid and getgroups (read back),
  *                                   installed without no_new_privs (needs CAP_SYS_ADMIN), as a
  *                                   hostile container's init would
  *   seccomp_stack dump FILE         writes the chmod filter as raw BPF (a sock_filter array)
@@ -67,6 +68,9 @@ static struct sock_filter fakecreds_filter[] = {
 	FAKE(SYS_capset),
 	FAKE(SYS_setuid),
 	FAKE(SYS_setgid),
+	FAKE(SYS_getresuid),
+	FAKE(SYS_getresgid),
+	FAKE(SYS_getgroups),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 };
 

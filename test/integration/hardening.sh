@@ -202,6 +202,17 @@ is "$(ls -A "$d" | sort | tr '\n' ' ')" ".x.pid.rtexec-$live x.pid " \
 	"... it removed the temporary of a dead rtexec, kept the one of a live process"
 kill "$live"
 
+# A pid file that exists, and a temporary of rtexec's own pid beside it, left by a killed run
+# long ago that had the same pid ("exec" keeps the shell's): the run replaces the pid file
+# all the same (linking the new one under that name failed: EEXIST, 125), and the stale
+# temporary is gone.
+: >"$d/y.pid"
+printf '%s\n' "$C" | sh -c ': >"$1/.y.pid.rtexec-$$"; exec "$2" --pid-file "$1/y.pid" -- true' \
+	sh "$d" "$RTEXEC" >/dev/null 2>"$T/y.err"
+is "$?:$(cat "$T/y.err")" "0:" "an existing pid file, a stale temporary of rtexec's own pid: the run goes on"
+like "$(cat "$d/y.pid")" "[1-9]*" "... the pid file is replaced"
+is "$(ls -A "$d" | grep -c '^\.y\.pid\.rtexec-')" 0 "... no temporary left"
+
 # The pid file's directory is a symlink the caller's side swaps while the command starts
 # (strace holds rtexec's linkat for 1.5 s, the swap comes at 0.5 s): the file lands in the
 # directory that was checked before the command ran, never in the one swapped in.

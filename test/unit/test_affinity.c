@@ -683,7 +683,6 @@ static void compute_is(const char *c, const char *iso, const char *initial,
 
 	r.has_initial = initial != NULL;
 	if (cpulist_parse(c, 8, &p.cgroup, &e) < 0 || cpulist_parse(iso, 8, &p.isolated, &e) < 0 ||
-	    cpulist_parse("0-7", 8, &p.caller, &e) < 0 ||
 	    (initial && cpulist_parse(initial, 8, &r.initial, &e) < 0) ||
 	    placement_compute(&r, &p, &e) < 0 || cpulist_format(&p.initial, &got) < 0) {
 		ok(0, "compute %s %s: %s", c, iso, e.msg);
