@@ -287,15 +287,19 @@ static int join_mask(struct ns_plan *p, unsigned mask, unsigned lenient, struct 
 {
 	bool done[NS_COUNT] = { false };
 
+	int r = 0;
+
 	mask &= ~p->parent_joined;
 	if (join_pidfd(p, mask, done, e) < 0 && !(lenient && e->err == EPERM))
-		return -1;
-	if (join_files(p, mask, lenient, done, e) < 0)
-		return -1;
+		r = -1;
+	if (r == 0 && join_files(p, mask, lenient, done, e) < 0)
+		r = -1;
+	/* Also after a failure half-way (per file): the way back must know the mount
+	 * namespace was entered. */
 	for (size_t i = 0; i < p->n; i++)
 		if (done[i])
 			p->parent_joined |= 1u << p->j[i].type;
-	return 0;
+	return r;
 }
 
 void ns_child_drop_own(struct ns_plan *p)

@@ -383,6 +383,9 @@ static int state_namespaces(const cJSON *state, struct ns_request *ns, struct rt
 			    cJSON_GetObjectItemCaseSensitive(state, "config"), "namespaces"),
 		    *it;
 
+	/* Without the list the command would join nothing: the host's namespaces, all of them. */
+	if (!cJSON_IsArray(list))
+		return rterr_set(e, 0, "state.json: config.namespaces: missing or not a list");
 	ns->given = true;
 	cJSON_ArrayForEach(it, list)
 	{

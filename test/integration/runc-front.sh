@@ -106,6 +106,13 @@ done
 jq '.init_process_start = -5' "/run/runc/$ID/state.json" >"$T/root/$ID/state.json"
 rr --root "$T/root" exec "$ID" true
 like "$RC/$ERR" "255/*state.json*init_process_start*" "a negative init_process_start: refused"
+# Without config.namespaces the command joined none: it ran in the host's namespaces.
+for edit in 'del(.config.namespaces)' '.config.namespaces = {}'; do
+	jq "$edit" "/run/runc/$ID/state.json" >"$T/root/$ID/state.json"
+	rr --root "$T/root" exec "$ID" readlink /proc/self/ns/mnt
+	like "$RC/$OUT/$ERR" "255//*state.json: config.namespaces: missing or not a list*" \
+		"state.json with $edit: refused, the command not run"
+done
 
 # --- the --log file is runc's caller's, on the host: a container that plants a symlink at
 # the same path in its own root (to a file it could not otherwise write as host root) gets
