@@ -291,6 +291,12 @@ static int copy_filters(const struct target *t, const struct seccomp_copy *c,
 						    : "seccomp: copy the target's filters: ptrace "
 						      "seize %d",
 				 (int)tid);
+	/* Seized by its number: still the target (not a process that took its pid since)?
+	 * Else let go before the interrupt. */
+	if (target_check(t, e) < 0) {
+		ptrace(PTRACE_DETACH, tid, NULL, NULL);
+		return -1;
+	}
 	if ((r = wait_stop(tid, c, &st, e)) != 0)
 		return r < 0 ? -1
 			     : rterr_set(e, 0,
