@@ -375,7 +375,7 @@ int attrs_caps_before_uid(const struct attrs *a, struct rterr *e)
 	 * it locked (each lock the bit above its value) cannot be cleared, and stay: the three
 	 * capability sets and the ambient one are set explicitly after the switch anyway. */
 	if ((bits = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0)) > 0) {
-		int locks = bits & 0xaa, keep = bits & (locks | locks >> 1);
+		int locks = bits & 0x2aaaaaaa, keep = bits & (locks | locks >> 1);
 		if (keep != bits && prctl(PR_SET_SECUREBITS, keep, 0, 0, 0) < 0)
 			return rterr_set(e, errno, "reset the caller's securebits 0x%x", bits);
 	}

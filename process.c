@@ -114,11 +114,19 @@ static int build_env(const struct process_request *p, char ***env)
 {
 	struct env_request r = { p->env, p->nenv, p->uid };
 	int root, err;
+	bool as = true; /* reading as the container's root, or as the command */
 
+	/* Where the user namespace maps no 0 (the calls fail without a word: check them), the
+	 * command's own ids; where neither takes, no passwd: HOME is "/". */
 	sys_setgroups(0, NULL);
 	setfsgid(0);
 	setfsuid(0);
-	root = sys_open("/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+	if (setfsuid((uid_t)-1) != 0 || setfsgid((gid_t)-1) != 0) {
+		setfsgid(p->gid);
+		setfsuid(p->uid);
+		as = setfsuid((uid_t)-1) == (int)p->uid && setfsgid((gid_t)-1) == (int)p->gid;
+	}
+	root = as ? sys_open("/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0) : -1;
 
 	err = env_build(&r, root, true, env);
 	if (root >= 0)

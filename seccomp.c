@@ -252,26 +252,34 @@ static void seize_timeout(int sig)
  * execve holds for as long as that lasts: for ever where a thread of it is traced by a
  * process that never reaps it, or where the file is on a FUSE mount that does not answer.
  * The kernel restarts the call after any signal handler (ERESTARTNOINTR), so a 1 s timer
- * jumps out of it. SIGALRM is unblocked meanwhile (the caller's mask might block it). */
+ * jumps out of it. SIGALRM is blocked while the handler is set up, and a pending one (the
+ * caller's, through exec) taken first; the caller's timer is put back after. */
 static int seize(pid_t tid)
 {
 	struct sigaction sa = { .sa_handler = seize_timeout }, old_sa;
-	struct itimerval it = { .it_value = { 1, 0 } }, off = { { 0, 0 }, { 0, 0 } };
+	struct itimerval it = { .it_value = { 1, 0 } };
+	static struct itimerval old_it; /* static: set after sigsetjmp, read after the jump */
+	struct timespec now = { 0, 0 };
 	sigset_t alrm, old_mask;
-	volatile int r = -1, err = ETIMEDOUT;
+	volatile int r = -1, err = ETIMEDOUT, pending;
 
 	sigemptyset(&alrm);
 	sigaddset(&alrm, SIGALRM);
 	sigemptyset(&sa.sa_mask);
-	sigprocmask(SIG_UNBLOCK, &alrm, &old_mask);
+	sigprocmask(SIG_BLOCK, &alrm, &old_mask);
+	pending = sigtimedwait(&alrm, NULL, &now) == SIGALRM;
 	sigaction(SIGALRM, &sa, &old_sa);
 	if (sigsetjmp(seize_jump, 1) == 0) {
-		setitimer(ITIMER_REAL, &it, NULL);
+		setitimer(ITIMER_REAL, &it, &old_it);
+		sigprocmask(SIG_UNBLOCK, &alrm, NULL);
 		r = (int)ptrace(PTRACE_SEIZE, tid, NULL, NULL);
 		err = errno;
 	}
-	setitimer(ITIMER_REAL, &off, NULL);
+	sigprocmask(SIG_BLOCK, &alrm, NULL);
+	setitimer(ITIMER_REAL, &old_it, NULL);
 	sigaction(SIGALRM, &old_sa, NULL);
+	if (pending)
+		raise(SIGALRM); /* the caller's, blocked again: for the signalfd to forward */
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	errno = err;
 	return r;

@@ -368,3 +368,16 @@ else
 fi
 pkill -9 -P "$xp" 2>/dev/null
 wait "$xp" 2>/dev/null || true
+
+# --- a caller that leaves SIGALRM blocked and pending (kept across exec): the seize's timer
+# handler was set up after SIGALRM was unblocked, so the pending one killed rtexec (signal
+# 14, no word). It is taken first now, and handed back blocked for the signalfd.
+gcc -O2 -o "$T/pendsig" "$REPO/test/helpers/pendsig.c" || bail "cannot build test/helpers/pendsig.c"
+"$T/seccomp_stack" hold usr1 "$T/alrm.out" &
+hp=$!
+defer "kill -9 $hp"
+wait_for 5 eval 'grep -q "^Seccomp_filters:.*1" /proc/$hp/status'
+out=$(printf '%s\n' "$(cfg "$hp")" | "$T/pendsig" 14 "$RTEXEC" -- sh -c 'echo ran' 2>&1)
+is "$?:$out" "0:ran" "a caller with SIGALRM blocked and pending: the filters copied, the command runs"
+kill -9 "$hp"
+wait "$hp" 2>/dev/null || true
