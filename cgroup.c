@@ -839,6 +839,14 @@ int cg_effective_cpus(const struct cg_plan *p, char **out)
 	return 0;
 }
 
+bool cg_v1_cpuset(const struct cg_plan *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!p->j[i].v2 && has_token(p->j[i].hierarchy, "cpuset", 6))
+			return true;
+	return false;
+}
+
 void cg_plan_close(struct cg_plan *p)
 {
 	while (p->n)

@@ -81,6 +81,8 @@ int cg_check_v1_frozen(const struct cg_plan *p, struct rterr *e);
 /* The effective CPUs of the cgroup planned (or joined) into a malloc'd *out; "" where no
  * cpuset applies. 0, or -ENOMEM. */
 int cg_effective_cpus(const struct cg_plan *p, char **out);
+/* Whether a v1 cpuset hierarchy is joined: the child then moves itself into a cpuset. */
+bool cg_v1_cpuset(const struct cg_plan *p);
 void cg_plan_close(struct cg_plan *p);
 
 #endif

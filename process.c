@@ -304,7 +304,10 @@ void child_main(const struct child_args *a)
 	/* Into the container's cgroups first: the v1 ones by ourselves, the v2 one by the parent
 	 * (unless we were born there), which then says go. Pinned before, where the parent is
 	 * not (an isolated initial CPU): a cgroup write must not move the writer. */
-	if (placement_pin_child(a->placement, 0, &e) < 0 || cg_join_v1_self(a->cg, &e) < 0)
+	if (placement_pin_child(a->placement, 0, &e) < 0 &&
+	    !(e.err == EINVAL && !cg_v1_cpuset(a->cg))) /* v2, moved: the parent pins it */
+		fail(a, EXIT_RTEXEC, &e);
+	if (cg_join_v1_self(a->cg, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	if (sync_expect(a->sync_fd, SYNC_GO) < 0)
 		_exit(EXIT_RTEXEC);

@@ -280,8 +280,11 @@ static void join_cgroups(struct run *r, bool born_in_cgroup)
 	 * path to the exec (the child mostly starts on this CPU once the parent waits), would
 	 * cost 3 file reads to narrow that window by microseconds. A cgroup the EBUSY fallback
 	 * joined instead was never checked: it is, at once. */
+	/* A child moved into its cgroup (not born there) could not pin itself to an initial
+	 * CPU outside the caller's cpuset: pinned here, before it goes on. */
 	if (cg_join_v2(&r->cg, &r->t, r->child.pid, born_in_cgroup, &e) < 0 ||
-	    cg_check_fallback_frozen(&r->cg, &e) < 0) {
+	    cg_check_fallback_frozen(&r->cg, &e) < 0 ||
+	    (!born_in_cgroup && placement_pin_child(&r->pl, r->child.pid, &e) < 0)) {
 		kill_child(r->child.pid);
 		die("%s", e.msg);
 	}
