@@ -98,15 +98,20 @@ if command -v strace >/dev/null 2>&1; then
 	start_unshare_ctr || bail "cannot start an unshare container"
 	printf '%s\n' "$(cfg "$CTR_PID" '"process":{"args":["true"],"cwd":"/no/such/dir"}')" \
 		>"$T/stop.json"
+	# strace's own complaints (it races the kill now and then: PTRACE_LISTEN EIO, "Failed to
+	# tamper") go to a file of their own, rtexec's stderr to stop.err.
+	# shellcheck disable=SC2016
 	strace -f -qq -o "$T/stop.log" -e trace=exit_group \
 		-e inject=exit_group:signal=SIGSTOP:error=ENOSYS:when=1 \
-		"$RTEXEC" -f "$T/stop.json" 2>"$T/stop.err" &
+		sh -c 'exec "$0" -f "$1" 2>"$2"' "$RTEXEC" "$T/stop.json" "$T/stop.err" 2>"$T/strace.err" &
 	spid=$!
 	defer "kill -9 $spid"
 	said() { [ -s "$T/stop.err" ]; }
 	wait_for 5 said
 	like "$(cat "$T/stop.err")" "rtexec: chdir /no/such/dir: *" \
 		"child stopped after reporting its failure: the failure is said at once"
+	killed() { grep -q "killed by SIGKILL" "$T/stop.log"; }
+	wait_for 5 killed
 	like "$(cat "$T/stop.log")" "*killed by SIGKILL*" "... and the stopped child is killed"
 	# rtexec's own exit_group is stopped the same way: let it go.
 	for p in $(pgrep -f "$T/stop.json"); do
