@@ -397,6 +397,16 @@ int attrs_caps_before_uid(const struct attrs *a, struct rterr *e)
 	return 0;
 }
 
+/* The plan's effective, permitted and inheritable sets as capset takes them. */
+static void caps_data(const struct attrs *a, struct rt_cap_data d[2])
+{
+	for (int i = 0; i < 2; i++) {
+		d[i].effective = (uint32_t)(a->caps[CAPS_EFFECTIVE] >> (32 * i));
+		d[i].permitted = (uint32_t)(a->caps[CAPS_PERMITTED] >> (32 * i));
+		d[i].inheritable = (uint32_t)(a->caps[CAPS_INHERITABLE] >> (32 * i));
+	}
+}
+
 /* All three sets, even for a uid other than 0 with the bounding set alone: the switch clears
  * the permitted and effective sets, not the inheritable one, and the caller's would reach
  * the command (a file's inheritable capabilities are not bounded by the bounding set). */
@@ -407,11 +417,7 @@ int attrs_caps_after_uid(const struct attrs *a, struct rterr *e)
 
 	if (!a->caps_set)
 		return 0;
-	for (int i = 0; i < 2; i++) {
-		d[i].effective = (uint32_t)(a->caps[CAPS_EFFECTIVE] >> (32 * i));
-		d[i].permitted = (uint32_t)(a->caps[CAPS_PERMITTED] >> (32 * i));
-		d[i].inheritable = (uint32_t)(a->caps[CAPS_INHERITABLE] >> (32 * i));
-	}
+	caps_data(a, d);
 	if (sys_capset(&h, d) < 0)
 		return rterr_set(e, errno, "capset");
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
@@ -434,27 +440,21 @@ int attrs_caps_after_uid(const struct attrs *a, struct rterr *e)
 int attrs_caps_verify(const struct attrs *a, struct rterr *e)
 {
 	struct rt_cap_header h = { RT_CAP_VERSION_3, 0 };
-	struct rt_cap_data d[2];
-	static const int sets[] = { CAPS_EFFECTIVE, CAPS_PERMITTED, CAPS_INHERITABLE };
+	struct rt_cap_data got[2], want[2];
 
 	if (!a->caps_set)
 		return 0;
-	memset(d, 0xa5, sizeof(d));
-	if (sys_capget(&h, d) < 0)
+	memset(got, 0xa5, sizeof(got));
+	if (sys_capget(&h, got) < 0)
 		return rterr_set(e, errno, "capget");
-	for (int i = 0; i < 3; i++) {
-		uint64_t got = 0;
-		for (int w = 0; w < 2; w++) {
-			uint32_t v = sets[i] == CAPS_EFFECTIVE	 ? d[w].effective
-				     : sets[i] == CAPS_PERMITTED ? d[w].permitted
-								 : d[w].inheritable;
-			got |= (uint64_t)v << (32 * w);
-		}
-		if (got != a->caps[sets[i]])
+	caps_data(a, want);
+	for (int i = 0; i < 2; i++)
+		if (got[i].effective != want[i].effective ||
+		    got[i].permitted != want[i].permitted ||
+		    got[i].inheritable != want[i].inheritable)
 			return rterr_set(e, 0,
 					 "capabilities: not set (the container's seccomp filter "
 					 "answered for capset)");
-	}
 	return 0;
 }
 

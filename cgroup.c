@@ -157,8 +157,6 @@ static bool mount_matches(const struct mount_line *m, const struct cg_line *l)
 	return v2_line(l) ? v2 : !v2 && cg_options_match(m->options, l->controllers);
 }
 
-/* A mountinfo line (NUL-terminated, without its newline): kept, as a copy, when it is a
- * cgroup mount, and made the mount of each line it is the first match of. */
 static bool is_unusable(const struct cg_plan *p, unsigned long long id)
 {
 	for (size_t i = 0; p && i < p->nunusable; i++)
@@ -167,6 +165,9 @@ static bool is_unusable(const struct cg_plan *p, unsigned long long id)
 	return false;
 }
 
+/* A mountinfo line (NUL-terminated, without its newline): kept, as a copy, when it is a
+ * cgroup mount, and made the mount of each line it is the first match of, unless the plan
+ * found it unusable (then the line is marked hidden). */
 static int add_mount(struct cg_sources *s, const char *line)
 {
 	struct mount_line m;
@@ -532,14 +533,19 @@ static bool reached_through(const struct cg_join *j, const struct mount_line *m)
 	return !(st.stx_mask & STATX_MNT_ID) || st.stx_mnt_id == m->id;
 }
 
-static void drop_last(struct cg_plan *p)
+static void close_join(const struct cg_join *j)
 {
-	struct cg_join *j = &p->j[--p->n];
-
 	if (j->dirfd >= 0)
 		close(j->dirfd);
 	if (j->tasks >= 0)
 		close(j->tasks);
+}
+
+static void drop_last(struct cg_plan *p)
+{
+	struct cg_join *j = &p->j[--p->n];
+
+	close_join(j);
 	free(j->hierarchy);
 	free(j->path);
 	free(j->fallback);
@@ -745,12 +751,8 @@ int cg_join_v1_self(const struct cg_plan *p, struct rterr *e)
 	/* The child needs none of them after this, and a container process allowed to ptrace
 	 * it (CAP_SYS_PTRACE) could take them (pidfd_getfd): its cgroups' files, past a
 	 * read-only cgroupfs mount. */
-	for (size_t i = 0; i < p->n; i++) {
-		if (p->j[i].tasks >= 0)
-			close(p->j[i].tasks);
-		if (p->j[i].dirfd >= 0)
-			close(p->j[i].dirfd);
-	}
+	for (size_t i = 0; i < p->n; i++)
+		close_join(&p->j[i]);
 	return 0;
 }
 

@@ -213,17 +213,24 @@ bool ns_plan_has(const struct ns_plan *p, enum ns_type type)
 	return false;
 }
 
-static int join_fd(const struct ns_plan *p, struct ns_join *j, struct rterr *e)
+/* The target's namespace file of j, unless open already. */
+static int open_ns_file(const struct ns_plan *p, struct ns_join *j, struct rterr *e)
 {
 	char name[16];
 
-	if (j->fd < 0) { /* the target's, not opened yet */
-		fmt_snprintf(name, sizeof(name), "ns/%s", ns_kinds[j->type].proc);
-		j->fd = sys_openat(p->procfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
-		if (j->fd < 0)
-			return rterr_set(e, errno, "open %s namespace %s", ns_kinds[j->type].oci,
-					 ns_join_path(j));
-	}
+	if (j->fd >= 0)
+		return 0;
+	fmt_snprintf(name, sizeof(name), "ns/%s", ns_kinds[j->type].proc);
+	if ((j->fd = sys_openat(p->procfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0)) < 0)
+		return rterr_set(e, errno, "open %s namespace %s", ns_kinds[j->type].oci,
+				 ns_join_path(j));
+	return 0;
+}
+
+static int join_fd(const struct ns_plan *p, struct ns_join *j, struct rterr *e)
+{
+	if (open_ns_file(p, j, e) < 0)
+		return -1;
 	if (setns(j->fd, ns_kinds[j->type].flag) < 0)
 		return rterr_set(e, errno, "join %s namespace %s", ns_kinds[j->type].oci,
 				 ns_join_path(j));
@@ -286,7 +293,6 @@ static int join_files(struct ns_plan *p, unsigned mask, unsigned lenient, bool *
 static int join_mask(struct ns_plan *p, unsigned mask, unsigned lenient, struct rterr *e)
 {
 	bool done[NS_COUNT] = { false };
-
 	int r = 0;
 
 	mask &= ~p->parent_joined;
@@ -336,17 +342,9 @@ int ns_join_before_fork(struct ns_plan *p, struct rterr *e)
 		return -1;
 	/* The child lets go of the target's /proc/PID at its first step (from it, ../PID/root
 	 * is a host process's root): what it will join per file is opened here. */
-	for (size_t i = 0; i < p->n && !p->pidfd_works; i++) {
-		struct ns_join *j = &p->j[i];
-		char name[16];
-
-		if (j->fd >= 0 || (p->parent_joined & (1u << j->type)))
-			continue;
-		fmt_snprintf(name, sizeof(name), "ns/%s", ns_kinds[j->type].proc);
-		if ((j->fd = sys_openat(p->procfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0)) < 0)
-			return rterr_set(e, errno, "open %s namespace %s", ns_kinds[j->type].oci,
-					 ns_join_path(j));
-	}
+	for (size_t i = 0; i < p->n && !p->pidfd_works; i++)
+		if (!(p->parent_joined & (1u << p->j[i].type)) && open_ns_file(p, &p->j[i], e) < 0)
+			return -1;
 	return 0;
 }
 

@@ -166,10 +166,10 @@ static int signals_setup(sigset_t *orig)
 }
 
 /* On cgroup v2 the child is born in the container's cgroup (clone3 CLONE_INTO_CGROUP);
- * where the kernel cannot, or the cgroup refuses (EBUSY), it is forked and moved. Not inlined: make bench's callgrind splits
- * the parent's count from the child's at its entry (no libc fork to do it since 3076cfa).
- * -1 with *e set on a failure: the caller is in the container's mount namespace, nothing is
- * reported from here. */
+ * where the kernel cannot, or the cgroup refuses (EBUSY), it is forked and moved. Not
+ * inlined: make bench's callgrind splits the parent's count from the child's at its entry
+ * (no libc fork to do it since 3076cfa). -1 with *e set on a failure: the caller is in the
+ * container's mount namespace, nothing is reported from here. */
 static __attribute__((noinline)) pid_t fork_child(int cgroup_fd, bool *born_in_cgroup,
 						  struct rterr *e)
 {
@@ -340,7 +340,7 @@ static void blank_args(bool blank)
 	memcpy(args.area, name, args.len < sizeof(name) ? args.len - 1 : sizeof(name) - 1);
 }
 
-/* Zero-initialised, so that its 4 KiB path buffer is .bss, not file: main sets fd and dirfd to -1
+/* Zero-initialised, so that its buffers are .bss, not file: main sets fd and dirfd to -1
  * before cleanup can run. */
 static struct pidfile pf;
 
@@ -364,8 +364,9 @@ static void spawn(struct run *r)
 	 * that wrote itself into a frozen v1 freezer could not be killed until the container is
 	 * resumed: refuse now, no child yet. */
 	if (placement_pin_initial(&r->pl, &e) < 0) {
-		/* E outside the caller's own cpuset: the child, born in its cgroup (v2), pins
-		 * itself there; moved there (v1), it cannot either, and says so. */
+		/* E outside the caller's own cpuset: the child pins itself once in its cgroup
+		 * (born there), or the parent pins it after moving it (v2); a child that moves
+		 * itself into a v1 cpuset cannot, and says so. */
 		if (e.err != EINVAL)
 			die("%s", e.msg);
 		debug("%s: pinning the child instead", e.msg);
@@ -393,9 +394,11 @@ static void spawn(struct run *r)
 	if (pid != 0) {
 		struct rterr back;
 		blank_args(false);
-		/* Where the child pins itself: also from here, should the kernel have started it
-		 * on a monopolised CPU it would never leave by itself. */
-		if (pid > 0 && placement_pin_child(&r->pl, pid, &back) < 0)
+		/* Where the child, born in its cgroup, pins itself: also from here, should the
+		 * kernel have started it on a monopolised CPU it would never leave by itself (one
+		 * forked in the caller's cgroup starts next to its parent: join_cgroups pins it
+		 * after its move). */
+		if (pid > 0 && born_in_cgroup && placement_pin_child(&r->pl, pid, &back) < 0)
 			debug("%s", back.msg);
 		if (ns_return_after_fork(&r->ns, &back) < 0) {
 			if (pid > 0)

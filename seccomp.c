@@ -233,13 +233,6 @@ static int wait_stop(pid_t tid, const struct seccomp_copy *c, int *st, struct rt
 	return r;
 }
 
-/* The target's main thread, seized and interrupted: PTRACE_SECCOMP_GET_FILTER wants it in
- * a ptrace-stop. It stops for the ptrace calls that read its filters and is let go; should
- * rtexec die or give up meanwhile, the kernel detaches it and it runs on (exit_ptrace, which
- * also drops the interrupt still pending). The filters are counted once it is stopped,
- * reading up to the first index it has not: one added by another thread since the status
- * was read (SECCOMP_FILTER_FLAG_TSYNC) is the newest, and is copied too. A signal that came
- * for it meanwhile (a signal-delivery-stop) is handed back at the detach, not lost. */
 static sigjmp_buf seize_jump;
 
 static void seize_timeout(int sig)
@@ -285,20 +278,24 @@ static int seize(pid_t tid)
 	return r;
 }
 
+/* The target's main thread, seized and interrupted: PTRACE_SECCOMP_GET_FILTER wants it in
+ * a ptrace-stop. It stops for the ptrace calls that read its filters and is let go; should
+ * rtexec die or give up meanwhile, the kernel detaches it and it runs on (exit_ptrace, which
+ * also drops the interrupt still pending). The filters are counted once it is stopped,
+ * reading up to the first index it has not: one added by another thread since the status
+ * was read (SECCOMP_FILTER_FLAG_TSYNC) is the newest, and is copied too. A signal that came
+ * for it meanwhile (a signal-delivery-stop) is handed back at the detach, not lost. */
 static int copy_filters(const struct target *t, const struct seccomp_copy *c,
 			struct seccomp_plan *p, struct rterr *e)
 {
 	pid_t tid = t->pid;
 	int st, r, sig;
 
-	if (seize(tid) < 0)
-		return rterr_set(e, errno,
-				 errno == ETIMEDOUT ? "seccomp: copy the target's filters: ptrace "
-						      "seize %d "
-						      "(stuck in an execve?)"
-						    : "seccomp: copy the target's filters: ptrace "
-						      "seize %d",
-				 (int)tid);
+	if (seize(tid) < 0) {
+		int err = errno;
+		return rterr_set(e, err, "seccomp: copy the target's filters: ptrace seize %d%s",
+				 (int)tid, err == ETIMEDOUT ? " (stuck in an execve?)" : "");
+	}
 	/* Seized by its number: still the target (not a process that took its pid since)?
 	 * Else let go before the interrupt. */
 	if (target_check(t, e) < 0) {

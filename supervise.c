@@ -69,19 +69,27 @@ static bool terminating(unsigned sig)
 	return sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT;
 }
 
-int kill_child(pid_t child)
+/* The child reaped within KILL_WAIT_MS: its pid; 0 if not (frozen with its cgroup, or traced
+ * by a process that does not wait for it); -1 on an error of waitpid. */
+static pid_t wait_bounded(pid_t child, int *st)
 {
 	struct timespec tick = { 0, 10 * 1000 * 1000 };
+	pid_t r = 0;
 
+	for (int i = 0; i < KILL_WAIT_MS / 10 && r == 0; i++)
+		if ((r = waitpid(child, st, WNOHANG)) == 0 || (r < 0 && errno == EINTR)) {
+			r = 0;
+			nanosleep(&tick, NULL);
+		}
+	return r;
+}
+
+int kill_child(pid_t child)
+{
 	kill(child, SIGKILL);
-	for (int i = 0; i < KILL_WAIT_MS / 10; i++) {
-		pid_t r = waitpid(child, NULL, WNOHANG);
-		if (r == child || (r < 0 && errno != EINTR))
-			return EXIT_RTEXEC;
-		nanosleep(&tick, NULL);
-	}
 	/* Frozen with its cgroup: it dies of the pending SIGKILL once thawed. */
-	debug("child %d does not exit after SIGKILL (a frozen cgroup?)", (int)child);
+	if (wait_bounded(child, NULL) == 0)
+		debug("child %d does not exit after SIGKILL (a frozen cgroup?)", (int)child);
 	return EXIT_RTEXEC;
 }
 
@@ -122,15 +130,9 @@ static int watch(struct child *c, const struct cg_plan *cg, long long now, long 
  * only reported once its tracer waits for it or lets it go, which that one may never do. */
 static int died_before_exec(pid_t child, struct rterr *e)
 {
-	struct timespec tick = { 0, 10 * 1000 * 1000 };
-	pid_t r = 0;
 	int st = 0;
+	pid_t r = wait_bounded(child, &st);
 
-	for (int i = 0; i < KILL_WAIT_MS / 10 && r == 0; i++)
-		if ((r = waitpid(child, &st, WNOHANG)) == 0 || (r < 0 && errno == EINTR)) {
-			r = 0;
-			nanosleep(&tick, NULL);
-		}
 	if (r != child) {
 		kill(child, SIGKILL);
 		if (r < 0)
