@@ -37,7 +37,7 @@ DEPCFLAGS := -Os -w -std=c99 -fno-asynchronous-unwind-tables -fno-unwind-tables
 SRCS := arena.c fmt.c jsonnum.c rtexec.c runc.c selfexe.c inherit.c seccomp.c tty.c cli.c config.c jsonutil.c target.c nsexec.c process.c env.c pidfile.c supervise.c sync.c plan.c log.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c
 OBJS := $(SRCS:%.c=$(B)/%.o)
 CJSON := $(B)/cjson
-UNIT_SRCS := arena.c fmt.c jsonnum.c cli.c config.c jsonutil.c log.c env.c target.c nsexec.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c inherit.c seccomp.c
+UNIT_SRCS := arena.c fmt.c jsonnum.c cli.c config.c jsonutil.c log.c sync.c env.c target.c nsexec.c cgroup.c fsutil.c cpulist.c affinity.c scheduler.c attrs.c inherit.c seccomp.c
 UNIT_TESTS := $(wildcard test/unit/test_*.c)
 
 .PHONY: all deps install uninstall clean check check-asan check-vm unit integration demo bench bench-engines lint fuzz soak

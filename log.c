@@ -10,6 +10,7 @@
 
 #include "fmt.h"
 #include "fsutil.h"
+#include "sync.h"
 
 enum log_level log_level = LOG_WARN;
 
@@ -133,10 +134,20 @@ void log_keep_files(void)
 		sink->keep();
 }
 
-void log_drop_files(void)
+static int relay_fd = -1;
+
+void log_drop_files(int fd)
 {
-	if (sink && sink->drop)
+	if (sink && sink->drop) {
 		sink->drop();
+		relay_fd = fd;
+	}
+}
+
+void log_relayed(int level, const char *text)
+{
+	if (sink && level >= LOG_ERROR && level <= LOG_DEBUG)
+		sink->write((enum log_level)level, text);
 }
 
 /* One write() per line, so lines from parent and child never interleave. */
@@ -148,7 +159,10 @@ static void write_line(enum log_level level, const char *raw)
 
 	if (sink) {
 		escape_controls(raw, buf, sizeof(buf));
-		sink->write(level, buf);
+		if (relay_fd >= 0)
+			sync_send_log(relay_fd, level, buf);
+		else
+			sink->write(level, buf);
 		return;
 	}
 	n += escape_controls(raw, buf + n, sizeof(buf) - n - 1);

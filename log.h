@@ -53,9 +53,12 @@ void log_set_sink(const struct log_sink *sink);
  * and kept, never again by its path, which inside the container's mount namespace would be
  * the container's to choose. */
 void log_keep_files(void);
-/* Child, before it closes its fds: it writes a sink's file no more (the number could be
- * reused by a file of the container's). */
-void log_drop_files(void);
+/* Child, first of all: a sink's file is closed (a container process allowed to ptrace the
+ * child could take it with pidfd_getfd and write into the caller's log); the sink's lines
+ * go to the parent over the sync channel relay_fd (SYNC_LOG) from then on. */
+void log_drop_files(int relay_fd);
+/* Parent: a line the child relayed (already escaped), written by the sink. */
+void log_relayed(int level, const char *text);
 void die(const char *fmt, ...) PRINTF(1, 2) NORETURN;
 /* die() with ": strerror(err)" appended. */
 void die_errno(int err, const char *fmt, ...) PRINTF(2, 3) NORETURN;

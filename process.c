@@ -91,7 +91,6 @@ static int close_fds(const struct child_args *a, struct rterr *e)
 {
 	unsigned keep_end = 3 + a->preserve_fds, s = (unsigned)a->sync_fd;
 
-	log_drop_files();
 	if (s > keep_end && sys_close_range(keep_end, s - 1, 0) < 0) {
 		if (errno != ENOSYS)
 			return rterr_set(e, errno, "close fds");
@@ -294,9 +293,11 @@ void child_main(const struct child_args *a)
 	/* Born in the container's pid namespace, holding fds of the host that a container
 	 * process allowed to ptrace it (CAP_SYS_PTRACE) could take (pidfd_getfd): the parent's
 	 * way back (its mount namespace, root, cwd), the host's /proc and the target's
-	 * directory there (from either, ../PID/root is a host process's root). Dropped first;
-	 * of /proc, only the files the child writes later are kept open. */
+	 * directory there (from either, ../PID/root is a host process's root), the caller's
+	 * log file. Dropped first; of /proc, only the files the child writes later are kept
+	 * open; the log's lines go through the parent. */
 	ns_child_drop_own(a->ns);
+	log_drop_files(a->sync_fd);
 	note_fd_bound(a->procfs);
 	if (attrs_open_proc(a->attrs, a->procfs, &proc, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);

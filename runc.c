@@ -211,7 +211,8 @@ static void format(enum log_level level, const char *text, bool json, char *buf,
 }
 
 /* runc's --log: opened by its path for each line until log_keep_files (the parent, in its
- * own mount namespace), then kept open; the child drops it before it closes its fds. */
+ * own mount namespace), then kept open; the child closes it first of all and relays its
+ * lines to the parent (log_drop_files). */
 static int log_fd = -1;
 static bool log_kept, log_dropped;
 
@@ -254,6 +255,9 @@ static void keep_log(void)
 
 static void drop_log(void)
 {
+	if (log_fd >= 0)
+		close(log_fd);
+	log_fd = -1;
 	log_dropped = true;
 }
 

@@ -207,6 +207,7 @@ static int on_message(struct child *c, const struct sched_config *sched, bool *e
 	case SYNC_EXEC: *execing = true; return KEEP_WAITING;
 	case SYNC_READY: return on_ready(c, sched, e);
 	case SYNC_PTY: return on_pty(c, fd, e);
+	case SYNC_LOG: log_relayed(m.status, m.text); return KEEP_WAITING;
 	case SYNC_FAILED:
 		/* It exits now; should someone stop it first (container root may), a plain wait
 		 * would wait for ever. */

@@ -76,6 +76,17 @@ void sync_send_failure(int fd, int status, const struct rterr *e)
 	send_msg(fd, &m);
 }
 
+void sync_send_log(int fd, enum log_level level, const char *text)
+{
+	struct sync_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = SYNC_LOG;
+	m.status = level;
+	strncpy(m.text, text, sizeof(m.text) - 1);
+	send_msg(fd, &m);
+}
+
 /* The fd of an SCM_RIGHTS message, or -1. */
 static int carried_fd(struct msghdr *mh)
 {
@@ -121,7 +132,7 @@ int sync_recv(int fd, struct sync_msg *m, int *passfd)
 		m->type = SYNC_EOF;
 		return 0;
 	}
-	if ((size_t)r != sizeof(*m) || m->type <= SYNC_EOF || m->type > SYNC_PTY) {
+	if ((size_t)r != sizeof(*m) || m->type <= SYNC_EOF || m->type > SYNC_LOG) {
 		if (passfd && *passfd >= 0)
 			close(*passfd);
 		if (passfd)

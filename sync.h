@@ -12,6 +12,9 @@
  *   sched_setattr on the child, GO -->
  *                                   <--   EXEC, then execve: EOF
  *                                   <--   or FAILED {status, text}, then _exit
+ *   its log (runc's --log)          <--   LOG {level, text}, at any point: with a log file
+ *                                         of the caller's, the child's lines go through
+ *                                         the parent, which alone holds that file
  */
 #ifndef RTEXEC_SYNC_H
 #define RTEXEC_SYNC_H
@@ -26,11 +29,14 @@ enum sync_type {
 	SYNC_EXEC,    /* child: calling execve now */
 	SYNC_FAILED,  /* child: status and text say why */
 	SYNC_PTY,     /* child: the master of its new pty comes with this message */
+	SYNC_LOG,     /* child: one line for the parent's log file (status: its level); the last
+		       * type (sync_recv's bound) */
 };
 
 struct sync_msg {
 	int32_t type;
-	int32_t status; /* SYNC_FAILED: the exit status rtexec reports, 125, 126 or 127 */
+	int32_t status; /* SYNC_FAILED: the exit status rtexec reports, 125, 126 or 127;
+			 * SYNC_LOG: the line's enum log_level */
 	int32_t err;	/* SYNC_FAILED: the errno of the failure, 0 if none */
 	char text[1016];
 };
@@ -43,6 +49,8 @@ int sync_send(int fd, enum sync_type type);
 int sync_send_fd(int fd, enum sync_type type, int passfd);
 /* Child: reports one failure. Never fails loudly: the child _exits next anyway. */
 void sync_send_failure(int fd, int status, const struct rterr *e);
+/* Child: one line of its log for the parent to write. Never fails loudly. */
+void sync_send_log(int fd, enum log_level level, const char *text);
 /* The next message (type SYNC_EOF when the other end is closed), and in *passfd the fd it
  * carried (close-on-exec), or -1. passfd may be NULL: a carried fd is then closed. 0, or
  * -errno. */

@@ -5,15 +5,17 @@
  * Forks: the parent execs CMD (the container's init stays CMD); the child scans /proc for new
  * pids for ever and, DELAY_MS after it first saw one, takes its fds 3..63 with pidfd_getfd
  * and tries to open each REL (a path relative to the host's root, or to its /proc) through
- * every fd it got (the delay: what a process holds some time after its birth, not the race
- * for its first instructions). Every success
- * is appended to OUT as "ESCAPE REL" (with the fd's target): a host file reached from inside.
+ * every fd it got, and notes each regular file it got open for writing (the delay: what a
+ * process holds some time after its birth, not the race for its first instructions). Every
+ * success is appended to OUT as "ESCAPE REL" (with the fd's target): a host file reached
+ * from inside.
  * A test helper (static musl, the container has no libc): not part of rtexec. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,6 +50,16 @@ static void report(const char *out, const char *rel, int fd)
 	}
 }
 
+/* A regular file open for writing: a host file written from inside (the caller's log). */
+static int writable_file(int fd)
+{
+	struct stat st;
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl >= 0 && (fl & O_ACCMODE) != O_RDONLY && fstat(fd, &st) == 0 &&
+	       S_ISREG(st.st_mode);
+}
+
 static void grab(pid_t pid, char **rels, int nrels, const char *out)
 {
 	int pidfd = (int)syscall(NR_PIDFD_OPEN, pid, 0);
@@ -58,6 +70,8 @@ static void grab(pid_t pid, char **rels, int nrels, const char *out)
 		int got = (int)syscall(NR_PIDFD_GETFD, pidfd, fd, 0);
 		if (got < 0)
 			continue;
+		if (writable_file(got))
+			report(out, "(a writable file)", got);
 		for (int i = 0; i < nrels; i++) {
 			int f = openat(got, rels[i], O_RDONLY | O_CLOEXEC);
 			if (f >= 0) {

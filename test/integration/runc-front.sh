@@ -126,4 +126,37 @@ ok "--log: no file written through the container's symlink" [ ! -e "$CTR_ROOTFS/
 like "$(cat "$T/plant/dbg.log")" "*before joining the cgroup*after joining the cgroup*" \
 	"--log: the parent's and the child's debug lines in the host's file"
 
+# --- ... and the child does not hold that file: a container allowed to ptrace
+# (CAP_SYS_PTRACE, no user namespace) took it with pidfd_getfd and could write into the
+# caller's log. Its init (test/helpers/fdgrab) grabs every new process's fds 300 ms after it
+# appears, while strace holds the child 1.5 s at its setns into the cgroup namespace. The
+# child's debug lines still reach the file, through the parent.
+if command -v strace >/dev/null 2>&1; then
+	musl-gcc -static -O2 -o "$T/fdgrab" "$REPO/test/helpers/fdgrab.c" ||
+		bail "cannot build test/helpers/fdgrab.c"
+	fdgrab_setup() {
+		cp "$T/fdgrab" "$1/fdgrab"
+	}
+	first_pid=$CTR_PID
+	CTR_SETUP=fdgrab_setup RUNC_JQ='.process.args = ["/fdgrab", "300", "/grab.out", "x", "--"] + .process.args
+		| .process.capabilities |= with_entries(.value += ["CAP_SYS_PTRACE"])
+		| .linux.namespaces += [{"type": "cgroup"}]' start_runc_ctr ||
+		bail "cannot start a runc container with fdgrab"
+	mkdir -p "$T/grablog"
+	i=0
+	while [ $i -lt 2 ]; do
+		i=$((i + 1))
+		timeout -k 5 30 strace -f -qq -o /dev/null -e trace=setns \
+			-e inject=setns:delay_enter=1500000:when=1 \
+			"$RR" --debug --log "$T/grablog/dbg.log" exec "$CTR_ID" true >/dev/null 2>&1
+		is "$?" 0 "a container grabbing fds, exec $i: it runs"
+	done
+	ok "fdgrab: the container's grabber runs (precondition)" [ -n "$(children "$CTR_PID")" ]
+	is "$(cat "$CTR_ROOTFS/grab.out" 2>/dev/null)" "" \
+		"a container with CAP_SYS_PTRACE taking the child's fds: no --log file among them"
+	like "$(cat "$T/grablog/dbg.log")" "*before joining the cgroup*after joining the cgroup*" \
+		"... the child's debug lines in the host's file all the same (through the parent)"
+	CTR_PID=$first_pid
+fi
+
 no_leftovers "nothing left in the container" "$CTR_PID"
