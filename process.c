@@ -139,11 +139,23 @@ static int build_env(const struct process_request *p, char ***env)
 static int set_groups(const struct process_request *p, struct rterr *e)
 {
 	/* Without this the host's supplementary groups of root would reach the container. */
-	if (sys_setgroups(p->ngroups, p->groups) < 0 && !(errno == EPERM && p->ngroups == 0))
+	if (sys_setgroups(p->ngroups, p->groups) < 0 &&
+	    !(errno == EPERM && p->ngroups == 0 && getgroups(0, NULL) == 0))
 		return rterr_set(e, errno, "setgroups");
 	if (sys_setresgid(p->gid) < 0)
 		return rterr_set(e, errno, "setgid %u", (unsigned)p->gid);
 	return 0;
+}
+
+/* The caller's session keyring never reaches the command (its keys are the host's): a new
+ * one, or the container's by name, as runc does. Inside the container's user namespace (a
+ * name is looked up there), before any seccomp filter of its (which may refuse keyctl).
+ * ENOSYS: a kernel without keys, or a filter of the host's around rtexec (runc too). */
+static int join_keyring(const struct process_request *p, struct rterr *e)
+{
+	if (p->keep_keyring || sys_join_session_keyring(p->keyring) >= 0 || errno == ENOSYS)
+		return 0;
+	return rterr_set(e, errno, "join a session keyring %s", p->keyring ? p->keyring : "(new)");
 }
 
 /* After a seccomp filter of the container was installed before the switch of uid (its init
@@ -298,6 +310,15 @@ void child_main(const struct child_args *a)
 	 * open; the log's lines go through the parent. */
 	ns_child_drop_own(a->ns);
 	log_drop_files(a->sync_fd);
+	/* A session and process group of its own (as runc's init): in the caller's, the
+	 * command could signal the caller's group (kill 0: host processes) and set the
+	 * session's autogroup nice. The caller's supplementary groups dropped while still
+	 * host root: in a user namespace whose setgroups is "deny" that is no longer possible. */
+	if (setsid() < 0) {
+		rterr_set(&e, errno, "setsid");
+		fail(a, EXIT_RTEXEC, &e);
+	}
+	sys_setgroups(0, NULL);
 	note_fd_bound(a->procfs);
 	if (attrs_open_proc(a->attrs, a->procfs, &proc, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
@@ -327,7 +348,8 @@ void child_main(const struct child_args *a)
 		rterr_set(&e, ENOMEM, "environment");
 		fail(a, EXIT_RTEXEC, &e);
 	}
-	if (set_groups(p, &e) < 0 || attrs_caps_before_uid(a->attrs, &e) < 0)
+	if (join_keyring(p, &e) < 0 || set_groups(p, &e) < 0 ||
+	    attrs_caps_before_uid(a->attrs, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	filtered = install_seccomp(a, false);
 	if (sys_setresuid(p->uid) < 0) {

@@ -27,7 +27,11 @@ struct process_request {
 	mode_t umask;
 	gid_t *groups;
 	size_t ngroups;
-	bool terminal;		   /* a new pty inside the container (tty.h) */
+	bool terminal; /* a new pty inside the container (tty.h) */
+	/* The session keyring: NULL, a new anonymous one; else joined by this name (rtexec-runc:
+	 * "_ses.ID", as runc); keep_keyring: the caller's stays (runc's no_new_keyring). */
+	const char *keyring;
+	bool keep_keyring;
 	unsigned short rows, cols; /* the pty's size: 0 x 0 leaves it alone */
 };
 

@@ -454,6 +454,22 @@ static int state_target(const cJSON *state, struct target_request *t, struct rte
 	return 0;
 }
 
+/* The session keyring, as runc's exec: the container's, "_ses.ID", unless it was created
+ * with --no-new-keyring (config.no_new_keyring), where the caller's stays. A global, so that
+ * the leak checker sees the name held to the end. */
+static char *session_keyring;
+
+static int state_keyring(const cJSON *state, const char *id, struct process_request *p,
+			 struct rterr *e)
+{
+	p->keep_keyring = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(state, "config"), "no_new_keyring"));
+	if (!p->keep_keyring && fmt_asprintf(&session_keyring, "_ses.%s", id) < 0)
+		return rterr_set(e, ENOMEM, "state.json");
+	p->keyring = session_keyring;
+	return 0;
+}
+
 /* ---- the process: --process, or the bundle's with exec's flags ---- */
 
 static int read_text(const char *path, char **text, size_t *len, struct rterr *e)
@@ -625,7 +641,8 @@ int runc_load(const struct runc_cli *rc, size_t ncpus, struct config *c, struct 
 		return -1;
 	r = state_target(state, &state_part.target, e) < 0 ||
 			    state_namespaces(state, &state_part.ns, e) < 0 ||
-			    state_labels(state, &state_part.cpus, bundle, sizeof(bundle), e) < 0
+			    state_labels(state, &state_part.cpus, bundle, sizeof(bundle), e) < 0 ||
+			    state_keyring(state, rc->id, &state_part.process, e) < 0
 		    ? -1
 		    : 0;
 	cJSON_Delete(state);
@@ -633,6 +650,8 @@ int runc_load(const struct runc_cli *rc, size_t ncpus, struct config *c, struct 
 		return -1;
 	c->target = state_part.target;
 	c->ns = state_part.ns;
+	c->process.keyring = state_part.process.keyring;
+	c->process.keep_keyring = state_part.process.keep_keyring;
 	c->cpus.transition = state_part.cpus.transition;
 	c->preserve_fds = rc->preserve_fds;
 	c->attrs.ambient_lenient = true;

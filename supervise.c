@@ -45,12 +45,10 @@ static int read_signal(int sigfd, struct signalfd_siginfo *si)
 	return r == (ssize_t)sizeof(*si) ? 0 : -1;
 }
 
-/* A signal the terminal sent to the whole foreground process group reached the command
- * already (it shares rtexec's group): forwarding it would deliver it twice. */
+/* The command has a session of its own: a signal the terminal sends to rtexec's foreground
+ * group reaches it only this way. */
 static void forward(pid_t child, const struct signalfd_siginfo *si)
 {
-	if (si->ssi_code == SI_KERNEL && getpgid(child) == getpgrp())
-		return;
 	kill(child, (int)si->ssi_signo);
 }
 

@@ -144,6 +144,13 @@ static inline int sys_setresuid(uid_t uid)
 	return (int)syscall(SYS_setresuid, uid, uid, uid);
 }
 
+/* keyctl(KEYCTL_JOIN_SESSION_KEYRING, name): a new session keyring (name NULL), or the one
+ * of that name in the caller's user namespace (created if none). Not in musl. */
+static inline int sys_join_session_keyring(const char *name)
+{
+	return (int)syscall(SYS_keyctl, 1, name);
+}
+
 /* setrlimit without musl's all-threads broadcast (rtexec never starts a thread), which brings
  * 2 KiB of thread synchronisation into the binary. */
 static inline int sys_setrlimit(int resource, const struct rlimit *rl)

@@ -59,7 +59,7 @@ static int open_slave(int root, int master, unsigned n, struct rterr *e)
 	return s;
 }
 
-/* The slave becomes the controlling terminal and the stdio of a new session. */
+/* The slave becomes the controlling terminal of the child's session, and its stdio. */
 static int make_stdio(int slave, uid_t uid, unsigned short rows, unsigned short cols,
 		      struct rterr *e)
 {
@@ -70,7 +70,7 @@ static int make_stdio(int slave, uid_t uid, unsigned short rows, unsigned short 
 		return rterr_set(e, errno, "terminal: chown the pty to uid %u", (unsigned)uid);
 	if ((rows || cols) && ioctl(slave, TIOCSWINSZ, &ws) < 0)
 		return rterr_set(e, errno, "terminal: set the size %ux%u", rows, cols);
-	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+	if (ioctl(slave, TIOCSCTTY, 0) < 0) /* the child's own session (process.c) */
 		return rterr_set(e, errno, "terminal: make the pty the controlling terminal");
 	for (int fd = 0; fd < 3; fd++)
 		if (dup2(slave, fd) < 0)

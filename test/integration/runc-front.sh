@@ -49,6 +49,13 @@ is "$RC/$(tr -d '0-9' <"$T/e.pid")" "0/" "exec --detach --pid-file: 0, a pid wit
 is "$(tr '\0' ' ' <"/proc/$(cat "$T/e.pid")/cmdline")" "sleep 4242 " "... the pid file holds the command"
 kill "$(cat "$T/e.pid")"
 
+# --- the session keyring: the container's ("_ses.ID"), as runc exec joins it, never the caller's
+musl-gcc -static -O2 -o "$CTR_ROOTFS/keyring" "$REPO/test/helpers/keyring.c" ||
+	bail "cannot build test/helpers/keyring.c"
+rr exec "$ID" /keyring name
+is "$RC/$OUT" "0/$(runc exec "$ID" /keyring name 2>&1)" "exec: the session keyring runc's exec joins"
+is "$OUT" "_ses.$ID" "... the container's: _ses.ID"
+
 # --- the process file: the OCI rule (unknown fields ignored), flags not applied on top
 cat >"$T/p.json" <<'J'
 {"args":["sh","-c","echo $X; pwd"],"env":["X=from-file"],"cwd":"/etc","user":{"uid":0,"gid":0},

@@ -232,3 +232,49 @@ ok "shifted ids: the container's root may not read /secret (precondition)" \
 rx "$(cfg "$sp" '"process":{"user":{"uid":1000,"gid":1000}}')" -- sh -c 'echo "$HOME"'
 is_rc 0 "shifted ids, passwd a host-root file of mode 0600: the command runs"
 ok "... its HOME is not read from that file ($OUT)" [ "$OUT" != /secret-home ]
+
+# --- what the caller holds beyond its credentials never reaches the command: its session
+# keyring (the host's keys), its session and process group, its supplementary groups. The
+# container: a user namespace that maps its root to the host's (setgroups "deny", as
+# unshare -r and rootless runtimes leave it), so its root may signal host root's processes.
+musl-gcc -static -O2 -o "$T/keyring" "$REPO/test/helpers/keyring.c" || bail "cannot build test/helpers/keyring.c"
+start_unshare_ctr --user || bail "cannot start an unshare --user container"
+kp=$CTR_PID
+kc=$(cfg "$kp")
+cp "$T/keyring" "$CTR_ROOTFS/keyring"
+if "$T/keyring" plant rtexec-secret hunter2 "$T/keyring" find rtexec-secret >"$T/key.pre" 2>&1 &&
+	[ "$(cat "$T/key.pre")" = hunter2 ]; then
+	"$T/keyring" plant rtexec-secret hunter2 sh -c 'printf "%s\n" "$1" | "$2" -- /keyring find rtexec-secret' \
+		sh "$kc" "$RTEXEC" >"$T/key.out" 2>&1
+	is "$?/$(cat "$T/key.out")" "0/none" \
+		"a key in the caller's session keyring: the command cannot find it (a session keyring of its own)"
+	"$T/keyring" plant rtexec-secret hunter2 sh -c 'printf "%s\n" "$1" | "$2" -- /keyring name' \
+		sh "$kc" "$RTEXEC" >"$T/key.out" 2>&1
+	is "$?/$(cat "$T/key.out")" "0/_ses" "... a new anonymous one"
+else
+	skip_limit "the caller's session keyring" "no session keyrings here: $(cat "$T/key.pre")"
+fi
+
+rx "$kc" -- sh -c 'echo $$ $(cut -d" " -f5,6 /proc/self/stat)'
+set -- $OUT
+is "$RC/${2:-}/${3:-}" "0/$1/$1" "the command leads a session and process group of its own (as from runc)"
+# The attack: kill 0 from the container reached the caller's whole process group.
+setsid sh -c 'sleep 300 & echo $! >"$1/grp.sleep"; printf "%s\n" "$2" | "$3" -- sh -c "kill -TERM 0"; echo survived' \
+	sh "$T" "$kc" "$RTEXEC" >"$T/grp.out" 2>&1
+gs=$(cat "$T/grp.sleep")
+is "$(cat "$T/grp.out")" survived "the command's kill 0: the caller's shell survives"
+ok "... and so does another process of the caller's group" kill -0 "$gs"
+kill "$gs" 2>/dev/null
+
+# The caller's groups: the namespace's setgroups is "deny", so the child drops them while
+# still the host's root. A host file of an unmapped owner, readable by group disk alone.
+echo disk-secret >"$CTR_ROOTFS/grpsecret"
+chown 12345:6 "$CTR_ROOTFS/grpsecret" && chmod 040 "$CTR_ROOTFS/grpsecret"
+is "$(cat "/proc/$kp/setgroups")" deny "the container's setgroups is deny (precondition)"
+printf '%s\n' "$kc" | setpriv --groups 6 "$RTEXEC" -- sh -c 'grep "^Groups:" /proc/self/status; cat /grpsecret' \
+	>"$T/grp.out" 2>&1
+like "$(cat "$T/grp.out")" "Groups:*cat: can't open '/grpsecret': Permission denied" \
+	"a caller in group disk: the command has no supplementary group and cannot read a file of that group"
+ok "... (the caller's group does read it: precondition)" \
+	sh -c 'setpriv --groups 6 --reuid 12346 cat "$1" >/dev/null' sh "$CTR_ROOTFS/grpsecret"
+is "$(grep '^Groups:' "$T/grp.out" | tr -d ' \t')" "Groups:" "... no group at all"
