@@ -9,13 +9,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/auxv.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/magic.h>
 
 #include "fmt.h"
 
@@ -28,10 +29,6 @@
 #ifndef SYS_execveat
 #define SYS_execveat 322
 #endif
-#ifndef FS_IOC_GETFLAGS
-#define FS_IOC_GETFLAGS _IOR('f', 1, long)
-#endif
-#define FS_IMMUTABLE_FL 0x00000010
 
 #define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
@@ -45,22 +42,28 @@ static bool sealed_copy(int fd)
 	return seals >= 0 && (seals & SEALS) == SEALS;
 }
 
-/* Nobody can open it for writing: a read-only mount (EROFS, from any mount namespace that
- * reaches the file through this mount) or the immutable flag (EPERM, even for root). */
-static bool unwritable(int fd)
+/* Nobody can ever open it for writing: a file system the kernel never writes (squashfs,
+ * EROFS, cramfs, ISO 9660; no remount makes one writable). A read-only mount or the
+ * immutable flag is not enough: a process of the container that once caught the file
+ * through /proc/PID/exe (a command resolving to /proc/self/exe runs rtexec inside, dumpable
+ * for a moment) keeps that fd, and writes the file the first time the mount is made
+ * writable again or the flag is lifted, as an update does (exe.sh). */
+static bool never_writable(int fd)
 {
-	struct statvfs sv;
-	int flags = 0;
+	struct statfs sf;
 
-	if (fstatvfs(fd, &sv) == 0 && (sv.f_flag & ST_RDONLY)) {
-		debug("the rtexec binary is on a read-only mount: no copy needed");
+	if (fstatfs(fd, &sf) < 0)
+		return false;
+	switch ((unsigned long)sf.f_type) {
+	case SQUASHFS_MAGIC:
+	case EROFS_SUPER_MAGIC_V1:
+	case CRAMFS_MAGIC:
+	case ISOFS_SUPER_MAGIC:
+		debug("the rtexec binary is on a file system the kernel never writes: no copy "
+		      "needed");
 		return true;
+	default: return false;
 	}
-	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 && (flags & FS_IMMUTABLE_FL)) {
-		debug("the rtexec binary is immutable: no copy needed");
-		return true;
-	}
-	return false;
 }
 
 /* The ELF header the linker puts at the start of the first segment (GNU ld, lld): its address
@@ -173,7 +176,7 @@ int selfexe_protect(char **argv, struct rterr *e)
 	self = sys_open("/proc/self/exe", O_RDONLY | O_CLOEXEC, 0);
 	if (self < 0)
 		return rterr_set(e, errno, "protect the rtexec binary: open /proc/self/exe");
-	if (sealed_copy(self) || unwritable(self)) {
+	if (sealed_copy(self) || never_writable(self)) {
 		close(self);
 		return 0;
 	}

@@ -4,8 +4,9 @@
 # Every command joins the same runc busybox container and executes a static no-op (bench/noop.c):
 #   floor            bench/floor.c: only the unavoidable work (the physical limit)
 #   rtexec           as built, on a writable file: it runs from a sealed copy (CVE-2019-5736)
-#   rtexec (immut.)  the same binary made immutable: no copy needed (as on an appliance)
-#   rtexec annotated the isolated-CPU annotation "temporary" (immutable binary)
+#   rtexec (squashfs) the same binary on a squashfs image: no copy needed (as on an appliance;
+#                    a read-only mount or an immutable file gets the copy: README, Security)
+#   rtexec annotated the isolated-CPU annotation "temporary" (the squashfs binary)
 #   nsenter -a       util-linux, namespaces only
 #   runc exec, crun exec
 # then the same into a user-namespaced container, into one with a seccomp filter, and on a
@@ -36,7 +37,7 @@ cleanup() {
 		runc delete -f "$i" >/dev/null 2>&1 || true
 		crun delete -f "$i" >/dev/null 2>&1 || true
 	done
-	chattr -i "$tmp/imm/rtexec" 2>/dev/null || true
+	umount "$tmp/imm" 2>/dev/null || true
 	[ -n "$hugetlb" ] && release_hugetlb
 	rm -rf "$tmp"
 }
@@ -63,8 +64,11 @@ chmod 755 "$tmp" # the user-namespaced container's root (host uid 100000) passes
 musl-gcc -static -O2 -isystem build/uapi -o "$tmp/floor" bench/floor.c
 musl-gcc -static -O2 -s -o "$tmp/noop" bench/noop.c
 musl-gcc -static -O2 -o "$tmp/maxrss" bench/maxrss.c
-cp "$rtexec" "$tmp/imm/rtexec"
-chattr +i "$tmp/imm/rtexec" || { echo "bench: chattr +i failed" >&2; exit 1; }
+mkdir -p "$tmp/sqsrc"
+cp "$rtexec" "$tmp/sqsrc/rtexec"
+mksquashfs "$tmp/sqsrc" "$tmp/rtexec.sqfs" -quiet -noappend >/dev/null &&
+	mount -t squashfs -o loop,ro "$tmp/rtexec.sqfs" "$tmp/imm" ||
+	{ echo "bench: cannot mount a squashfs image of rtexec" >&2; exit 1; }
 imm=$tmp/imm/rtexec
 strip -o "$tmp/stripped" "$rtexec"
 
@@ -155,7 +159,7 @@ hf() {
 
 set -- -n floor "$floor_cmd" \
 	-n rtexec "$rtexec -f $tmp/true.json" \
-	-n "rtexec (immutable)" "$imm -f $tmp/true.json" \
+	-n "rtexec (squashfs)" "$imm -f $tmp/true.json" \
 	-n "rtexec annotated" "$imm -f $tmp/annot.json" \
 	-n "nsenter -a" "nsenter -t $pid -a /noop" \
 	-n "runc exec" "runc exec $rid /noop"
@@ -178,7 +182,7 @@ printf '{"target":{"pid":%d},"process":{"args":["/noop"]}}\n' "$upid" >"$tmp/use
 hf build/bench-user.json "$runs" "$warmup" \
 	-n "floor (user ns)" "$tmp/floor -U $upid $(cgroup_args "$upid")-- /noop" \
 	-n "rtexec (user ns)" "$rtexec -f $tmp/user.json" \
-	-n "rtexec (immutable, user ns)" "$imm -f $tmp/user.json" \
+	-n "rtexec (squashfs, user ns)" "$imm -f $tmp/user.json" \
 	-n "nsenter -a (user ns)" "nsenter -t $upid -a /noop"
 
 # A container with a seccomp filter (the issue's: noNewPrivileges, mkdir denied): rtexec
@@ -194,8 +198,8 @@ grep -q '^Seccomp_filters:[[:space:]]*1' "/proc/$spid/status" ||
 	{ echo "bench: the seccomp container runs without its filter" >&2; exit 1; }
 printf '{"target":{"pid":%d},"process":{"args":["/noop"]}}\n' "$spid" >"$tmp/seccomp.json"
 hf build/bench-seccomp.json "$runs" "$warmup" \
-	-n "rtexec (immutable, no filter)" "$imm -f $tmp/true.json" \
-	-n "rtexec (immutable, filter copied)" "$imm -f $tmp/seccomp.json"
+	-n "rtexec (squashfs, no filter)" "$imm -f $tmp/true.json" \
+	-n "rtexec (squashfs, filter copied)" "$imm -f $tmp/seccomp.json"
 
 # A host with many mounts (a Kubernetes node has thousands): the same commands, each round in
 # a mount namespace of its own with 1,000 tmpfs mounts after the cgroup ones (gone with it).
@@ -209,7 +213,7 @@ exec "$@"
 EOF
 hf_wrap="unshare -m --propagation private sh $tmp/mounts.sh $tmp"
 hf build/bench-mounts.json "$runs" "$warmup" -n "floor (1,000 mounts)" "$floor_cmd" \
-	-n "rtexec (immutable, 1,000 mounts)" "$imm -f $tmp/true.json" \
+	-n "rtexec (squashfs, 1,000 mounts)" "$imm -f $tmp/true.json" \
 	-n "nsenter -a (1,000 mounts)" "nsenter -t $pid -a /noop"
 hf_wrap=
 
@@ -260,14 +264,14 @@ insns() {
 	echo "$((before + child + after)) (parent before the fork $before, child $child, parent after $after)"
 }
 ins_imm=$(insns "$imm" -f "$tmp/true.json")
-# Where the time goes: each step of rtexec (immutable, so that the probes see the binary
+# Where the time goes: each step of rtexec (squashfs, so that the probes see the binary
 # itself) and of the floor, timestamped by the kernel (scripts/phases.sh).
 sh scripts/phases.sh "$imm" "$tmp/true.json" "$runs" -- $floor_cmd >build/bench-phases.md
 
 median() { jq -r --arg n "$2" ".results[] | select(.command == \$n) | $median_ms" "$1"; }
 p95() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .times | sort | .[(length * 0.95 | floor)] * 1000' "$1"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
-names="floor|rtexec|rtexec (immutable)|rtexec annotated|nsenter -a|runc exec${crun_cmd:+|crun exec}"
+names="floor|rtexec|rtexec (squashfs)|rtexec annotated|nsenter -a|runc exec${crun_cmd:+|crun exec}"
 {
 	echo "# rtexec benchmark"
 	echo
@@ -281,15 +285,15 @@ names="floor|rtexec|rtexec (immutable)|rtexec annotated|nsenter -a|runc exec${cr
 	done
 	echo
 	if [ -n "$crun_cmd" ]; then
-		echo "rtexec / crun exec (median): $(ratio "$(median build/bench-b2b.json rtexec)" "$(median build/bench-b2b.json "crun exec")"), immutable: $(ratio "$(median build/bench-b2b.json "rtexec (immutable)")" "$(median build/bench-b2b.json "crun exec")")"
+		echo "rtexec / crun exec (median): $(ratio "$(median build/bench-b2b.json rtexec)" "$(median build/bench-b2b.json "crun exec")"), squashfs: $(ratio "$(median build/bench-b2b.json "rtexec (squashfs)")" "$(median build/bench-b2b.json "crun exec")")"
 	fi
-	echo "The annotation adds $(awk -v a="$(median build/bench-b2b.json "rtexec annotated")" -v b="$(median build/bench-b2b.json "rtexec (immutable)")" 'BEGIN { printf "%.1f", (a / b - 1) * 100 }') % (median, immutable binary both)."
+	echo "The annotation adds $(awk -v a="$(median build/bench-b2b.json "rtexec annotated")" -v b="$(median build/bench-b2b.json "rtexec (squashfs)")" 'BEGIN { printf "%.1f", (a / b - 1) * 100 }') % (median, squashfs binary both)."
 	echo
 	echo "User namespace:"
 	echo
 	echo "| command | median | p95 | ratio to floor |"
 	echo "|---|---|---|---|"
-	for n in "floor (user ns)" "rtexec (user ns)" "rtexec (immutable, user ns)" "nsenter -a (user ns)"; do
+	for n in "floor (user ns)" "rtexec (user ns)" "rtexec (squashfs, user ns)" "nsenter -a (user ns)"; do
 		m=$(median build/bench-user.json "$n")
 		echo "| $n | $(printf %.3f "$m") | $(printf %.3f "$(p95 build/bench-user.json "$n")") | $(ratio "$m" "$(median build/bench-user.json "floor (user ns)")") |"
 	done
@@ -298,22 +302,22 @@ names="floor|rtexec|rtexec (immutable)|rtexec annotated|nsenter -a|runc exec${cr
 	echo
 	echo "| command | median | p95 |"
 	echo "|---|---|---|"
-	for n in "rtexec (immutable, no filter)" "rtexec (immutable, filter copied)"; do
+	for n in "rtexec (squashfs, no filter)" "rtexec (squashfs, filter copied)"; do
 		echo "| $n | $(printf %.3f "$(median build/bench-seccomp.json "$n")") | $(printf %.3f "$(p95 build/bench-seccomp.json "$n")") |"
 	done
 	echo
-	echo "The filter's copy adds $(awk -v a="$(median build/bench-seccomp.json "rtexec (immutable, filter copied)")" -v b="$(median build/bench-seccomp.json "rtexec (immutable, no filter)")" 'BEGIN { printf "%.1f", (a / b - 1) * 100 }') % (median)."
+	echo "The filter's copy adds $(awk -v a="$(median build/bench-seccomp.json "rtexec (squashfs, filter copied)")" -v b="$(median build/bench-seccomp.json "rtexec (squashfs, no filter)")" 'BEGIN { printf "%.1f", (a / b - 1) * 100 }') % (median)."
 	echo
 	echo "A host with 1,000 more mounts (after the cgroup ones, in a mount namespace of their own):"
 	echo
 	echo "| command | median | p95 | ratio to floor |"
 	echo "|---|---|---|---|"
-	for n in "floor (1,000 mounts)" "rtexec (immutable, 1,000 mounts)" "nsenter -a (1,000 mounts)"; do
+	for n in "floor (1,000 mounts)" "rtexec (squashfs, 1,000 mounts)" "nsenter -a (1,000 mounts)"; do
 		m=$(median build/bench-mounts.json "$n")
 		echo "| $n | $(printf %.3f "$m") | $(printf %.3f "$(p95 build/bench-mounts.json "$n")") | $(ratio "$m" "$(median build/bench-mounts.json "floor (1,000 mounts)")") |"
 	done
 	echo
-	echo "| | rtexec (sealed copy) | rtexec (immutable) | floor |"
+	echo "| | rtexec (sealed copy) | rtexec (squashfs) | floor |"
 	echo "|---|---|---|---|"
 	echo "| stripped size (bytes) | $(stat -c %s "$tmp/stripped") | | $(stat -c %s "$tmp/floor") |"
 	echo "| peak RSS (KiB) | $rss_rt | $rss_imm | $rss_floor |"

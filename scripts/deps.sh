@@ -3,11 +3,12 @@
 # Usage: scripts/deps.sh build|test|engines|bench|lint|fuzz|vm
 # engines: what test/engines.sh needs to drive real engines (containerd with its runc shim,
 # podman with conmon; script(1) from bsdutils for ptys); part of test, as the issue asks that
-# a machine without them installs them rather than skips.
+# a machine without them installs them rather than skips. squashfs-tools: exe.sh's
+# binary on a file system the kernel never writes.
 set -eu
 build="musl-tools dpkg-dev gcc make ca-certificates file xz-utils"
 engines="containerd podman conmon runc busybox-static jq bsdutils util-linux procps strace"
-test="$build $engines"
+test="$build $engines squashfs-tools"
 bench="$test hyperfine time gnuplot-nox valgrind crun e2fsprogs binutils"
 lint="clang-format"
 # make check-vm: a PREEMPT_RT guest under QEMU, its initramfs packed with cpio.

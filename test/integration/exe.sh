@@ -27,12 +27,15 @@ chmod 755 "$R/bin/trap-script" "$R/bin/trap-chain"
 # real rtexec, so with the container's credentials) while BINARY joins it ROUNDS times to
 # run CMD (BINARY reads the config on stdin).
 # Leaves the attacker's report in $T/race.log and counts in CAUGHT, WROTE, REFUSED.
+# ATTACK_LIFT: a command run once the joins are done, while the attacker (then patient: it
+# tries its writes again every 100 ms) still holds what it caught: the host's update that
+# makes the file writable again.
 attack() {
 	_name=$1 _bin=$2 _rounds=$3
 	shift 3
 	rm -f "$R/stop" "$T/race.log" "$T/attack.pid"
 	printf '%s\n' "$C" | "$RTEXEC" -d --pid-file "$T/attack.pid" -- /attack 120 PWNED \
-		>"$T/race.log" 2>&1
+		${ATTACK_LIFT:+patient} >"$T/race.log" 2>&1
 	wait_for 5 grep -q ready "$T/race.log" || diag "$_name: the attacker did not start"
 	_i=0
 	while [ "$_i" -lt "$_rounds" ]; do
@@ -41,6 +44,10 @@ attack() {
 		# Stop early once the attacker has caught enough (the joins go on otherwise).
 		[ "$(grep -c '^caught' "$T/race.log")" -ge "${ATTACK_ENOUGH:-3}" ] && break
 	done
+	if [ -n "${ATTACK_LIFT:-}" ]; then
+		eval "$ATTACK_LIFT"
+		sleep 1
+	fi
 	touch "$R/stop"
 	wait_for 10 eval '! kill -0 "$(cat "$T/attack.pid")" 2>/dev/null' ||
 		kill -9 "$(cat "$T/attack.pid")"
@@ -151,20 +158,22 @@ ok "the attacker reached the exec'd copy at least once (the attack ran, only the
 printf '%s\n' "$C" | "$T/rw/rtexec" -- sh -c 'echo still works' >"$T/out" 2>&1
 is "$(cat "$T/out")" "still works" "after the attacks the binary still runs"
 
-# --- the fast paths: no copy where nobody can write the file
+# --- a read-only mount or the immutable flag is not enough: the container keeps what it
+# caught and writes it once the host makes the file writable again (an update remounting it
+# read-write, lifting the flag). rtexec copies itself there too; the attacker is patient
+# and the protection is lifted while it holds its fds.
 mkdir -p "$T/ro"
 cp "$RTEXEC" "$T/ro/rtexec"
 mount --bind "$T/ro" "$T/ro" && defer umount -l "$T/ro" &&
 	mount -o remount,bind,ro "$T/ro" || bail "cannot make a read-only bind mount"
 want=$(sum "$T/ro/rtexec")
 printf '%s\n' "$C" | "$T/ro/rtexec" --log-level debug -- true 2>"$T/dbg" >/dev/null
-like "$(cat "$T/dbg")" "*read-only mount: no copy needed*" "read-only mount: no copy (debug line)"
-ok "... and no re-execution" eval '! grep -q "re-executing" "$T/dbg"'
-ATTACK_ENOUGH=20 attack "read-only mount" "$T/ro/rtexec" 400 trap --version
-is "$(sum "$T/ro/rtexec")" "$want" "read-only mount, $ROUNDS attacked joins: the binary is unchanged"
-is "$WROTE" 0 "read-only mount: the attacker never wrote it"
-[ "$CAUGHT" -gt 0 ] && like "$(grep '^refused' "$T/race.log" | sort -u | tr '\n' ' ')" \
-	"refused $T/ro/rtexec EROFS*" "read-only mount: it caught the host file, writing it gave EROFS"
+like "$(cat "$T/dbg")" "*re-executing from a sealed copy*" "read-only mount: a sealed copy all the same (debug line)"
+ATTACK_LIFT='mount -o remount,bind,rw "$T/ro"' ATTACK_ENOUGH=20 attack "read-only mount, then read-write" "$T/ro/rtexec" 400 trap --version
+is "$(sum "$T/ro/rtexec")" "$want" "read-only mount, $ROUNDS attacked joins, then made read-write: the binary is unchanged"
+is "$WROTE" 0 "read-only mount made read-write: the attacker never wrote it"
+[ "$CAUGHT" -gt 0 ] && like "$(grep '^caught' "$T/race.log" | sort -u)" "caught /memfd:rtexec (deleted)" \
+	"read-only mount: all it caught was the sealed copy, never the host file"
 
 mkdir -p "$T/imm"
 cp "$RTEXEC" "$T/imm/rtexec"
@@ -172,14 +181,35 @@ if chattr +i "$T/imm/rtexec" 2>/dev/null; then
 	defer chattr -i "$T/imm/rtexec"
 	want=$(sum "$T/imm/rtexec")
 	printf '%s\n' "$C" | "$T/imm/rtexec" --log-level debug -- true 2>"$T/dbg" >/dev/null
-	like "$(cat "$T/dbg")" "*immutable: no copy needed*" "immutable file: no copy (debug line)"
-	ATTACK_ENOUGH=20 attack "immutable" "$T/imm/rtexec" 400 trap --version
-	is "$(sum "$T/imm/rtexec")" "$want" "immutable file, $ROUNDS attacked joins: the binary is unchanged"
-	is "$WROTE" 0 "immutable file: the attacker never wrote it"
-	[ "$CAUGHT" -gt 0 ] && like "$(grep '^refused' "$T/race.log" | sort -u | tr '\n' ' ')" \
-		"refused $T/imm/rtexec EPERM*" "immutable: it caught the host file, writing it gave EPERM"
+	like "$(cat "$T/dbg")" "*re-executing from a sealed copy*" "immutable file: a sealed copy all the same (debug line)"
+	ATTACK_LIFT='chattr -i "$T/imm/rtexec"' ATTACK_ENOUGH=20 attack "immutable, then not" "$T/imm/rtexec" 400 trap --version
+	is "$(sum "$T/imm/rtexec")" "$want" "immutable file, $ROUNDS attacked joins, then the flag lifted: the binary is unchanged"
+	is "$WROTE" 0 "immutable file, flag lifted: the attacker never wrote it"
+	[ "$CAUGHT" -gt 0 ] && like "$(grep '^caught' "$T/race.log" | sort -u)" "caught /memfd:rtexec (deleted)" \
+		"immutable file: all it caught was the sealed copy, never the host file"
 else
-	skip_limit "immutable file: no copy" "chattr +i is not supported on $T's file system"
+	skip_limit "immutable file: a sealed copy" "chattr +i is not supported on $T's file system"
+fi
+
+# --- the fast path: no copy on a file system the kernel never writes (squashfs): whatever
+# the container catches of the host file stays unwritable, whatever the host does later.
+if ! command -v mksquashfs >/dev/null 2>&1; then
+	skip "squashfs: no copy" "mksquashfs is not installed (squashfs-tools, scripts/deps.sh test)"
+elif mkdir -p "$T/sqsrc" "$T/sq" && cp "$RTEXEC" "$T/sqsrc/rtexec" &&
+	mksquashfs "$T/sqsrc" "$T/rtexec.sqfs" -quiet -noappend >/dev/null 2>&1 &&
+	mount -t squashfs -o loop,ro "$T/rtexec.sqfs" "$T/sq" 2>"$T/sq.err"; then
+	defer umount -l "$T/sq"
+	want=$(sum "$T/sq/rtexec")
+	printf '%s\n' "$C" | "$T/sq/rtexec" --log-level debug -- true 2>"$T/dbg" >/dev/null
+	like "$(cat "$T/dbg")" "*file system the kernel never writes: no copy needed*" "squashfs: no copy (debug line)"
+	ok "... and no re-execution" eval '! grep -q "re-executing" "$T/dbg"'
+	ATTACK_LIFT='mount -o remount,rw "$T/sq" 2>/dev/null' ATTACK_ENOUGH=20 attack "squashfs" "$T/sq/rtexec" 400 trap --version
+	is "$(sum "$T/sq/rtexec")" "$want" "squashfs, $ROUNDS attacked joins, a remount read-write tried: the binary is unchanged"
+	is "$WROTE" 0 "squashfs: the attacker never wrote it"
+	[ "$CAUGHT" -gt 0 ] && like "$(grep '^refused' "$T/race.log" | sort -u | tr '\n' ' ')" \
+		"refused $T/sq/rtexec EROFS*" "squashfs: it caught the host file, writing it gave EROFS"
+else
+	skip_limit "squashfs: no copy" "cannot mount a squashfs image here: $(cat "$T/sq.err" 2>/dev/null)"
 fi
 
 # --- control: the same attack against rtexec built without this defence
