@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -257,6 +258,9 @@ int attrs_apply_privileged(const struct attrs *a, struct attrs_proc *f, struct r
 	if (a->has_ioprio && sys_ioprio_set_process(0, a->ioprio_class, a->ioprio_level) < 0)
 		return rterr_set(e, errno, "set I/O priority class %d level %d", a->ioprio_class,
 				 a->ioprio_level);
+	/* Before any seccomp filter of the container's (Docker's allows few personalities). */
+	if (a->has_personality && personality(a->personality) < 0)
+		return rterr_set(e, errno, "set personality %#lx", a->personality);
 	return apply_lsm(a, f, e);
 }
 
@@ -273,6 +277,27 @@ static void default_caps(struct attrs *a, const struct target_confinement *tc, u
 		for (int i = 0; i < CAP_SETS; i++)
 			if (i != CAPS_BOUNDING)
 				a->caps[i] = 0;
+}
+
+/* Without "ioPriority": the target's (the kernel's encoding: class << 13 | level), where
+ * rtexec's own (the caller's) differs; where the target's cannot be read, the kernel's
+ * default (class none). The personality likewise (the caller's ADDR_NO_RANDOMIZE turned
+ * the command's ASLR off). */
+static void default_ioprio_personality(struct attrs *a, const struct target_confinement *tc,
+				       const struct target_confinement *self)
+{
+	int io = tc->has_ioprio ? tc->ioprio : 0;
+	unsigned long pers = tc->has_personality ? tc->personality : 0;
+
+	if (!a->has_ioprio && !(self->has_ioprio && self->ioprio == io)) {
+		a->has_ioprio = a->ioprio_from_target = true;
+		a->ioprio_class = io >> 13 & 7;
+		a->ioprio_level = io & 0x1fff;
+	}
+	if (!(self->has_personality && self->personality == pers)) {
+		a->has_personality = true;
+		a->personality = pers;
+	}
 }
 
 /* Every rlimit type the config does not name: the target's. */
@@ -327,6 +352,7 @@ int attrs_resolve(struct attrs *a, const struct target_confinement *tc,
 	default_rlimits(a, tc);
 	mark_unchanged(a, self);
 	default_lsm(a, tc);
+	default_ioprio_personality(a, tc, self);
 	return check_host(a, e);
 }
 

@@ -34,15 +34,18 @@ struct attrs {
 	bool has_oom_score_adj;
 	int oom_score_adj;
 	bool has_ioprio;
-	int ioprio_class; /* IOPRIO_CLASS_RT 1, BE 2, IDLE 3 */
+	int ioprio_class; /* IOPRIO_CLASS_NONE 0 (from the target only), RT 1, BE 2, IDLE 3 */
 	int ioprio_level;
+	bool has_personality; /* not in OCI: the target's, where it differs from rtexec's own */
+	unsigned long personality;
 	const char *apparmor_profile;
 	const char *selinux_label;
 	/* runc's rule for an engine's process file: an ambient capability that cannot be raised
 	 * (not permitted and inheritable) is left out, not an error. */
 	bool ambient_lenient;
 	/* Resolved: what the config was silent on and the target decided. */
-	bool caps_from_target, nnp_from_target, oom_from_target, lsm_from_target;
+	bool caps_from_target, nnp_from_target, oom_from_target, lsm_from_target,
+		ioprio_from_target;
 };
 
 struct target_confinement;
@@ -59,7 +62,8 @@ bool lsm_enabled(const char *lsm);
 /* Parent, before anything runs, on the resolved copy. Where the config is silent, the target
  * decides: its capability sets (as runc exec gives the container's: all five for uid 0, the
  * bounding set alone for another uid: the kernel clears the rest at the uid switch), its
- * NoNewPrivs, oom_score_adj, every rlimit type the config does not name, its LSM labels.
+ * NoNewPrivs, oom_score_adj, every rlimit type the config does not name, its LSM labels,
+ * its I/O priority and personality (never the caller's: set where they differ from it).
  * Capabilities the kernel lacks are dropped with a warning; an LSM field of the config
  * needs that LSM enabled on this host. self: rtexec's own limits (what the child has
  * already needs no syscall). */

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "fmt.h"
@@ -161,6 +163,42 @@ static int oom_parse(const char *text, struct target_confinement *out)
 	return 0;
 }
 
+int personality_parse(const char *text, struct target_confinement *out)
+{
+	const char *end;
+	unsigned long long v;
+
+	if (str_u64(text, 16, &v, &end) < 0 || (*end != '\n' && *end != '\0') || v > 0xffffffffULL)
+		return -EINVAL;
+	out->personality = (unsigned long)v;
+	out->has_personality = true;
+	return 0;
+}
+
+/* Its scheduling, I/O priority and personality, by pid (the caller checks the target still
+ * runs after everything is read: target_check). ENOSYS or a refusal (personality needs
+ * ptrace access): not known, the child then resets the caller's to the kernel's default. */
+static int read_sched(const struct target *t, struct target_confinement *c, struct rterr *e)
+{
+	char *text;
+	int r;
+
+	c->sched.size = sizeof(c->sched);
+	if (syscall(SYS_sched_getattr, t->pid, &c->sched, sizeof(c->sched), 0) == 0)
+		c->has_sched = true;
+	else if (errno == ESRCH)
+		return rterr_set(e, errno, "target %d: sched_getattr", (int)t->pid);
+	if ((r = (int)syscall(SYS_ioprio_get, 1, t->pid)) >= 0) {
+		c->ioprio = r;
+		c->has_ioprio = true;
+	}
+	if (target_read(t, "personality", &text) == 0) {
+		personality_parse(text, c);
+		free(text);
+	}
+	return 0;
+}
+
 /* One file of the target, read whole and parsed into c. */
 static int read_parsed(const struct target *t, const char *name,
 		       int (*parse)(const char *, struct target_confinement *),
@@ -186,7 +224,7 @@ int confinement_read(const struct target *t, struct target_confinement *c, struc
 	    read_parsed(t, "limits", limits_parse, c, e) < 0 ||
 	    read_parsed(t, "oom_score_adj", oom_parse, c, e) < 0 ||
 	    read_label(t, "apparmor", &c->apparmor, e) < 0 ||
-	    read_label(t, "selinux", &c->selinux, e) < 0) {
+	    read_label(t, "selinux", &c->selinux, e) < 0 || read_sched(t, c, e) < 0) {
 		confinement_free(c);
 		return -1;
 	}
@@ -206,6 +244,12 @@ int confinement_self(struct target_confinement *c, struct rterr *e)
 		c->rlim_soft[i] = r.rlim_cur;
 		c->rlim_hard[i] = r.rlim_max;
 	}
+	c->sched.size = sizeof(c->sched);
+	c->has_sched = syscall(SYS_sched_getattr, 0, &c->sched, sizeof(c->sched), 0) == 0;
+	c->ioprio = (int)syscall(SYS_ioprio_get, 1, 0);
+	c->has_ioprio = c->ioprio >= 0;
+	c->personality = (unsigned long)personality(0xffffffff);
+	c->has_personality = true;
 	return 0;
 }
 

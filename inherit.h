@@ -8,6 +8,7 @@
 
 #include "attrs.h"
 #include "log.h"
+#include "syscalls.h"
 #include "target.h"
 
 struct target_confinement {
@@ -19,6 +20,12 @@ struct target_confinement {
 	unsigned long long rlim_soft[RLIMITS_MAX], rlim_hard[RLIMITS_MAX]; /* ~0ULL: unlimited */
 	char *apparmor; /* its AppArmor label where AppArmor is active, else NULL */
 	char *selinux;	/* its SELinux context where SELinux is active, else NULL */
+	/* Its scheduling (sched_getattr), I/O priority (ioprio_get, as the kernel encodes it) and
+	 * personality (/proc/PID/personality): has_* false where they cannot be read. */
+	bool has_sched, has_ioprio, has_personality;
+	struct rt_sched_attr sched;
+	int ioprio;
+	unsigned long personality;
 };
 
 /* Pure. From /proc/PID/status: the Cap* sets, NoNewPrivs, Seccomp and Seccomp_filters (0
@@ -30,9 +37,12 @@ int limits_parse(const char *text, struct target_confinement *out);
  * mode and the newline cut off, into a malloc'd *out. 0, -EINVAL for an empty one,
  * -ENOMEM. */
 int lsm_label_parse(const char *text, bool apparmor, char **out);
+/* Pure. /proc/PID/personality: 8 hex digits and a newline. 0, or -EINVAL. */
+int personality_parse(const char *text, struct target_confinement *out);
 
 int confinement_read(const struct target *t, struct target_confinement *c, struct rterr *e);
-/* rtexec's own limits (/proc/self/limits), to leave alone what the child has already. */
+/* rtexec's own limits, scheduling, I/O priority and personality, to leave alone what the
+ * child has already. */
 int confinement_self(struct target_confinement *c, struct rterr *e);
 void confinement_free(struct target_confinement *c);
 

@@ -136,7 +136,7 @@ static cJSON *plan_caps(const struct attrs *a)
 	return o;
 }
 
-static void plan_sources(cJSON *o, const struct attrs *a)
+static void plan_sources(cJSON *o, const struct attrs *a, const struct sched_config *sched)
 {
 	cJSON *src = cJSON_AddObjectToObject(o, "sources");
 
@@ -149,13 +149,17 @@ static void plan_sources(cJSON *o, const struct attrs *a)
 		cJSON_AddStringToObject(src, "apparmorProfile", source(a->lsm_from_target));
 	if (a->selinux_label)
 		cJSON_AddStringToObject(src, "selinuxLabel", source(a->lsm_from_target));
+	if (a->has_ioprio)
+		cJSON_AddStringToObject(src, "ioPriority", source(a->ioprio_from_target));
+	if (sched->set)
+		cJSON_AddStringToObject(src, "scheduler", source(sched->from_target));
 }
 
 static void plan_attrs(cJSON *o, const struct attrs *a, const struct sched_config *sched)
 {
 	/* clang-format off */
-	static const char *const ioclass[] = { NULL, "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE",
-		"IOPRIO_CLASS_IDLE" };
+	static const char *const ioclass[] = { "IOPRIO_CLASS_NONE", "IOPRIO_CLASS_RT",
+		"IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE", "?", "?", "?", "?" };
 	/* clang-format on */
 
 	if (a->caps_set)
@@ -178,7 +182,7 @@ static void plan_attrs(cJSON *o, const struct attrs *a, const struct sched_confi
 		cJSON_AddStringToObject(o, "apparmorProfile", a->apparmor_profile);
 	if (a->selinux_label)
 		cJSON_AddStringToObject(o, "selinuxLabel", a->selinux_label);
-	plan_sources(o, a);
+	plan_sources(o, a, sched);
 }
 
 static cJSON *plan_process(const struct plan_input *in)

@@ -2,6 +2,7 @@
  * steps; every step that can fail dies with one line and exit status 125 before the fork,
  * and the child reports its failures through the sync channel after it. */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -243,6 +244,27 @@ static int check_paused(const void *cg, struct rterr *e)
 	return cg_check_frozen(cg, e);
 }
 
+/* A caller's real-time or deadline policy stays the caller's: the child is born with
+ * SCHED_OTHER (a v1 cpu cgroup without RT runtime refuses an RT task, and a deadline task
+ * cannot fork at all) and at a nice not below 0, as the kernel's SCHED_RESET_ON_FORK gives
+ * it; self then says what the child starts with. */
+static void reset_on_fork(struct target_confinement *self)
+{
+	struct rt_sched_attr *s = &self->sched;
+
+	if (!self->has_sched || s->sched_flags & 1 ||
+	    (s->sched_policy != SCHED_FIFO && s->sched_policy != SCHED_RR && s->sched_policy != 6))
+		return;
+	s->sched_flags |= 1;
+	if (sys_sched_setattr(0, s, 0) < 0)
+		die_errno(errno, "set SCHED_RESET_ON_FORK on rtexec's own scheduling");
+	s->sched_policy = SCHED_OTHER;
+	s->sched_priority = 0;
+	s->sched_runtime = s->sched_deadline = s->sched_period = 0;
+	if (s->sched_nice < 0)
+		s->sched_nice = 0;
+}
+
 static void resolve(struct run *r, bool dry_run)
 {
 	struct seccomp_copy copy = { dry_run, check_paused, &r->cg };
@@ -265,6 +287,10 @@ static void resolve(struct run *r, bool dry_run)
 	    seccomp_resolve(&r->c.seccomp, &r->t, &r->tc, &copy, &r->seccomp, &e) < 0 ||
 	    target_check(&r->t, &e) < 0)
 		die("%s", e.msg);
+	if (!dry_run)
+		reset_on_fork(&r->self);
+	sched_default(&r->c.sched, r->tc.has_sched ? &r->tc.sched : NULL,
+		      r->self.has_sched ? &r->self.sched : NULL);
 	free(cpus);
 	log_flush_warnings();
 }

@@ -45,6 +45,36 @@ int sched_flag_parse(const char *name, struct sched_config *s, const char *path,
 	return rterr_set(e, 0, "%s: unknown flag \"%s\"", path, name);
 }
 
+void sched_default(struct sched_config *s, const struct rt_sched_attr *target,
+		   const struct rt_sched_attr *self)
+{
+	struct sched_config want = { .set = true, .from_target = true, .policy = SCHED_OTHER };
+	bool rt;
+
+	if (s->set)
+		return;
+	if (target) {
+		want.policy = (int)target->sched_policy;
+		want.priority = target->sched_priority;
+		want.nice = target->sched_nice;
+		rt = want.policy == SCHED_FIFO || want.policy == SCHED_RR;
+		if (want.policy == 6 || ((target->sched_flags & 1) && rt)) {
+			want.policy = SCHED_OTHER;
+			want.priority = 0;
+		}
+		if ((target->sched_flags & 1) && want.nice < 0)
+			want.nice = 0;
+	}
+	if (self && (int)self->sched_policy == want.policy &&
+	    self->sched_priority == want.priority && self->sched_nice == want.nice)
+		return;
+	want.name = "?";
+	for (size_t i = 0; i < ARRAY_LEN(policies); i++)
+		if (policies[i].value == want.policy)
+			want.name = policies[i].name;
+	*s = want;
+}
+
 int sched_validate(const struct sched_config *s, const char *path, struct rterr *e)
 {
 	bool rt = s->policy == SCHED_FIFO || s->policy == SCHED_RR, dl = s->policy == 6;

@@ -14,6 +14,7 @@ struct sched_config {
 	int nice;
 	unsigned priority;
 	unsigned long long flags, runtime, deadline, period;
+	bool from_target; /* the config was silent: the target's (sched_default) */
 };
 
 /* Pure. Sets s->policy and s->name from a policy name; path names the JSON value. */
@@ -23,6 +24,14 @@ int sched_flag_parse(const char *name, struct sched_config *s, const char *path,
 /* Pure. The rules sched_setattr(2) would apply, checked up front to name the JSON path
  * (path is the scheduler object's). */
 int sched_validate(const struct sched_config *s, const char *path, struct rterr *e);
+struct rt_sched_attr;
+/* Without "scheduler": the target's policy, priority and nice as a process it forks gets them
+ * (under SCHED_RESET_ON_FORK a real-time policy becomes SCHED_OTHER and a negative nice 0;
+ * SCHED_DEADLINE, which no fork inherits, becomes SCHED_OTHER), set where they differ from
+ * rtexec's own: the caller's never reach the command. target NULL (not readable): the
+ * kernel's default, SCHED_OTHER at nice 0. self NULL: not known, always set. Pure. */
+void sched_default(struct sched_config *s, const struct rt_sched_attr *target,
+		   const struct rt_sched_attr *self);
 /* sched_setattr on pid (0: the caller); nothing when !s->set. */
 int sched_apply(const struct sched_config *s, pid_t pid, struct rterr *e);
 

@@ -481,7 +481,7 @@ like "$raw" "[{\"type\":\"RLIMIT_NOFILE\",\"soft\":$UNLIMITED,\"hard\":$UNLIMITE
 is "$(printf '%s\n' "$OUT" | jq -c '[.rlimits[] | .source] | [length, (.[3:] | unique)]')" '[16,["target"]]' \
 	"dry-run: the other 13 types from the target"
 is "$(printf '%s\n' "$OUT" | jq -c '.process | del(.env)')" \
-	'{"args":["true"],"cwd":"/","user":{"uid":1,"gid":0,"umask":7,"additionalGids":[3,4]},"capabilities":{"bounding":["CAP_CHOWN","CAP_KILL"],"effective":[],"inheritable":[],"permitted":[],"ambient":["CAP_KILL"]},"noNewPrivileges":true,"oomScoreAdj":-5,"ioPriority":{"class":"IOPRIO_CLASS_IDLE","priority":0},"sources":{"capabilities":"config","noNewPrivileges":"config","oomScoreAdj":"config"}}' \
+	'{"args":["true"],"cwd":"/","user":{"uid":1,"gid":0,"umask":7,"additionalGids":[3,4]},"capabilities":{"bounding":["CAP_CHOWN","CAP_KILL"],"effective":[],"inheritable":[],"permitted":[],"ambient":["CAP_KILL"]},"noNewPrivileges":true,"oomScoreAdj":-5,"ioPriority":{"class":"IOPRIO_CLASS_IDLE","priority":0},"sources":{"capabilities":"config","noNewPrivileges":"config","oomScoreAdj":"config","ioPriority":"config"}}' \
 	"dry-run: the process block (user, capabilities, noNewPrivileges, oomScoreAdj, ioPriority)"
 is "$(cat /proc/$$/oom_score_adj)" "$CALLER_OOM" "dry-run changed nothing (oom_score_adj of the caller)"
 no_leftovers "dry-run: nothing running" "$P"
@@ -495,6 +495,43 @@ is "$(printf '%s\n' "$OUT" | jq '.process.capabilities.bounding | length')" "$(p
 rx "$(cfg "$P" '"process":{"args":["true"],"ioPriority":{"class":"IOPRIO_CLASS_RT","priority":7},"oomScoreAdj":0}')" --dry-run
 is "$(printf '%s\n' "$OUT" | jq -c '[.process.ioPriority, .process.oomScoreAdj]')" \
 	'[{"class":"IOPRIO_CLASS_RT","priority":7},0]' "dry-run: ioPriority RT 7, oomScoreAdj 0 shown"
+
+# ------------------------------------------- scheduling, I/O priority, personality
+# Not in the config: the container's, as a process its init forks gets them, never the
+# caller's (a caller at nice -15, in the real-time I/O class, under SCHED_FIFO or with
+# ASLR off gave the command the same, which the container could never have set itself).
+# sched_show: the command's nice, policy, I/O priority and personality.
+sched_show='echo "$(cut -d" " -f19,41 /proc/self/stat) $(ionice) $(cat /proc/self/personality)"'
+start_runc_ctr || bail "cannot start a runc container"
+RP=$CTR_PID
+want="$(cut -d' ' -f19,41 "/proc/$RP/stat") $(ionice -p "$RP") $(cat "/proc/$RP/personality")"
+is "$want" "0 0 none: prio 0 00000000" "a runc container's init: nice 0, SCHED_OTHER, no I/O class, PER_LINUX (precondition)"
+printf '%s\n' "$(cfg "$RP")" | nice -n -15 ionice -c1 -n2 setarch "$(uname -m)" -R "$RTEXEC" -- sh -c "$sched_show" \
+	>"$T/sched.out" 2>&1
+is "$?/$(cat "$T/sched.out")" "0/$want" \
+	"caller at nice -15, I/O class realtime 2, ASLR off: the command has the init's values"
+printf '%s\n' "$(cfg "$RP")" | chrt -f 10 "$RTEXEC" -- sh -c "$sched_show" >"$T/sched.out" 2>&1
+is "$?/$(cat "$T/sched.out")" "0/$want" \
+	"caller under SCHED_FIFO 10: the command runs (a v1 cpu cgroup without RT runtime), SCHED_OTHER"
+# An init at nice 5, SCHED_BATCH, I/O class idle, PER_LINUX32: the command gets the same,
+# whatever the caller's.
+CTR_INIT_PREFIX=linux32 start_unshare_ctr || bail "cannot start an unshare container"
+SP=$CTR_PID
+renice -n 5 -p "$SP" >/dev/null && chrt -b -p 0 "$SP" && ionice -c3 -p "$SP" || bail "cannot set the init's scheduling"
+want="$(cut -d' ' -f19,41 "/proc/$SP/stat") $(ionice -p "$SP") $(cat "/proc/$SP/personality")"
+is "$want" "5 3 idle 00000008" "an init at nice 5, SCHED_BATCH, I/O class idle, PER_LINUX32 (precondition)"
+rx "$(cfg "$SP")" -- sh -c "$sched_show"
+is "$RC/$OUT" "0/$want" "the command: the init's nice, policy, I/O class and personality"
+printf '%s\n' "$(cfg "$SP")" | nice -n -15 chrt -f 10 ionice -c1 -n2 setarch "$(uname -m)" -R "$RTEXEC" -- sh -c "$sched_show" \
+	>"$T/sched.out" 2>&1
+is "$?/$(cat "$T/sched.out")" "0/$want" "... from a caller with other values of each"
+rx "$(cfg "$SP")" --dry-run -- true
+is "$(printf '%s\n' "$OUT" | jq -c '.process | [.scheduler, .ioPriority.class, .sources.scheduler, .sources.ioPriority]')" \
+	'[{"policy":"SCHED_BATCH","nice":5,"priority":0},"IOPRIO_CLASS_IDLE","target","target"]' \
+	"dry-run: the init's scheduler and I/O priority, from the target"
+rx "$(cfg "$SP" '"process":{"args":["sh","-c","cut -d\" \" -f19,41 /proc/self/stat"],"scheduler":{"policy":"SCHED_OTHER","nice":2}}')"
+is "$RC/$OUT" "0/2 0" "a scheduler in the config wins over the init's"
+no_leftovers "scheduling: nothing left running" "$SP"
 
 # ---------------------------------------------------------------- bad values
 

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include "inherit.h"
+#include "scheduler.h"
 #include "tap.h"
 
 static const char status[] = "Name:\tsleep\nUmask:\t0022\nCapInh:\t0000000000000000\n"
@@ -130,10 +131,80 @@ static void test_labels(void)
 	label("\n", 1, NULL, "empty");
 }
 
+static void test_personality(void)
+{
+	struct target_confinement c = { 0 };
+
+	ok(personality_parse("00000008\n", &c) == 0 && c.has_personality && c.personality == 8,
+	   "personality: PER_LINUX32");
+	c = (struct target_confinement){ 0 };
+	ok(personality_parse("00440000\n", &c) == 0 && c.personality == 0x440000, "personality: "
+										  "ADDR_NO_"
+										  "RANDOMIZE | "
+										  "ADDR_COMPAT_"
+										  "LAYOUT");
+	c = (struct target_confinement){ 0 };
+	ok(personality_parse("zz\n", &c) < 0 && !c.has_personality, "personality: not hex refused");
+	ok(personality_parse("100000000\n", &c) < 0, "personality: over 32 bits refused");
+	ok(personality_parse("8 x", &c) < 0, "personality: trailing text refused");
+}
+
+/* sched_default: the target's as a fork of it gets them, only where they differ from
+ * rtexec's own. */
+static void sched_case(uint32_t tpol, uint64_t tflags, int tnice, uint32_t tprio, bool known,
+		       int want_policy, int want_nice, unsigned want_prio, bool want_set,
+		       const char *name)
+{
+	struct rt_sched_attr t = { .size = sizeof(t),
+				   .sched_policy = tpol,
+				   .sched_flags = tflags,
+				   .sched_nice = tnice,
+				   .sched_priority = tprio },
+			     self = { .size = sizeof(self) }; /* SCHED_OTHER, nice 0 */
+	struct sched_config s = { 0 };
+
+	sched_default(&s, known ? &t : NULL, &self);
+	ok(s.set == want_set && (!want_set || (s.policy == want_policy && s.nice == want_nice &&
+					       s.priority == want_prio && s.from_target)),
+	   "%s", name);
+}
+
+static void test_sched_default(void)
+{
+	struct sched_config given = { .set = true, .policy = 3, .nice = 7 };
+	struct rt_sched_attr t = { .size = sizeof(t), .sched_policy = 1, .sched_priority = 50 };
+
+	sched_case(0, 0, 0, 0, true, 0, 0, 0, false, "the same as rtexec's own: nothing set");
+	sched_case(3, 0, 5, 0, true, 3, 5, 0, true, "SCHED_BATCH nice 5: taken");
+	sched_case(1, 0, 0, 50, true, 1, 0, 50, true, "SCHED_FIFO 50: taken");
+	sched_case(1, 1, -5, 50, true, 0, 0, 0, false,
+		   "SCHED_FIFO with reset-on-fork, nice -5: SCHED_OTHER, nice 0 (as own)");
+	sched_case(2, 1, 3, 50, true, 0, 3, 0, true,
+		   "SCHED_RR with reset-on-fork, nice 3: SCHED_OTHER 3");
+	sched_case(0, 1, -5, 0, true, 0, 0, 0, false, "reset-on-fork, nice -5: nice 0 (as own)");
+	sched_case(0, 1, 5, 0, true, 0, 5, 0, true, "reset-on-fork, nice 5: kept");
+	sched_case(6, 0, 0, 0, true, 0, 0, 0, false, "SCHED_DEADLINE: SCHED_OTHER (as own)");
+	sched_case(0, 0, 0, 0, false, 0, 0, 0, false, "unknown target, own default: nothing");
+	sched_default(&given, &t, NULL);
+	ok(given.policy == 3 && given.nice == 7 && !given.from_target, "a config's scheduler wins");
+	{
+		struct rt_sched_attr rt_self = { .size = sizeof(rt_self),
+						 .sched_policy = 2,
+						 .sched_priority = 9 };
+		struct sched_config s = { 0 };
+		sched_default(&s, NULL, &rt_self);
+		ok(s.set && s.policy == 0 && s.nice == 0 && s.priority == 0, "unknown target, "
+									     "rtexec SCHED_RR: the "
+									     "kernel's default");
+	}
+}
+
 int main(void)
 {
 	test_status();
 	test_limits();
 	test_labels();
+	test_personality();
+	test_sched_default();
 	return tap_done();
 }
