@@ -73,6 +73,17 @@ int status_parse(const char *all, struct target_confinement *out)
 	return 0;
 }
 
+int status_sigign(const char *all, uint64_t *out)
+{
+	const struct status_text t = { all, all };
+	unsigned long long v;
+
+	if (status_number(&t, "SigIgn", 16, false, &v) < 0)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 /* One limit as the kernel prints it: "unlimited" or a decimal number. */
 static int limit_value(const char **p, unsigned long long *v)
 {

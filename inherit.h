@@ -31,6 +31,8 @@ struct target_confinement {
 /* Pure. From /proc/PID/status: the Cap* sets, NoNewPrivs, Seccomp and Seccomp_filters (0
  * where the kernel does not print them). 0, or -EINVAL when a line is missing or bad. */
 int status_parse(const char *text, struct target_confinement *out);
+/* Pure. The SigIgn mask of a /proc/PID/status (bit N-1: signal N). 0, or -EINVAL. */
+int status_sigign(const char *text, uint64_t *out);
 /* Pure. From /proc/PID/limits: every limit, in the kernel's order of the types. */
 int limits_parse(const char *text, struct target_confinement *out);
 /* Pure. An LSM label as attr/current shows it, for attr/exec: AppArmor's " (enforce)"

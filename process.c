@@ -18,6 +18,7 @@
 #include "env.h"
 #include "fmt.h"
 #include "fsutil.h"
+#include "inherit.h"
 #include "sync.h"
 #include "syscalls.h"
 #include "tty.h"
@@ -43,6 +44,24 @@ static void harden(const struct child_args *a)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (prctl(PR_SET_DUMPABLE, 0) < 0 || poll(&p, 1, 0) != 0)
 		_exit(EXIT_RTEXEC);
+}
+
+/* The signals the caller ignores (kept across its exec of rtexec: a script's background job
+ * ignores SIGINT and SIGQUIT, python and systemd services SIGPIPE) are its own: the command
+ * starts with every signal at its default, as from runc. Read from the child's own status
+ * in the host's /proc, before it lets go of it. */
+static void reset_ignored_signals(int procfs)
+{
+	char *text;
+	uint64_t ign = 0;
+
+	if (read_file_alloc(procfs, "self/status", 1 << 20, &text) < 0)
+		return;
+	status_sigign(text, &ign);
+	free(text);
+	for (int sig = 1; sig <= 64; sig++)
+		if (ign & 1ULL << (sig - 1) && sig != SIGKILL && sig != SIGSTOP)
+			sys_signal_default(sig);
 }
 
 /* Where close_range is missing: one past the highest fd open at birth, taken before the
@@ -320,6 +339,7 @@ void child_main(const struct child_args *a)
 	}
 	sys_setgroups(0, NULL);
 	note_fd_bound(a->procfs);
+	reset_ignored_signals(a->procfs);
 	if (attrs_open_proc(a->attrs, a->procfs, &proc, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	close(a->procfs);

@@ -91,13 +91,31 @@ static int set_list(struct runc_cli *rc, const struct flag *f, char *v, struct r
 	return 0;
 }
 
+/* Go's strconv.ParseBool, which runc's flags use: 1 t T TRUE true True, 0 f F FALSE false
+ * False; -1 for anything else. */
+static int go_bool(const char *v)
+{
+	static const char *const yes[] = { "1", "t", "T", "TRUE", "true", "True" }, *const no[] = {
+		"0", "f", "F", "FALSE", "false", "False"
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(yes); i++) {
+		if (strcmp(v, yes[i]) == 0)
+			return 1;
+		if (strcmp(v, no[i]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
 static int set_flag(struct runc_cli *rc, const struct flag *f, char *v, struct rterr *e)
 {
 	const char *end;
+	int b;
 
 	if (f->off == NONE) {
 		if (strcmp(f->name, "log-format") == 0) {
-			if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0)
+			if (v[0] && strcmp(v, "json") != 0 && strcmp(v, "text") != 0)
 				return rterr_set(e, 0, "--log-format: \"%s\": text or json", v);
 			rc->log_json = strcmp(v, "json") == 0;
 		} else if (strcmp(f->name, "preserve-fds") == 0) {
@@ -110,10 +128,13 @@ static int set_flag(struct runc_cli *rc, const struct flag *f, char *v, struct r
 	}
 	if (f->kind == LIST)
 		return set_list(rc, f, v, e);
-	if (f->kind == FLAG)
-		*(bool *)(void *)((char *)rc + f->off) = strcmp(v, "false") != 0;
-	else
-		*(const char **)(void *)((char *)rc + f->off) = v;
+	if (f->kind == FLAG) {
+		if ((b = go_bool(v)) < 0)
+			return rterr_set(e, 0, "invalid boolean value \"%s\" for -%s", v, f->name);
+		*(bool *)(void *)((char *)rc + f->off) = b;
+	} else { /* an empty value is no value, as runc reads it ("" is unset) */
+		*(const char **)(void *)((char *)rc + f->off) = v[0] ? v : NULL;
+	}
 	return 0;
 }
 
@@ -323,6 +344,8 @@ static const char *find_runc(char *buf, size_t n, const struct stat *self)
 	return NULL;
 }
 
+#define HANDOFF_MARK "RTEXEC_RUNC_HANDED_OFF"
+
 void runc_handoff(char **argv)
 {
 	static char buf[4096];
@@ -336,6 +359,12 @@ void runc_handoff(char **argv)
 	if (runc == NULL && (runc = find_runc(buf, sizeof(buf), &self)) == NULL)
 		die("%s: no runc in PATH to hand \"%s\" to (set RTEXEC_RUNC)", RUNC_NAME,
 		    argv[1] ? argv[1] : "");
+	/* A "runc" that is a wrapper running rtexec-runc again would hand over for ever. */
+	if (getenv(HANDOFF_MARK))
+		die("%s: %s runs %s again (a wrapper?): set RTEXEC_RUNC to the real runc",
+		    RUNC_NAME, runc, RUNC_NAME);
+	if (setenv(HANDOFF_MARK, "1", 1) < 0)
+		die_errno(errno, "%s: setenv", RUNC_NAME);
 	if (runc != buf)
 		fmt_snprintf(buf, sizeof(buf), "%s", runc);
 	argv[0] = buf;
@@ -502,12 +531,12 @@ static int id_number(const char *what, const char *s, unsigned long *v, struct r
 static int apply_ids(const struct runc_cli *rc, struct process_request *p, struct rterr *e)
 {
 	unsigned long v;
+	gid_t *groups;
 
 	if (rc->user) {
 		if (id_number("--user", rc->user, &v, e) < 0)
 			return -1;
-		p->uid = (uid_t)v;
-		p->gid = 0;
+		p->uid = (uid_t)v; /* the gid stays the process's unless given, as in runc */
 		if (strchr(rc->user, ':') &&
 		    id_number("--user", strchr(rc->user, ':') + 1, &v, e) < 0)
 			return -1;
@@ -516,19 +545,20 @@ static int apply_ids(const struct runc_cli *rc, struct process_request *p, struc
 	}
 	if (rc->ngids == 0)
 		return 0;
-	free(p->groups);
-	if ((p->groups = calloc((size_t)rc->ngids, sizeof(gid_t))) == NULL)
+	/* Appended to the process's, as runc does. */
+	if ((groups = realloc(p->groups, (p->ngroups + (size_t)rc->ngids) * sizeof(gid_t))) == NULL)
 		return rterr_set(e, ENOMEM, "--additional-gids");
+	p->groups = groups;
 	for (int i = 0; i < rc->ngids; i++) {
 		if (id_number("--additional-gids", rc->gids[i], &v, e) < 0)
 			return -1;
-		p->groups[i] = (gid_t)v;
+		p->groups[p->ngroups++] = (gid_t)v;
 	}
-	p->ngroups = (size_t)rc->ngids;
 	return 0;
 }
 
-/* --env NAME=VALUE appended to the bundle's environment, as runc does. */
+/* --env NAME=VALUE into the bundle's environment, as runc does: in place of the variable of
+ * that name, else appended. */
 static int apply_env(const struct runc_cli *rc, struct process_request *p, struct rterr *e)
 {
 	char **env;
@@ -539,9 +569,14 @@ static int apply_env(const struct runc_cli *rc, struct process_request *p, struc
 		return rterr_set(e, ENOMEM, "--env");
 	p->env = env;
 	for (int i = 0; i < rc->nenv; i++) {
-		if (!strchr(rc->env[i], '=') || rc->env[i][0] == '=')
+		size_t n = strcspn(rc->env[i], "="), k = 0;
+
+		if (!rc->env[i][n] || n == 0)
 			return rterr_set(e, 0, "--env: \"%s\": expected NAME=VALUE", rc->env[i]);
-		p->env[p->nenv++] = rc->env[i];
+		while (k < p->nenv && !(strncmp(p->env[k], rc->env[i], n + 1) == 0))
+			k++;
+		p->env[k] = rc->env[i];
+		p->nenv += k == p->nenv;
 	}
 	p->env[p->nenv] = NULL;
 	return 0;
@@ -568,8 +603,10 @@ static int apply_flags(const struct runc_cli *rc, struct config *c, struct cli *
 		c->attrs.selinux_label = rc->label;
 	for (int i = 0; i < rc->ncaps; i++) {
 		int cap = cap_from_name(rc->caps[i]);
-		if (cap < 0)
-			return rterr_set(e, 0, "--cap: unknown capability \"%s\"", rc->caps[i]);
+		if (cap < 0) { /* runc ignores it, with a warning */
+			logmsg(LOG_WARN, "--cap: unknown capability \"%s\": ignored", rc->caps[i]);
+			continue;
+		}
 		c->attrs.caps_set = true;
 		c->attrs.caps[CAPS_BOUNDING] |= 1ULL << cap;
 		c->attrs.caps[CAPS_EFFECTIVE] |= 1ULL << cap;

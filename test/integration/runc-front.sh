@@ -56,6 +56,38 @@ rr exec "$ID" /keyring name
 is "$RC/$OUT" "0/$(runc exec "$ID" /keyring name 2>&1)" "exec: the session keyring runc's exec joins"
 is "$OUT" "_ses.$ID" "... the container's: _ses.ID"
 
+# --- exec's flags on the bundle's process, as runc applies them: --env replaces a variable
+# the process has (it was appended: the command saw the old value first), --user UID keeps
+# the process's gid, --additional-gids adds to its groups; boolean flags as Go parses them,
+# an empty value as none; an unknown --cap is ignored with a warning
+jq '.process.env += ["A=1"] | .process.user.gid = 7 | .process.user.additionalGids = [5]' \
+	"$(dirname "$CTR_ROOTFS")/config.json" >"$T/cfg.new" && cp "$(dirname "$CTR_ROOTFS")/config.json" "$T/cfg.orig" &&
+	cp "$T/cfg.new" "$(dirname "$CTR_ROOTFS")/config.json"
+rr exec -e A=2 "$ID" env
+is "$RC/$(echo "$OUT" | grep '^A=')" "0/A=2" "--env A=2: in place of the process's A=1 (the command's environment holds one A)"
+rr exec -e PATH=/nonexistent "$ID" sh -c true
+is "$RC" 255 "--env PATH=/nonexistent: the command is looked up in that PATH (not found), as runc"
+rr exec -u 1000 -g 9 "$ID" sh -c 'echo "$(id -u):$(id -g) $(id -G)"'
+is "$RC/$OUT" "0/1000:7 7 5 9" "--user 1000 keeps the process's gid 7; --additional-gids 9 adds to its [5]"
+rr exec --detach=0 "$ID" sh -c 'exit 3'
+is "$RC" 3 "--detach=0: not detached (Go's ParseBool), the command's status"
+rr exec --detach=xyz "$ID" true
+like "$RC/$ERR" '255/*invalid boolean value *xyz* for -detach*' "--detach=xyz: refused, as runc"
+rr exec --pid-file "" --cwd "" "$ID" pwd
+is "$RC/$OUT" "0//" "--pid-file \"\" --cwd \"\": as if not given"
+rr exec --cap CAP_NO_SUCH "$ID" true
+like "$RC/$ERR" '0/*--cap: unknown capability *CAP_NO_SUCH*: ignored*' "an unknown --cap: a warning, the command runs (runc)"
+cp "$T/cfg.orig" "$(dirname "$CTR_ROOTFS")/config.json"
+
+# --- a "runc" in PATH that is a wrapper running rtexec-runc: handed over once, then refused
+# (it handed over to itself for ever)
+mkdir -p "$T/wrap"
+printf '#!/bin/sh\nexec "%s" "$@"\n' "$RR" >"$T/wrap/runc"
+chmod 755 "$T/wrap/runc"
+PATH="$T/wrap:$PATH" timeout 10 "$T/wrap/runc" list >"$T/wrap.out" 2>&1
+like "$?/$(cat "$T/wrap.out")" "255/*runs rtexec-runc again (a wrapper?)*" \
+	"a runc wrapper in PATH that runs rtexec-runc: refused at once, not a loop"
+
 # --- the process file: the OCI rule (unknown fields ignored), flags not applied on top
 cat >"$T/p.json" <<'J'
 {"args":["sh","-c","echo $X; pwd"],"env":["X=from-file"],"cwd":"/etc","user":{"uid":0,"gid":0},

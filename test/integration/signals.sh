@@ -179,3 +179,11 @@ bg_rtexec perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV or die' -- "$RTEXEC" -- \
 wait_rtexec
 is "$RC $OUT" "7 SIGCHLD ignored: 0" \
 	"SIGCHLD ignored by the caller: the command's status comes back, SIGCHLD not ignored in it"
+
+# Any other signal the caller ignores is the caller's: the command starts with every signal
+# at its default, as from runc (a caller that ignored SIGTERM and SIGPIPE, as python's
+# os.execv and services do, handed that on: the command could not be stopped by SIGTERM).
+sh -c "trap '' PIPE INT HUP TERM USR1 QUIT; exec \"\$0\" -- sed -n 's/^SigIgn:[[:space:]]*//p' /proc/self/status" \
+	"$RTEXEC" <"$T/bg.cfg" >"$T/ign.out" 2>&1
+is "$?/$(cat "$T/ign.out")" "0/0000000000000000" \
+	"a caller ignoring SIGPIPE, SIGINT, SIGHUP, SIGTERM, SIGUSR1, SIGQUIT: the command ignores none"
