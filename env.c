@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/magic.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -135,7 +138,7 @@ static int open_passwd(int rootfd, bool in_root)
 	return fd;
 }
 
-int home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n)
+static int lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n)
 {
 	int fd = open_passwd(rootfd, in_root);
 	struct stat st;
@@ -158,6 +161,54 @@ int home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n)
 	}
 	close(fd);
 	return 0;
+}
+
+/* The dry run (not in_root) reads the container's passwd itself: a file system the container
+ * serves (FUSE) may never answer, and a process waiting for a request its server has taken
+ * cannot be interrupted, not even by SIGKILL. So that lookup runs in a process of its own,
+ * given LOOKUP_MS: the dry run never hangs (such a process stays until the server answers
+ * or goes away; it is not waited for). The child's lookup is bounded by the join's deadline. */
+#define LOOKUP_MS 2000
+
+int home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n)
+{
+	struct {
+		int rc;
+		char home[PATH_MAX];
+	} got;
+	int p[2];
+	struct pollfd pf;
+	pid_t pid;
+	ssize_t r;
+
+	if (in_root)
+		return lookup(rootfd, in_root, uid, home, n);
+	fmt_snprintf(home, n, "/");
+	if (pipe2(p, O_CLOEXEC) < 0 || (pid = sys_fork()) < 0)
+		return -errno;
+	if (pid == 0) {
+		close(p[0]);
+		got.rc = lookup(rootfd, false, uid, got.home, sizeof(got.home));
+		_exit(write(p[1], &got, sizeof(got)) == (ssize_t)sizeof(got) ? 0 : 1);
+	}
+	close(p[1]);
+	pf = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	while ((r = poll(&pf, 1, LOOKUP_MS)) < 0 && errno == EINTR)
+		;
+	r = r > 0 ? read(p[0], &got, sizeof(got)) : -1;
+	close(p[0]);
+	if (r != (ssize_t)sizeof(got)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, WNOHANG);
+		logmsg(LOG_WARN, "the container's /etc/passwd did not answer within %d ms: HOME "
+				 "shown as /",
+		       LOOKUP_MS);
+		return 0;
+	}
+	waitpid(pid, NULL, 0);
+	got.home[sizeof(got.home) - 1] = '\0';
+	fmt_snprintf(home, n, "%s", got.home);
+	return got.rc;
 }
 
 int env_build(const struct env_request *r, int rootfd, bool in_root, char ***out)

@@ -278,3 +278,33 @@ like "$(cat "$T/grp.out")" "Groups:*cat: can't open '/grpsecret': Permission den
 ok "... (the caller's group does read it: precondition)" \
 	sh -c 'setpriv --groups 6 --reuid 12346 cat "$1" >/dev/null' sh "$CTR_ROOTFS/grpsecret"
 is "$(grep '^Groups:' "$T/grp.out" | tr -d ' \t')" "Groups:" "... no group at all"
+
+# --- the dry run reads the container's passwd itself, as host root: a FUSE file system the
+# container serves there and never answers held it for ever (a process waiting for a taken
+# request cannot be interrupted, not even by SIGKILL). The lookup now has 2 s of a process
+# of its own. test/helpers/fusehang, mounted on the container's /etc from inside its mount
+# namespace, answers nothing.
+musl-gcc -static -O2 -isystem "$REPO/build/uapi" -o "$CTR_ROOTFS/fusehang" "$REPO/test/helpers/fusehang.c" ||
+	bail "cannot build test/helpers/fusehang.c"
+if [ -c /dev/fuse ]; then
+	nsenter -t "$kp" -m -r /fusehang /etc 3 3<>/dev/fuse >"$T/fuse.out" 2>&1 &
+	fp=$!
+	defer kill -9 "$fp"
+	if wait_for 5 grep -q ready "$T/fuse.out"; then
+		s0=$(date +%s)
+		printf '%s\n' "$kc" | timeout -k 2 20 "$RTEXEC" --dry-run -- true >"$T/fuse.plan" 2>"$T/fuse.err"
+		is "$?/$(jq -c '.process.env' "$T/fuse.plan" | grep -o '"HOME=[^"]*"')" '0/"HOME=/"' \
+			"passwd on a FUSE server that never answers: the dry run ends, HOME shown as /"
+		ok "... within 10 s ($(($(date +%s) - s0)) s)" [ $(($(date +%s) - s0)) -lt 10 ]
+		like "$(cat "$T/fuse.err")" "*passwd did not answer within 2000 ms*" "... and says why"
+	else
+		fail "fusehang mounted on the container's /etc (precondition): $(cat "$T/fuse.out")"
+	fi
+	kill -9 "$fp"
+	wait "$fp" 2>/dev/null
+	# Its server gone, the kernel fails the waiting lookup: nothing of rtexec stays.
+	wait_for 5 eval '[ -z "$(leftovers)" ]'
+	no_leftovers "the FUSE server gone: no lookup process left" "$kp"
+else
+	skip_limit "a dry run against a FUSE passwd" "no /dev/fuse here"
+fi
