@@ -200,8 +200,9 @@ int home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n)
 	if (r != (ssize_t)sizeof(got)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, WNOHANG);
-		logmsg(LOG_WARN, "the container's /etc/passwd did not answer within %d ms: HOME "
-				 "shown as /",
+		logmsg(LOG_WARN,
+		       "the container's /etc/passwd did not answer within %d ms: HOME "
+		       "shown as /",
 		       LOOKUP_MS);
 		return 0;
 	}
