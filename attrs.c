@@ -255,7 +255,8 @@ int attrs_apply_privileged(const struct attrs *a, struct attrs_proc *f, struct r
 		if (write_proc(&f->oom, "self/oom_score_adj", buf, e, "oom_score_adj") < 0)
 			return -1;
 	}
-	if (a->has_ioprio && sys_ioprio_set_process(0, a->ioprio_class, a->ioprio_level) < 0)
+	if (a->has_ioprio && sys_ioprio_set_process(0, a->ioprio_class, a->ioprio_level) < 0 &&
+	    !(a->ioprio_from_target && errno == EPERM)) /* then the caller's lesser one stays */
 		return rterr_set(e, errno, "set I/O priority class %d level %d", a->ioprio_class,
 				 a->ioprio_level);
 	/* Before any seccomp filter of the container's (Docker's allows few personalities). */

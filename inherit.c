@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -186,6 +187,20 @@ int personality_parse(const char *text, struct target_confinement *out)
 	return 0;
 }
 
+/* sched_getattr leaves sched_nice 0 for a real-time or deadline task: its nice all the same
+ * (what it keeps for SCHED_OTHER). */
+static bool rt_nice(struct rt_sched_attr *s, pid_t pid)
+{
+	int n;
+
+	if (s->sched_policy != SCHED_FIFO && s->sched_policy != SCHED_RR && s->sched_policy != 6)
+		return true;
+	errno = 0;
+	n = getpriority(PRIO_PROCESS, (id_t)pid);
+	s->sched_nice = n;
+	return !(n == -1 && errno);
+}
+
 /* Its scheduling, I/O priority and personality, by pid (the caller checks the target still
  * runs after everything is read: target_check). ENOSYS or a refusal (personality needs
  * ptrace access): not known, the child then resets the caller's to the kernel's default. */
@@ -196,7 +211,7 @@ static int read_sched(const struct target *t, struct target_confinement *c, stru
 
 	c->sched.size = sizeof(c->sched);
 	if (syscall(SYS_sched_getattr, t->pid, &c->sched, sizeof(c->sched), 0) == 0)
-		c->has_sched = true;
+		c->has_sched = rt_nice(&c->sched, t->pid);
 	else if (errno == ESRCH)
 		return rterr_set(e, errno, "target %d: sched_getattr", (int)t->pid);
 	if ((r = (int)syscall(SYS_ioprio_get, 1, t->pid)) >= 0) {
@@ -256,7 +271,8 @@ int confinement_self(struct target_confinement *c, struct rterr *e)
 		c->rlim_hard[i] = r.rlim_max;
 	}
 	c->sched.size = sizeof(c->sched);
-	c->has_sched = syscall(SYS_sched_getattr, 0, &c->sched, sizeof(c->sched), 0) == 0;
+	c->has_sched = syscall(SYS_sched_getattr, 0, &c->sched, sizeof(c->sched), 0) == 0 &&
+		       rt_nice(&c->sched, 0);
 	c->ioprio = (int)syscall(SYS_ioprio_get, 1, 0);
 	c->has_ioprio = c->ioprio >= 0;
 	c->personality = (unsigned long)personality(0xffffffff);

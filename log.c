@@ -146,8 +146,13 @@ void log_drop_files(int fd)
 
 void log_relayed(int level, const char *text)
 {
-	if (sink && level >= LOG_ERROR && level <= LOG_DEBUG)
-		sink->write((enum log_level)level, text);
+	char buf[1400];
+
+	/* As the parent's own lines: its level, escaped (the text came over a socket). */
+	if (!sink || level < LOG_ERROR || level > LOG_DEBUG || level > (int)log_level)
+		return;
+	escape_controls(text, buf, sizeof(buf));
+	sink->write((enum log_level)level, buf);
 }
 
 /* One write() per line, so lines from parent and child never interleave. */

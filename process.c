@@ -18,7 +18,6 @@
 #include "env.h"
 #include "fmt.h"
 #include "fsutil.h"
-#include "inherit.h"
 #include "sync.h"
 #include "syscalls.h"
 #include "tty.h"
@@ -48,19 +47,12 @@ static void harden(const struct child_args *a)
 
 /* The signals the caller ignores (kept across its exec of rtexec: a script's background job
  * ignores SIGINT and SIGQUIT, python and systemd services SIGPIPE) are its own: the command
- * starts with every signal at its default, as from runc. Read from the child's own status
- * in the host's /proc, before it lets go of it. */
-static void reset_ignored_signals(int procfs)
+ * starts with every signal at its default, as from runc. (The parent does not forward
+ * them: nohup rtexec ... still outlives a hangup.) */
+static void reset_ignored_signals(uint64_t ignored)
 {
-	char *text;
-	uint64_t ign = 0;
-
-	if (read_file_alloc(procfs, "self/status", 1 << 20, &text) < 0)
-		return;
-	status_sigign(text, &ign);
-	free(text);
 	for (int sig = 1; sig <= 64; sig++)
-		if (ign & 1ULL << (sig - 1) && sig != SIGKILL && sig != SIGSTOP)
+		if (ignored & 1ULL << (sig - 1) && sig != SIGKILL && sig != SIGSTOP)
 			sys_signal_default(sig);
 }
 
@@ -169,10 +161,13 @@ static int set_groups(const struct process_request *p, struct rterr *e)
 /* The caller's session keyring never reaches the command (its keys are the host's): a new
  * one, or the container's by name, as runc does. Inside the container's user namespace (a
  * name is looked up there), before any seccomp filter of its (which may refuse keyctl).
- * ENOSYS: a kernel without keys, or a filter of the host's around rtexec (runc too). */
+ * ENOSYS: a kernel without keys; EPERM: a seccomp filter around rtexec refuses keyctl
+ * (Docker's default, a pod's RuntimeDefault), which the command inherits: it cannot reach
+ * the caller's keys either. */
 static int join_keyring(const struct process_request *p, struct rterr *e)
 {
-	if (p->keep_keyring || sys_join_session_keyring(p->keyring) >= 0 || errno == ENOSYS)
+	if (p->keep_keyring || sys_join_session_keyring(p->keyring) >= 0 || errno == ENOSYS ||
+	    errno == EPERM)
 		return 0;
 	return rterr_set(e, errno, "join a session keyring %s", p->keyring ? p->keyring : "(new)");
 }
@@ -339,7 +334,7 @@ void child_main(const struct child_args *a)
 	}
 	sys_setgroups(0, NULL);
 	note_fd_bound(a->procfs);
-	reset_ignored_signals(a->procfs);
+	reset_ignored_signals(a->ignored);
 	if (attrs_open_proc(a->attrs, a->procfs, &proc, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	close(a->procfs);

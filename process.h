@@ -47,6 +47,7 @@ struct child_args {
 	int sync_fd;	      /* placed above the preserved fds */
 	int procfs;	      /* the host's /proc: the child is born in the container's mounts */
 	const sigset_t *mask; /* the caller's signal mask, restored for the command */
+	uint64_t ignored;     /* the signals the caller ignores: their default for the command */
 	bool assisted;	      /* the parent applies a scheduler: say READY and wait for GO */
 };
 

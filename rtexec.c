@@ -152,6 +152,20 @@ static void parse_cli(int argc, char **argv, struct cli *cli)
 }
 
 /* Blocks the forwarded signals (the child restores the caller's mask before exec). */
+/* The signals the caller has rtexec ignore (SigIgn of its own status; SIGCHLD was set back
+ * to its default already). None where the file cannot be read. */
+static uint64_t caller_ignored(void)
+{
+	char *text;
+	uint64_t ign = 0;
+
+	if (read_file_alloc(AT_FDCWD, "/proc/self/status", 1 << 20, &text) < 0)
+		return 0;
+	status_sigign(text, &ign);
+	free(text);
+	return ign;
+}
+
 static int signals_setup(sigset_t *orig)
 {
 	sigset_t set;
@@ -247,8 +261,8 @@ static int check_paused(const void *cg, struct rterr *e)
 /* A caller's real-time or deadline policy stays the caller's: the child is born with
  * SCHED_OTHER (a v1 cpu cgroup without RT runtime refuses an RT task, and a deadline task
  * cannot fork at all) and at a nice not below 0, as the kernel's SCHED_RESET_ON_FORK gives
- * it; self then says what the child starts with. */
-static void reset_on_fork(struct target_confinement *self)
+ * it; self then says what the child starts with (the dry run only computes it). */
+static void reset_on_fork(struct target_confinement *self, bool dry_run)
 {
 	struct rt_sched_attr *s = &self->sched;
 
@@ -256,7 +270,7 @@ static void reset_on_fork(struct target_confinement *self)
 	    (s->sched_policy != SCHED_FIFO && s->sched_policy != SCHED_RR && s->sched_policy != 6))
 		return;
 	s->sched_flags |= 1;
-	if (sys_sched_setattr(0, s, 0) < 0)
+	if (!dry_run && sys_sched_setattr(0, s, 0) < 0)
 		die_errno(errno, "set SCHED_RESET_ON_FORK on rtexec's own scheduling");
 	s->sched_policy = SCHED_OTHER;
 	s->sched_priority = 0;
@@ -287,8 +301,7 @@ static void resolve(struct run *r, bool dry_run)
 	    seccomp_resolve(&r->c.seccomp, &r->t, &r->tc, &copy, &r->seccomp, &e) < 0 ||
 	    target_check(&r->t, &e) < 0)
 		die("%s", e.msg);
-	if (!dry_run)
-		reset_on_fork(&r->self);
+	reset_on_fork(&r->self, dry_run);
 	sched_default(&r->c.sched, r->tc.has_sched ? &r->tc.sched : NULL,
 		      r->self.has_sched ? &r->self.sched : NULL);
 	free(cpus);
@@ -445,6 +458,7 @@ static void spawn(struct run *r)
 					.sync_fd = child_fd,
 					.procfs = procfs,
 					.mask = &r->orig_mask,
+					.ignored = r->child.ignored,
 					.assisted = r->c.sched.set };
 		/* Fds of the parent's that the child has no use for: the pid file's (a host
 		 * directory), the signalfd, the engine's console socket (the pty's master goes
@@ -539,6 +553,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	/* Signals blocked first: a SIGTERM now must not leave the temporary pid file behind. */
+	r.child.ignored = caller_ignored();
 	r.child.sigfd = signals_setup(&r.orig_mask);
 	r.child.console = r.child.pty = -1;
 	pf.fd = pf.dirfd = -1;

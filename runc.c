@@ -132,7 +132,9 @@ static int set_flag(struct runc_cli *rc, const struct flag *f, char *v, struct r
 		if ((b = go_bool(v)) < 0)
 			return rterr_set(e, 0, "invalid boolean value \"%s\" for -%s", v, f->name);
 		*(bool *)(void *)((char *)rc + f->off) = b;
-	} else { /* an empty value is no value, as runc reads it ("" is unset) */
+	} else if (v[0] || f->off != offsetof(struct runc_cli, root)) {
+		/* an empty value is no value, as runc reads it ("" is unset); --root keeps its
+		 * default */
 		*(const char **)(void *)((char *)rc + f->off) = v[0] ? v : NULL;
 	}
 	return 0;

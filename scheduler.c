@@ -57,8 +57,8 @@ void sched_default(struct sched_config *s, const struct rt_sched_attr *target,
 		want.policy = (int)target->sched_policy;
 		want.priority = target->sched_priority;
 		want.nice = target->sched_nice;
-		rt = want.policy == SCHED_FIFO || want.policy == SCHED_RR;
-		if (want.policy == 6 || ((target->sched_flags & 1) && rt)) {
+		rt = want.policy == SCHED_FIFO || want.policy == SCHED_RR || want.policy == 6;
+		if (rt) {
 			want.policy = SCHED_OTHER;
 			want.priority = 0;
 		}

@@ -25,11 +25,13 @@ int sched_flag_parse(const char *name, struct sched_config *s, const char *path,
  * (path is the scheduler object's). */
 int sched_validate(const struct sched_config *s, const char *path, struct rterr *e);
 struct rt_sched_attr;
-/* Without "scheduler": the target's policy, priority and nice as a process it forks gets them
- * (under SCHED_RESET_ON_FORK a real-time policy becomes SCHED_OTHER and a negative nice 0;
- * SCHED_DEADLINE, which no fork inherits, becomes SCHED_OTHER), set where they differ from
- * rtexec's own: the caller's never reach the command. target NULL (not readable): the
- * kernel's default, SCHED_OTHER at nice 0. self NULL: not known, always set. Pure. */
+/* Without "scheduler": the target's policy and nice (SCHED_OTHER, SCHED_BATCH, SCHED_IDLE; a
+ * negative nice 0 under SCHED_RESET_ON_FORK, as a fork of it gets it), set where they differ
+ * from rtexec's own: the caller's never reach the command. A real-time or deadline policy is
+ * not taken (SCHED_OTHER at the target's nice): a command exec'd into a real-time container
+ * (a debug shell, a busy loop) must not compete with its real-time work unless the config
+ * asks for it. target NULL (not readable): the kernel's default, SCHED_OTHER at nice 0. self
+ * NULL: not known, always set. Pure. */
 void sched_default(struct sched_config *s, const struct rt_sched_attr *target,
 		   const struct rt_sched_attr *self);
 /* sched_setattr on pid (0: the caller); nothing when !s->set. */

@@ -21,11 +21,12 @@
 void forwarded_signals(sigset_t *set)
 {
 	/* Not the synchronous faults (they are rtexec's own), not SIGKILL/SIGSTOP (cannot be
-	 * caught), and not SIGTSTP/SIGTTIN/SIGTTOU: rtexec must stop with its job. */
+	 * caught). SIGTSTP, SIGTTIN and SIGTTOU: the command, in a session of its own, is
+	 * stopped with rtexec (forward). */
 	/* clang-format off */
 	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM,
 		SIGTERM, SIGCHLD, SIGCONT, SIGURG, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH,
-		SIGIO, SIGPWR };
+		SIGIO, SIGPWR, SIGTSTP, SIGTTIN, SIGTTOU };
 	/* clang-format on */
 
 	sigemptyset(set);
@@ -45,11 +46,32 @@ static int read_signal(int sigfd, struct signalfd_siginfo *si)
 	return r == (ssize_t)sizeof(*si) ? 0 : -1;
 }
 
-/* The command has a session of its own: a signal the terminal sends to rtexec's foreground
- * group reaches it only this way. */
-static void forward(pid_t child, const struct signalfd_siginfo *si)
+static bool ignored(const struct child *c, unsigned sig)
 {
-	kill(child, (int)si->ssi_signo);
+	return sig >= 1 && sig <= 64 && (c->ignored & 1ULL << (sig - 1));
+}
+
+static bool job_stop(unsigned sig)
+{
+	return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+/* The command has a session of its own: a signal the terminal sends to rtexec's foreground
+ * group reaches it only this way. Not one the caller ignores (nohup). A stop of rtexec's
+ * job (Ctrl-Z, a background read) stops the command too: its process group, in a session of
+ * its own, is orphaned and the kernel drops SIGTSTP there, so SIGSTOP; then rtexec stops as
+ * the shell expects, and its SIGCONT is forwarded. With a relayed terminal the command's own
+ * pty handles job control: the signal itself. */
+static void forward(const struct child *c, const struct signalfd_siginfo *si, bool relay)
+{
+	if (ignored(c, si->ssi_signo))
+		return;
+	if (job_stop(si->ssi_signo) && !relay) {
+		kill(c->pid, SIGSTOP);
+		kill(getpid(), SIGSTOP);
+		return;
+	}
+	kill(c->pid, (int)si->ssi_signo);
 }
 
 static const char *sigabbrev(int sig)
@@ -158,8 +180,13 @@ static int on_ready(struct child *c, const struct sched_config *sched, struct rt
 {
 	int r;
 
-	if (sched_apply(sched, c->pid, e) < 0)
-		return kill_child(c->pid);
+	/* The target's scheduling, where rtexec may not give it (a caller at nice 5 without
+	 * CAP_SYS_NICE cannot lower the child's): the command keeps the lesser one. */
+	if (sched_apply(sched, c->pid, e) < 0) {
+		if (!(sched->from_target && e->err == EPERM))
+			return kill_child(c->pid);
+		logmsg(LOG_WARN, "%s: the command keeps rtexec's scheduling", e->msg);
+	}
 	if ((r = sync_send(c->sync_fd, SYNC_GO)) < 0) {
 		rterr_set(e, -r, "write to child");
 		return kill_child(c->pid);
@@ -190,6 +217,8 @@ static int on_pty(struct child *c, int master, struct rterr *e)
 	return r < 0 ? kill_child(c->pid) : KEEP_WAITING;
 }
 
+#define RELAYED_MAX 64
+
 static int on_message(struct child *c, const struct sched_config *sched, bool *execing,
 		      struct rterr *e)
 {
@@ -205,7 +234,11 @@ static int on_message(struct child *c, const struct sched_config *sched, bool *e
 	case SYNC_EXEC: *execing = true; return KEEP_WAITING;
 	case SYNC_READY: return on_ready(c, sched, e);
 	case SYNC_PTY: return on_pty(c, fd, e);
-	case SYNC_LOG: log_relayed(m.status, m.text); return KEEP_WAITING;
+	case SYNC_LOG:
+		/* The child says a few lines at most; more is not the child's. */
+		if (c->relayed++ < RELAYED_MAX)
+			log_relayed(m.status, m.text);
+		return KEEP_WAITING;
 	case SYNC_FAILED:
 		/* It exits now; should someone stop it first (container root may), a plain wait
 		 * would wait for ever. */
@@ -241,17 +274,22 @@ int child_wait_exec(struct child *c, const struct sched_config *sched, const str
 			return kill_child(c->pid);
 		}
 		/* The child's word first: a signal that came while it exec'd is the command's.
-		 * Then poll again before any watch: after "exec" comes the EOF that says the
-		 * command runs, which a watch due meanwhile must not pre-empt (it would kill the
-		 * command). The child's words are few (ready, pty, exec): they cannot put the
-		 * watch off. */
+		 * After "exec", poll again before any watch: the EOF that says the command runs
+		 * comes next, and a watch due meanwhile must not pre-empt it (it would kill the
+		 * command). After any other word the watch is kept by the clock: messages coming
+		 * without end (a container that took the channel, CAP_SYS_PTRACE) must not put
+		 * off the deadline. */
 		if (r > 0 && (p[0].revents & (POLLIN | POLLHUP))) {
+			bool was_execing = execing;
+
 			if ((r = on_message(c, sched, &execing, e)) != KEEP_WAITING)
 				return r;
-			now = sys_now_ms();
-			continue;
+			if (execing && !was_execing)
+				continue;
+			r = 1;
 		}
-		if (r > 0 && (p[1].revents & POLLIN) && read_signal(c->sigfd, &si) == 0) {
+		if (r > 0 && (p[1].revents & POLLIN) && read_signal(c->sigfd, &si) == 0 &&
+		    !ignored(c, si.ssi_signo)) {
 			if (terminating(si.ssi_signo) && !execing) {
 				rterr_set(e, 0, "interrupted by SIG%s before the command started",
 					  sigabbrev((int)si.ssi_signo));
@@ -281,7 +319,7 @@ static void on_signal(struct child *c, const struct tty_relay *relay)
 	if (relay && si.ssi_signo == SIGWINCH)
 		tty_relay_resize(relay);
 	else
-		forward(c->pid, &si);
+		forward(c, &si, relay != NULL);
 }
 
 int supervise(struct child *c)
@@ -297,7 +335,7 @@ int supervise(struct child *c)
 
 	for (size_t i = 0; i < c->pending.n; i++)
 		if (c->pending.si[i].ssi_signo != SIGCHLD)
-			forward(c->pid, &c->pending.si[i]);
+			forward(c, &c->pending.si[i], t != NULL);
 	if (t)
 		tty_relay_start(t, c->pty);
 	for (;;) {

@@ -23,6 +23,10 @@ struct child {
 	int sigfd;   /* the forwarded signals, blocked since before the fork */
 	int console; /* the engine's console socket, or -1: the pty master goes there */
 	int pty;     /* the pty master to relay (no console socket), or -1 */
+	/* The signals the caller ignores (bit N-1: signal N): never forwarded (nohup rtexec
+	 * ...); the command starts with them at their default all the same. */
+	uint64_t ignored;
+	unsigned relayed; /* log lines relayed from the child (SYNC_LOG) */
 	struct pending_signals pending;
 };
 

@@ -5,8 +5,9 @@
  * SYSCALL is a name from the table below or an x86-64 syscall number ("434,436"). A seccomp
  * filter makes each of them fail with ENOSYS, as on a kernel older than the syscall, and is
  * inherited by COMMAND and everything it starts. The word "tmpfile" instead makes openat with
- * O_TMPFILE fail with EOPNOTSUPP, as on a file system without it (NFS, vfat). This is how the tests reach rtexec's ENOSYS
- * fallbacks on a recent kernel. A test helper (gcc, glibc): not part of rtexec.
+ * O_TMPFILE fail with EOPNOTSUPP, as on a file system without it (NFS, vfat). This is how the
+ * tests reach rtexec's ENOSYS fallbacks on a recent kernel. NOSYS_ERRNO=N: the listed
+ * syscalls fail with errno N instead (1, EPERM: as Docker's default profile refuses keyctl). A test helper (gcc, glibc): not part of rtexec.
  * Exit status: 125 if nosys itself fails, 126/127 if COMMAND cannot be executed/found. */
 #include <errno.h>
 #include <stdbool.h>
@@ -79,7 +80,7 @@ static int install(const unsigned *nrs, int n)
 {
 	/* arch check 3, nr 2, "tmpfile" 7, one per number, allow and ENOSYS 2 */
 	struct sock_filter f[3 + 2 + 7 + MAX_CALLS + 2];
-	int k = 0, m = 0;
+	int k = 0, m = 0, err = getenv("NOSYS_ERRNO") ? atoi(getenv("NOSYS_ERRNO")) : ENOSYS;
 	bool tmpfile = false;
 
 	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
@@ -112,7 +113,7 @@ static int install(const unsigned *nrs, int n)
 			f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nrs[i],
 							      (unsigned char)left--, 0);
 	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned)err);
 
 	struct sock_fprog prog = { .len = (unsigned short)k, .filter = f };
 

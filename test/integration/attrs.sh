@@ -531,6 +531,18 @@ is "$(printf '%s\n' "$OUT" | jq -c '.process | [.scheduler, .ioPriority.class, .
 	"dry-run: the init's scheduler and I/O priority, from the target"
 rx "$(cfg "$SP" '"process":{"args":["sh","-c","cut -d\" \" -f19,41 /proc/self/stat"],"scheduler":{"policy":"SCHED_OTHER","nice":2}}')"
 is "$RC/$OUT" "0/2 0" "a scheduler in the config wins over the init's"
+# rtexec without CAP_SYS_NICE (as root of a user namespace) cannot lower its child's nice to
+# the init's: the command keeps the lesser priority, with a warning (it failed with 125).
+printf '%s\n' "$(cfg "$RP")" | nice -n 10 setpriv --bounding-set=-sys_nice --inh-caps=-sys_nice \
+	"$RTEXEC" -- sh -c "$sched_show" >"$T/sched.out" 2>"$T/sched.err"
+is "$?/$(cut -d' ' -f1,2 "$T/sched.out")" "0/10 0" \
+	"without CAP_SYS_NICE, a caller at nice 10, an init at 0: the command runs, at nice 10"
+like "$(cat "$T/sched.err")" "*warning: set scheduler SCHED_OTHER*the command keeps rtexec's scheduling*" "... with a warning"
+# A real-time init: its policy is not the command's (a debug shell or a busy loop exec'd
+# into a real-time container must not compete with its work), its nice is.
+chrt -f -p 10 "$SP" || bail "cannot make the init SCHED_FIFO"
+rx "$(cfg "$SP")" -- sh -c "$sched_show"
+is "$RC/${OUT%% *}/$(echo "$OUT" | cut -d' ' -f2)" "0/5/0" "an init under SCHED_FIFO 10 at nice 5: the command SCHED_OTHER at nice 5"
 no_leftovers "scheduling: nothing left running" "$SP"
 
 # ---------------------------------------------------------------- bad values

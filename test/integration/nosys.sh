@@ -144,4 +144,12 @@ for how in "command not found:127:rtx-no-such-command" "not executable:126:/etc/
 	is "$(ls -A "$d")" "" "no O_TMPFILE, $what: no pid file, no temporary file left"
 done
 
+# --- keyctl refused: a kernel without keys (ENOSYS), or a seccomp filter around rtexec that
+# refuses it (EPERM: Docker's default profile, a pod's RuntimeDefault). The command, under
+# the same filter, cannot reach the caller's keyring either: rtexec goes on.
+for how in ENOSYS:38 EPERM:1; do
+	NOSYS_ERRNO=${how#*:} nx 250 "$C" -- echo ran
+	is "$RC/$OUT" "0/ran" "keyctl answering ${how%:*}: the command runs"
+done
+
 no_leftovers "no rtexec process nor a stray one in the container is left" "$CTR_PID"

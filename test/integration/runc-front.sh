@@ -195,6 +195,36 @@ if command -v strace >/dev/null 2>&1; then
 		"a container with CAP_SYS_PTRACE taking the child's fds: no --log file among them"
 	like "$(cat "$T/grablog/dbg.log")" "*before joining the cgroup*after joining the cgroup*" \
 		"... the child's debug lines in the host's file all the same (through the parent)"
+	# ... nor can it flood the parent with the child's log lines through the channel it took:
+	# the parent relays a few, escaped, at the level asked for, and keeps its deadline
+	# (10 s, then 125). test/helpers/syncflood takes the child's end of the channel, as the
+	# grabber above could, and sends error lines with a forged line after a newline.
+	musl-gcc -static -O2 -o "$T/syncflood" "$REPO/test/helpers/syncflood.c" ||
+		bail "cannot build test/helpers/syncflood.c"
+	: >"$T/grablog/flood.log"
+	s0=$(date +%s)
+	# (strace holds the child 30 s at its setsid, which only the child calls)
+	strace -f -qq -o /dev/null -e trace=setsid -e inject=setsid:delay_enter=30000000 \
+		"$RR" --log "$T/grablog/flood.log" exec "$CTR_ID" true >/dev/null 2>&1 &
+	fl=$!
+	defer kill -9 "$fl"
+	wait_for 5 eval '[ -n "$(children "$(children "$fl")")" ]'
+	rp=$(children "$fl")
+	"$T/syncflood" "$rp" 15 >"$T/flood.out" 2>&1 &
+	sf=$!
+	# rtexec-runc itself (strace, which waits for the held child, ends later)
+	wait_for 30 eval '! kill -0 "$rp" 2>/dev/null'
+	rt=$(($(date +%s) - s0))
+	wait "$sf"
+	wait "$fl"
+	frc=$?
+	diag "syncflood: $(cat "$T/flood.out"), rtexec-runc ended with $frc after $rt s"
+	like "$(cat "$T/flood.out")" "sent [1-9]*" "syncflood took the child's channel and sent (precondition)"
+	is "$frc" 255 "a flood of the child's log lines: rtexec-runc ends by its deadline all the same (255)"
+	ok "... within 14 s (the deadline is 10 s), not when the flood stops (15 s)" [ "$rt" -lt 14 ]
+	ok "... at most 64 lines relayed ($(wc -l <"$T/grablog/flood.log"))" [ "$(wc -l <"$T/grablog/flood.log")" -le 66 ]
+	is "$(grep -vc '^time="[0-9]' "$T/grablog/flood.log")" 0 \
+		"... each escaped: every line is one of rtexec's (no forged line after a newline)"
 	CTR_PID=$first_pid
 fi
 

@@ -180,6 +180,34 @@ wait_rtexec
 is "$RC $OUT" "7 SIGCHLD ignored: 0" \
 	"SIGCHLD ignored by the caller: the command's status comes back, SIGCHLD not ignored in it"
 
+# nohup: a signal the caller ignores is not forwarded (the command, which gets every signal
+# at its default, would die of the SIGHUP that rtexec itself ignores).
+sh -c 'trap "" HUP; exec "$0" -- sh -c "sleep 1; echo survived"' "$RTEXEC" <"$T/bg.cfg" >"$T/nohup.out" 2>&1 &
+np=$!
+defer kill -9 "$np"
+wait_for 5 eval '[ -n "$(children "$np")" ]'
+sleep 0.2
+kill -HUP "$np"
+wait "$np"
+is "$?/$(cat "$T/nohup.out")" "0/survived" "a caller ignoring SIGHUP (nohup), SIGHUP to rtexec: the command goes on"
+
+# Job control: SIGTSTP stops rtexec's job, the command with it (in a session of its own its
+# process group is orphaned, where the kernel drops SIGTSTP); SIGCONT goes on with both.
+bg_rtexec "$RTEXEC" -- sh -c 'echo ready; i=0; while [ $i -lt 60 ]; do i=$((i + 1)); sleep 0.05; done; echo done'
+wait_for 5 ready
+cp=$(children "$RPID")
+state() {
+	sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2>/dev/null
+}
+kill -TSTP "$RPID"
+wait_for 5 eval '[ "$(state "$RPID")" = T ]'
+wait_for 5 eval '[ "$(state "$cp")" = T ]'
+is "$(state "$RPID") $(state "$cp")" "T T" "SIGTSTP to rtexec: rtexec and the command both stopped"
+kill -CONT "$RPID"
+wait_rtexec
+is "$RC/$OUT" "0/ready
+done" "SIGCONT: both go on, the command ends"
+
 # Any other signal the caller ignores is the caller's: the command starts with every signal
 # at its default, as from runc (a caller that ignored SIGTERM and SIGPIPE, as python's
 # os.execv and services do, handed that on: the command could not be stopped by SIGTERM).

@@ -176,7 +176,10 @@ static void test_sched_default(void)
 
 	sched_case(0, 0, 0, 0, true, 0, 0, 0, false, "the same as rtexec's own: nothing set");
 	sched_case(3, 0, 5, 0, true, 3, 5, 0, true, "SCHED_BATCH nice 5: taken");
-	sched_case(1, 0, 0, 50, true, 1, 0, 50, true, "SCHED_FIFO 50: taken");
+	sched_case(1, 0, 0, 50, true, 0, 0, 0, false,
+		   "SCHED_FIFO 50: not taken, SCHED_OTHER (as own)");
+	sched_case(2, 0, 4, 50, true, 0, 4, 0, true,
+		   "SCHED_RR 50 at nice 4: SCHED_OTHER at nice 4");
 	sched_case(1, 1, -5, 50, true, 0, 0, 0, false,
 		   "SCHED_FIFO with reset-on-fork, nice -5: SCHED_OTHER, nice 0 (as own)");
 	sched_case(2, 1, 3, 50, true, 0, 3, 0, true,
