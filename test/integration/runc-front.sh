@@ -75,6 +75,8 @@ rr exec --detach=xyz "$ID" true
 like "$RC/$ERR" '255/*invalid boolean value *xyz* for -detach*' "--detach=xyz: refused, as runc"
 rr exec --pid-file "" --cwd "" "$ID" pwd
 is "$RC/$OUT" "0//" "--pid-file \"\" --cwd \"\": as if not given"
+(cd "$T" && rr --root= exec "$ID" true)
+is "$RC" 0 "--root= (empty): the default root, /run/runc"
 rr exec --cap CAP_NO_SUCH "$ID" true
 like "$RC/$ERR" '0/*--cap: unknown capability *CAP_NO_SUCH*: ignored*' "an unknown --cap: a warning, the command runs (runc)"
 cp "$T/cfg.orig" "$(dirname "$CTR_ROOTFS")/config.json"
