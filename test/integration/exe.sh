@@ -162,31 +162,30 @@ is "$(cat "$T/out")" "still works" "after the attacks the binary still runs"
 # caught and writes it once the host makes the file writable again (an update remounting it
 # read-write, lifting the flag). rtexec copies itself there too; the attacker is patient
 # and the protection is lifted while it holds its fds.
+# lifted NAME BINARY LIFT: BINARY re-executes from a sealed copy; attacked, then LIFT makes
+# the file writable again while the patient attacker holds what it caught.
+lifted() {
+	want=$(sum "$2")
+	printf '%s\n' "$C" | "$2" --log-level debug -- true 2>"$T/dbg" >/dev/null
+	like "$(cat "$T/dbg")" "*re-executing from a sealed copy*" "$1: a sealed copy all the same (debug line)"
+	ATTACK_LIFT=$3 ATTACK_ENOUGH=20 attack "$1, then writable" "$2" 400 trap --version
+	is "$(sum "$2")" "$want" "$1, $ROUNDS attacked joins, then made writable: the binary is unchanged"
+	is "$WROTE" 0 "$1 made writable: the attacker never wrote it"
+	[ "$CAUGHT" -gt 0 ] && like "$(grep '^caught' "$T/race.log" | sort -u)" "caught /memfd:rtexec (deleted)" \
+		"$1: all it caught was the sealed copy, never the host file"
+}
+
 mkdir -p "$T/ro"
 cp "$RTEXEC" "$T/ro/rtexec"
 mount --bind "$T/ro" "$T/ro" && defer umount -l "$T/ro" &&
 	mount -o remount,bind,ro "$T/ro" || bail "cannot make a read-only bind mount"
-want=$(sum "$T/ro/rtexec")
-printf '%s\n' "$C" | "$T/ro/rtexec" --log-level debug -- true 2>"$T/dbg" >/dev/null
-like "$(cat "$T/dbg")" "*re-executing from a sealed copy*" "read-only mount: a sealed copy all the same (debug line)"
-ATTACK_LIFT='mount -o remount,bind,rw "$T/ro"' ATTACK_ENOUGH=20 attack "read-only mount, then read-write" "$T/ro/rtexec" 400 trap --version
-is "$(sum "$T/ro/rtexec")" "$want" "read-only mount, $ROUNDS attacked joins, then made read-write: the binary is unchanged"
-is "$WROTE" 0 "read-only mount made read-write: the attacker never wrote it"
-[ "$CAUGHT" -gt 0 ] && like "$(grep '^caught' "$T/race.log" | sort -u)" "caught /memfd:rtexec (deleted)" \
-	"read-only mount: all it caught was the sealed copy, never the host file"
+lifted "read-only mount" "$T/ro/rtexec" 'mount -o remount,bind,rw "$T/ro"'
 
 mkdir -p "$T/imm"
 cp "$RTEXEC" "$T/imm/rtexec"
 if chattr +i "$T/imm/rtexec" 2>/dev/null; then
 	defer chattr -i "$T/imm/rtexec"
-	want=$(sum "$T/imm/rtexec")
-	printf '%s\n' "$C" | "$T/imm/rtexec" --log-level debug -- true 2>"$T/dbg" >/dev/null
-	like "$(cat "$T/dbg")" "*re-executing from a sealed copy*" "immutable file: a sealed copy all the same (debug line)"
-	ATTACK_LIFT='chattr -i "$T/imm/rtexec"' ATTACK_ENOUGH=20 attack "immutable, then not" "$T/imm/rtexec" 400 trap --version
-	is "$(sum "$T/imm/rtexec")" "$want" "immutable file, $ROUNDS attacked joins, then the flag lifted: the binary is unchanged"
-	is "$WROTE" 0 "immutable file, flag lifted: the attacker never wrote it"
-	[ "$CAUGHT" -gt 0 ] && like "$(grep '^caught' "$T/race.log" | sort -u)" "caught /memfd:rtexec (deleted)" \
-		"immutable file: all it caught was the sealed copy, never the host file"
+	lifted "immutable file" "$T/imm/rtexec" 'chattr -i "$T/imm/rtexec"'
 else
 	skip_limit "immutable file: a sealed copy" "chattr +i is not supported on $T's file system"
 fi
