@@ -12,7 +12,7 @@ test="$build $engines squashfs-tools"
 bench="$test hyperfine time gnuplot-nox valgrind crun e2fsprogs binutils"
 lint="clang-format"
 # make check-vm: a PREEMPT_RT guest under QEMU, its initramfs packed with cpio.
-vm="$build busybox-static qemu-system-x86 cpio gzip"
+vm="$build busybox-static qemu-system-x86 cpio gzip squashfs-tools"
 fuzz="clang libclang-rt-14-dev"
 case "${1:-build}" in
 build) want=$build ;;
