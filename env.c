@@ -187,7 +187,19 @@ int home_lookup(int rootfd, bool in_root, uid_t uid, char *home, size_t n)
 	if (pipe2(p, O_CLOEXEC) < 0 || (pid = sys_fork()) < 0)
 		return -errno;
 	if (pid == 0) {
-		close(p[0]);
+		/* It may outlive rtexec, stuck: it holds nothing of the caller's (its stdout, a
+		 * pipe someone waits on the end of) nor of rtexec's but its root and the pipe. */
+		int null = sys_open("/dev/null", O_RDWR | O_CLOEXEC, 0);
+		int lo = rootfd < p[1] ? rootfd : p[1], hi = rootfd < p[1] ? p[1] : rootfd;
+
+		for (int fd = 0; fd < 3; fd++)
+			if (null < 0 || dup2(null, fd) < 0)
+				close(fd);
+		if (lo > 3)
+			sys_close_range(3, (unsigned)lo - 1, 0);
+		if (hi > lo + 1)
+			sys_close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+		sys_close_range((unsigned)hi + 1, ~0U, 0);
 		got.rc = lookup(rootfd, false, uid, got.home, sizeof(got.home));
 		_exit(write(p[1], &got, sizeof(got)) == (ssize_t)sizeof(got) ? 0 : 1);
 	}

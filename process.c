@@ -51,9 +51,15 @@ static void harden(const struct child_args *a)
  * them: nohup rtexec ... still outlives a hangup.) */
 static void reset_ignored_signals(uint64_t ignored)
 {
+	static const unsigned long ign[16] = { 1 }; /* SIG_IGN, no flags, an empty mask */
+
+	/* SIG_IGN once more first: one that came while ignored is still pending (blocked), and
+	 * would kill the command at its exec; setting SIG_IGN discards it. */
 	for (int sig = 1; sig <= 64; sig++)
-		if (ignored & 1ULL << (sig - 1) && sig != SIGKILL && sig != SIGSTOP)
+		if (ignored & 1ULL << (sig - 1) && sig != SIGKILL && sig != SIGSTOP) {
+			syscall(SYS_rt_sigaction, sig, ign, NULL, _NSIG / 8);
 			sys_signal_default(sig);
+		}
 }
 
 /* Where close_range is missing: one past the highest fd open at birth, taken before the
@@ -158,17 +164,36 @@ static int set_groups(const struct process_request *p, struct rterr *e)
 	return 0;
 }
 
+/* add_key and request_key refused (ENOSYS, EPERM) for this process and so for the command:
+ * the probes' arguments are invalid, so where they are allowed they fail otherwise. */
+static bool keys_refused(void)
+{
+	long a = syscall(SYS_add_key, "", NULL, NULL, 0, 0);
+	int ea = errno;
+	long r = syscall(SYS_request_key, "", NULL, NULL, 0);
+	int er = errno;
+
+	return a < 0 && r < 0 && (ea == ENOSYS || ea == EPERM) && (er == ENOSYS || er == EPERM);
+}
+
 /* The caller's session keyring never reaches the command (its keys are the host's): a new
  * one, or the container's by name, as runc does. Inside the container's user namespace (a
  * name is looked up there), before any seccomp filter of its (which may refuse keyctl).
  * ENOSYS: a kernel without keys; EPERM: a seccomp filter around rtexec refuses keyctl
- * (Docker's default, a pod's RuntimeDefault), which the command inherits: it cannot reach
- * the caller's keys either. */
+ * (Docker's default, a pod's RuntimeDefault), which the command inherits: where it refuses
+ * add_key and request_key too, the command cannot reach the caller's keys either. */
 static int join_keyring(const struct process_request *p, struct rterr *e)
 {
-	if (p->keep_keyring || sys_join_session_keyring(p->keyring) >= 0 || errno == ENOSYS ||
-	    errno == EPERM)
+	int err;
+
+	if (p->keep_keyring || sys_join_session_keyring(p->keyring) >= 0)
 		return 0;
+	/* Refused (or not there): the caller's keyring stays, harmless only where the command
+	 * cannot reach keys at all: add_key and request_key refused too (a probe each). */
+	err = errno;
+	if ((err == ENOSYS || err == EPERM) && keys_refused())
+		return 0;
+	errno = err;
 	return rterr_set(e, errno, "join a session keyring %s", p->keyring ? p->keyring : "(new)");
 }
 

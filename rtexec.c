@@ -272,11 +272,10 @@ static void reset_on_fork(struct target_confinement *self, bool dry_run)
 	s->sched_flags |= 1;
 	if (!dry_run && sys_sched_setattr(0, s, 0) < 0)
 		die_errno(errno, "set SCHED_RESET_ON_FORK on rtexec's own scheduling");
-	s->sched_policy = SCHED_OTHER;
+	s->sched_policy = SCHED_OTHER; /* and nice 0, for a real-time or deadline task */
 	s->sched_priority = 0;
 	s->sched_runtime = s->sched_deadline = s->sched_period = 0;
-	if (s->sched_nice < 0)
-		s->sched_nice = 0;
+	s->sched_nice = 0;
 }
 
 static void resolve(struct run *r, bool dry_run)

@@ -347,10 +347,14 @@ static const char *find_runc(char *buf, size_t n, const struct stat *self)
 }
 
 #define HANDOFF_MARK "RTEXEC_RUNC_HANDED_OFF"
+#define HANDOFF_MAX 3
 
 void runc_handoff(char **argv)
 {
 	static char buf[4096];
+	char count[16];
+	const char *mark;
+	int hops;
 	struct stat self;
 	const char *runc = getenv("RTEXEC_RUNC");
 
@@ -361,11 +365,16 @@ void runc_handoff(char **argv)
 	if (runc == NULL && (runc = find_runc(buf, sizeof(buf), &self)) == NULL)
 		die("%s: no runc in PATH to hand \"%s\" to (set RTEXEC_RUNC)", RUNC_NAME,
 		    argv[1] ? argv[1] : "");
-	/* A "runc" that is a wrapper running rtexec-runc again would hand over for ever. */
-	if (getenv(HANDOFF_MARK))
+	/* A "runc" that is a wrapper running rtexec-runc again would hand over for ever: the
+	 * handovers are counted (a runc that legitimately runs rtexec-runc once more, a hook,
+	 * still may). */
+	mark = getenv(HANDOFF_MARK);
+	hops = mark ? atoi(mark) : 0;
+	if (hops >= HANDOFF_MAX)
 		die("%s: %s runs %s again (a wrapper?): set RTEXEC_RUNC to the real runc",
 		    RUNC_NAME, runc, RUNC_NAME);
-	if (setenv(HANDOFF_MARK, "1", 1) < 0)
+	fmt_snprintf(count, sizeof(count), "%d", hops + 1);
+	if (setenv(HANDOFF_MARK, count, 1) < 0)
 		die_errno(errno, "%s: setenv", RUNC_NAME);
 	if (runc != buf)
 		fmt_snprintf(buf, sizeof(buf), "%s", runc);

@@ -21,12 +21,13 @@
 void forwarded_signals(sigset_t *set)
 {
 	/* Not the synchronous faults (they are rtexec's own), not SIGKILL/SIGSTOP (cannot be
-	 * caught). SIGTSTP, SIGTTIN and SIGTTOU: the command, in a session of its own, is
-	 * stopped with rtexec (forward). */
+	 * caught), and not SIGTSTP/SIGTTIN/SIGTTOU: rtexec stops with its job, as the kernel
+	 * decides (not in an orphaned process group; a background relay's tcsetattr and read
+	 * stop it until fg). The command, in a session of its own, goes on, as from runc. */
 	/* clang-format off */
 	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM,
 		SIGTERM, SIGCHLD, SIGCONT, SIGURG, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH,
-		SIGIO, SIGPWR, SIGTSTP, SIGTTIN, SIGTTOU };
+		SIGIO, SIGPWR };
 	/* clang-format on */
 
 	sigemptyset(set);
@@ -46,32 +47,19 @@ static int read_signal(int sigfd, struct signalfd_siginfo *si)
 	return r == (ssize_t)sizeof(*si) ? 0 : -1;
 }
 
+/* A signal the caller ignores (nohup): not forwarded. SIGCONT always is (its continuing is
+ * no disposition: a caller that ignores it is continued all the same). */
 static bool ignored(const struct child *c, unsigned sig)
 {
-	return sig >= 1 && sig <= 64 && (c->ignored & 1ULL << (sig - 1));
-}
-
-static bool job_stop(unsigned sig)
-{
-	return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+	return sig >= 1 && sig <= 64 && sig != SIGCONT && (c->ignored & 1ULL << (sig - 1));
 }
 
 /* The command has a session of its own: a signal the terminal sends to rtexec's foreground
- * group reaches it only this way. Not one the caller ignores (nohup). A stop of rtexec's
- * job (Ctrl-Z, a background read) stops the command too: its process group, in a session of
- * its own, is orphaned and the kernel drops SIGTSTP there, so SIGSTOP; then rtexec stops as
- * the shell expects, and its SIGCONT is forwarded. With a relayed terminal the command's own
- * pty handles job control: the signal itself. */
-static void forward(const struct child *c, const struct signalfd_siginfo *si, bool relay)
+ * group reaches it only this way. */
+static void forward(const struct child *c, const struct signalfd_siginfo *si)
 {
-	if (ignored(c, si->ssi_signo))
-		return;
-	if (job_stop(si->ssi_signo) && !relay) {
-		kill(c->pid, SIGSTOP);
-		kill(getpid(), SIGSTOP);
-		return;
-	}
-	kill(c->pid, (int)si->ssi_signo);
+	if (!ignored(c, si->ssi_signo))
+		kill(c->pid, (int)si->ssi_signo);
 }
 
 static const char *sigabbrev(int sig)
@@ -319,7 +307,7 @@ static void on_signal(struct child *c, const struct tty_relay *relay)
 	if (relay && si.ssi_signo == SIGWINCH)
 		tty_relay_resize(relay);
 	else
-		forward(c, &si, relay != NULL);
+		forward(c, &si);
 }
 
 int supervise(struct child *c)
@@ -335,7 +323,7 @@ int supervise(struct child *c)
 
 	for (size_t i = 0; i < c->pending.n; i++)
 		if (c->pending.si[i].ssi_signo != SIGCHLD)
-			forward(c, &c->pending.si[i], t != NULL);
+			forward(c, &c->pending.si[i]);
 	if (t)
 		tty_relay_start(t, c->pty);
 	for (;;) {

@@ -543,6 +543,9 @@ like "$(cat "$T/sched.err")" "*warning: set scheduler SCHED_OTHER*the command ke
 chrt -f -p 10 "$SP" || bail "cannot make the init SCHED_FIFO"
 rx "$(cfg "$SP")" -- sh -c "$sched_show"
 is "$RC/${OUT%% *}/$(echo "$OUT" | cut -d' ' -f2)" "0/5/0" "an init under SCHED_FIFO 10 at nice 5: the command SCHED_OTHER at nice 5"
+printf '%s\n' "$(cfg "$SP")" | nice -n 5 chrt -f 10 "$RTEXEC" -- sh -c "$sched_show" >"$T/sched.out" 2>&1
+is "$?/$(cut -d' ' -f1,2 "$T/sched.out")" "0/5 0" \
+	"a caller under SCHED_FIFO 10 at nice 5 (its child born at nice 0): the command at the init's nice 5"
 no_leftovers "scheduling: nothing left running" "$SP"
 
 # ---------------------------------------------------------------- bad values

@@ -147,9 +147,14 @@ done
 # --- keyctl refused: a kernel without keys (ENOSYS), or a seccomp filter around rtexec that
 # refuses it (EPERM: Docker's default profile, a pod's RuntimeDefault). The command, under
 # the same filter, cannot reach the caller's keyring either: rtexec goes on.
+# (keyctl 250, add_key 248, request_key 249)
 for how in ENOSYS:38 EPERM:1; do
+	NOSYS_ERRNO=${how#*:} nx 248,249,250 "$C" -- echo ran
+	is "$RC/$OUT" "0/ran" "keyctl, add_key, request_key answering ${how%:*}: the command runs"
+	# keyctl alone refused: the command could still reach the caller's keys (request_key)
 	NOSYS_ERRNO=${how#*:} nx 250 "$C" -- echo ran
-	is "$RC/$OUT" "0/ran" "keyctl answering ${how%:*}: the command runs"
+	is_rc 125 "keyctl alone answering ${how%:*}: refused, the caller's keyring would stay"
+	err_one_line "... one line saying why" "*join a session keyring*"
 done
 
 no_leftovers "no rtexec process nor a stray one in the container is left" "$CTR_PID"
