@@ -13,6 +13,7 @@
 
 #include "fmt.h"
 #include "fsutil.h"
+#include "scheduler.h"
 
 /* /proc/PID/status, and where its capability lines start: the keys read here follow
  * "CapInh:" in every kernel, so each is looked for from there first (60 lines less to step
@@ -193,12 +194,28 @@ static bool rt_nice(struct rt_sched_attr *s, pid_t pid)
 {
 	int n;
 
-	if (s->sched_policy != SCHED_FIFO && s->sched_policy != SCHED_RR && s->sched_policy != 6)
+	if (!sched_realtime(s->sched_policy))
 		return true;
 	errno = 0;
 	n = getpriority(PRIO_PROCESS, (id_t)pid);
 	s->sched_nice = n;
 	return !(n == -1 && errno);
+}
+
+/* The scheduling and I/O priority of pid (0: rtexec itself) into c; -errno of sched_getattr
+ * where it failed (c->has_sched false). */
+static int sched_of(pid_t pid, struct target_confinement *c)
+{
+	int r = 0;
+
+	c->sched.size = sizeof(c->sched);
+	if (syscall(SYS_sched_getattr, pid, &c->sched, sizeof(c->sched), 0) == 0)
+		c->has_sched = rt_nice(&c->sched, pid);
+	else
+		r = -errno;
+	c->ioprio = (int)syscall(SYS_ioprio_get, 1, pid);
+	c->has_ioprio = c->ioprio >= 0;
+	return r;
 }
 
 /* Its scheduling, I/O priority and personality, by pid (the caller checks the target still
@@ -207,17 +224,9 @@ static bool rt_nice(struct rt_sched_attr *s, pid_t pid)
 static int read_sched(const struct target *t, struct target_confinement *c, struct rterr *e)
 {
 	char *text;
-	int r;
 
-	c->sched.size = sizeof(c->sched);
-	if (syscall(SYS_sched_getattr, t->pid, &c->sched, sizeof(c->sched), 0) == 0)
-		c->has_sched = rt_nice(&c->sched, t->pid);
-	else if (errno == ESRCH)
-		return rterr_set(e, errno, "target %d: sched_getattr", (int)t->pid);
-	if ((r = (int)syscall(SYS_ioprio_get, 1, t->pid)) >= 0) {
-		c->ioprio = r;
-		c->has_ioprio = true;
-	}
+	if (sched_of(t->pid, c) == -ESRCH)
+		return rterr_set(e, ESRCH, "target %d: sched_getattr", (int)t->pid);
 	if (target_read(t, "personality", &text) == 0) {
 		personality_parse(text, c);
 		free(text);
@@ -270,11 +279,7 @@ int confinement_self(struct target_confinement *c, struct rterr *e)
 		c->rlim_soft[i] = r.rlim_cur;
 		c->rlim_hard[i] = r.rlim_max;
 	}
-	c->sched.size = sizeof(c->sched);
-	c->has_sched = syscall(SYS_sched_getattr, 0, &c->sched, sizeof(c->sched), 0) == 0 &&
-		       rt_nice(&c->sched, 0);
-	c->ioprio = (int)syscall(SYS_ioprio_get, 1, 0);
-	c->has_ioprio = c->ioprio >= 0;
+	sched_of(0, c);
 	c->personality = (unsigned long)personality(0xffffffff);
 	c->has_personality = true;
 	return 0;

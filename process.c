@@ -51,13 +51,11 @@ static void harden(const struct child_args *a)
  * them: nohup rtexec ... still outlives a hangup.) */
 static void reset_ignored_signals(uint64_t ignored)
 {
-	static const unsigned long ign[16] = { 1 }; /* SIG_IGN, no flags, an empty mask */
-
 	/* SIG_IGN once more first: one that came while ignored is still pending (blocked), and
 	 * would kill the command at its exec; setting SIG_IGN discards it. */
 	for (int sig = 1; sig <= 64; sig++)
 		if (ignored & 1ULL << (sig - 1) && sig != SIGKILL && sig != SIGSTOP) {
-			syscall(SYS_rt_sigaction, sig, ign, NULL, _NSIG / 8);
+			sys_signal_ignore(sig);
 			sys_signal_default(sig);
 		}
 }

@@ -151,7 +151,6 @@ static void parse_cli(int argc, char **argv, struct cli *cli)
 	}
 }
 
-/* Blocks the forwarded signals (the child restores the caller's mask before exec). */
 /* The signals the caller has rtexec ignore (SigIgn of its own status; SIGCHLD was set back
  * to its default already). None where the file cannot be read. */
 static uint64_t caller_ignored(void)
@@ -166,6 +165,7 @@ static uint64_t caller_ignored(void)
 	return ign;
 }
 
+/* Blocks the forwarded signals (the child restores the caller's mask before exec). */
 static int signals_setup(sigset_t *orig)
 {
 	sigset_t set;
@@ -266,10 +266,10 @@ static void reset_on_fork(struct target_confinement *self, bool dry_run)
 {
 	struct rt_sched_attr *s = &self->sched;
 
-	if (!self->has_sched || s->sched_flags & 1 ||
-	    (s->sched_policy != SCHED_FIFO && s->sched_policy != SCHED_RR && s->sched_policy != 6))
+	if (!self->has_sched || s->sched_flags & RT_SCHED_FLAG_RESET_ON_FORK ||
+	    !sched_realtime(s->sched_policy))
 		return;
-	s->sched_flags |= 1;
+	s->sched_flags |= RT_SCHED_FLAG_RESET_ON_FORK;
 	if (!dry_run && sys_sched_setattr(0, s, 0) < 0)
 		die_errno(errno, "set SCHED_RESET_ON_FORK on rtexec's own scheduling");
 	s->sched_policy = SCHED_OTHER; /* and nice 0, for a real-time or deadline task */

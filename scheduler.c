@@ -45,11 +45,15 @@ int sched_flag_parse(const char *name, struct sched_config *s, const char *path,
 	return rterr_set(e, 0, "%s: unknown flag \"%s\"", path, name);
 }
 
+bool sched_realtime(unsigned policy)
+{
+	return policy == SCHED_FIFO || policy == SCHED_RR || policy == RT_SCHED_DEADLINE;
+}
+
 void sched_default(struct sched_config *s, const struct rt_sched_attr *target,
 		   const struct rt_sched_attr *self)
 {
 	struct sched_config want = { .set = true, .from_target = true, .policy = SCHED_OTHER };
-	bool rt;
 
 	if (s->set)
 		return;
@@ -57,12 +61,11 @@ void sched_default(struct sched_config *s, const struct rt_sched_attr *target,
 		want.policy = (int)target->sched_policy;
 		want.priority = target->sched_priority;
 		want.nice = target->sched_nice;
-		rt = want.policy == SCHED_FIFO || want.policy == SCHED_RR || want.policy == 6;
-		if (rt) {
+		if (sched_realtime(target->sched_policy)) {
 			want.policy = SCHED_OTHER;
 			want.priority = 0;
 		}
-		if ((target->sched_flags & 1) && want.nice < 0)
+		if ((target->sched_flags & RT_SCHED_FLAG_RESET_ON_FORK) && want.nice < 0)
 			want.nice = 0;
 	}
 	if (self && (int)self->sched_policy == want.policy &&

@@ -24,6 +24,12 @@ int sched_flag_parse(const char *name, struct sched_config *s, const char *path,
 /* Pure. The rules sched_setattr(2) would apply, checked up front to name the JSON path
  * (path is the scheduler object's). */
 int sched_validate(const struct sched_config *s, const char *path, struct rterr *e);
+/* The kernel's numbers, which musl's sched.h lacks. */
+#define RT_SCHED_DEADLINE 6
+#define RT_SCHED_FLAG_RESET_ON_FORK 0x01ULL
+/* Pure. SCHED_FIFO, SCHED_RR or SCHED_DEADLINE. */
+bool sched_realtime(unsigned policy);
+
 struct rt_sched_attr;
 /* Without "scheduler": the target's policy and nice (SCHED_OTHER, SCHED_BATCH, SCHED_IDLE; a
  * negative nice 0 under SCHED_RESET_ON_FORK, as a fork of it gets it), set where they differ

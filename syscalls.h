@@ -174,6 +174,16 @@ static inline int sys_signal_default(int sig)
 	return (int)syscall(SYS_rt_sigaction, sig, zeros, NULL, _NSIG / 8);
 }
 
+/* SIG_IGN (1) likewise, the handler being the first word of the kernel's struct sigaction on
+ * every architecture rtexec builds for (not MIPS): setting it discards what is pending of
+ * that signal. */
+static inline int sys_signal_ignore(int sig)
+{
+	static const unsigned long ign[16] = { 1 };
+
+	return (int)syscall(SYS_rt_sigaction, sig, ign, NULL, _NSIG / 8);
+}
+
 static inline int sys_close_range(unsigned first, unsigned last, unsigned flags)
 {
 	return (int)syscall(SYS_close_range, first, last, flags);
