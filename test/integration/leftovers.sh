@@ -111,7 +111,7 @@ if command -v strace >/dev/null 2>&1; then
 	like "$(cat "$T/stop.err")" "rtexec: chdir /no/such/dir: *" \
 		"child stopped after reporting its failure: the failure is said at once"
 	killed() { grep -q "killed by SIGKILL" "$T/stop.log"; }
-	wait_for 5 killed
+	wait_for 15 killed
 	like "$(cat "$T/stop.log")" "*killed by SIGKILL*" "... and the stopped child is killed"
 	# rtexec's own exit_group is stopped the same way: let it go.
 	for p in $(pgrep -f "$T/stop.json"); do
