@@ -262,6 +262,17 @@ int attrs_apply_privileged(const struct attrs *a, struct attrs_proc *f, struct r
 	/* Before any seccomp filter of the container's (Docker's allows few personalities). */
 	if (a->has_personality && personality(a->personality) < 0)
 		return rterr_set(e, errno, "set personality %#lx", a->personality);
+	if (a->has_thp && prctl(PR_SET_THP_DISABLE, a->thp_disabled, 0, 0, 0) < 0)
+		return rterr_set(e, errno, "set the THP switch");
+	if (a->has_timerslack && prctl(PR_SET_TIMERSLACK, a->timerslack, 0, 0, 0) < 0)
+		return rterr_set(e, errno, "set timer slack %lu ns", a->timerslack);
+	/* Nodes the container's cpuset does not allow (EINVAL): the default, never the
+	 * caller's. */
+	if (a->has_mempolicy &&
+	    syscall(SYS_set_mempolicy, a->mempolicy.mode, a->mempolicy.nodes, MEMPOLICY_NODES + 1) <
+		    0 &&
+	    syscall(SYS_set_mempolicy, RT_MPOL_DEFAULT, NULL, 0) < 0)
+		return rterr_set(e, errno, "set the NUMA memory policy");
 	return apply_lsm(a, f, e);
 }
 
@@ -280,15 +291,32 @@ static void default_caps(struct attrs *a, const struct target_confinement *tc, u
 				a->caps[i] = 0;
 }
 
+/* The target's memory policy, or the default where it is not known or does not matter
+ * (rtexec's own is the default, on one node): where rtexec's own differs. */
+static void default_mempolicy(struct attrs *a, const struct target_confinement *tc,
+			      const struct target_confinement *self)
+{
+	static const struct rt_mempolicy none;
+	const struct rt_mempolicy *m = tc->has_mempolicy ? &tc->mempolicy : &none;
+
+	if (!self->has_mempolicy || memcmp(m, &self->mempolicy, sizeof(*m)) == 0)
+		return;
+	a->has_mempolicy = true;
+	a->mempolicy = *m;
+}
+
 /* Without "ioPriority": the target's (the kernel's encoding: class << 13 | level), where
  * rtexec's own (the caller's) differs; where the target's cannot be read, the kernel's
  * default (class none). The personality likewise (the caller's ADDR_NO_RANDOMIZE turned
- * the command's ASLR off). */
-static void default_ioprio_personality(struct attrs *a, const struct target_confinement *tc,
-				       const struct target_confinement *self)
+ * the command's ASLR off), and the THP switch, timer slack and memory policy, none of them
+ * in OCI (a caller's would tune the container's command). */
+static void default_task_attrs(struct attrs *a, const struct target_confinement *tc,
+			       const struct target_confinement *self)
 {
 	int io = tc->has_ioprio ? tc->ioprio : 0;
 	unsigned long pers = tc->has_personality ? tc->personality : 0;
+	unsigned long slack = tc->has_timerslack ? tc->timerslack : TIMERSLACK_DEFAULT;
+	bool thp_off = tc->has_thp && tc->thp_disabled;
 
 	if (!a->has_ioprio && !(self->has_ioprio && self->ioprio == io)) {
 		a->has_ioprio = a->ioprio_from_target = true;
@@ -299,6 +327,15 @@ static void default_ioprio_personality(struct attrs *a, const struct target_conf
 		a->has_personality = true;
 		a->personality = pers;
 	}
+	if (!(self->has_thp && self->thp_disabled == thp_off)) {
+		a->has_thp = true;
+		a->thp_disabled = thp_off;
+	}
+	if (!(self->has_timerslack && self->timerslack == slack)) {
+		a->has_timerslack = true;
+		a->timerslack = slack;
+	}
+	default_mempolicy(a, tc, self);
 }
 
 /* Every rlimit type the config does not name: the target's. */
@@ -353,7 +390,7 @@ int attrs_resolve(struct attrs *a, const struct target_confinement *tc,
 	default_rlimits(a, tc);
 	mark_unchanged(a, self);
 	default_lsm(a, tc);
-	default_ioprio_personality(a, tc, self);
+	default_task_attrs(a, tc, self);
 	return check_host(a, e);
 }
 

@@ -10,6 +10,27 @@
 
 #define RLIMITS_MAX 16 /* RLIM_NLIMITS */
 #define CAP_SETS 5
+#define MEMPOLICY_NODES 1024	   /* the kernel's MAX_NUMNODES at most (NODES_SHIFT 10) */
+#define TIMERSLACK_DEFAULT 50000UL /* ns: init_task's, what a process has unless set */
+
+/* A NUMA memory policy as set_mempolicy takes it: the mode with its flags (MPOL_F_*), the
+ * nodes. */
+enum {
+	RT_MPOL_DEFAULT,
+	RT_MPOL_PREFERRED,
+	RT_MPOL_BIND,
+	RT_MPOL_INTERLEAVE,
+	RT_MPOL_LOCAL,
+	RT_MPOL_PREFERRED_MANY,
+	RT_MPOL_WEIGHTED_INTERLEAVE, /* Linux 6.9 */
+};
+#define RT_MPOL_F_NUMA_BALANCING (1 << 13)
+#define RT_MPOL_F_STATIC_NODES (1 << 15)
+#define RT_MPOL_F_MEMS_ALLOWED (1 << 2) /* get_mempolicy: the nodes the cpuset allows */
+struct rt_mempolicy {
+	int mode;
+	uint64_t nodes[MEMPOLICY_NODES / 64];
+};
 
 enum cap_set { CAPS_BOUNDING, CAPS_EFFECTIVE, CAPS_INHERITABLE, CAPS_PERMITTED, CAPS_AMBIENT };
 
@@ -36,8 +57,16 @@ struct attrs {
 	bool has_ioprio;
 	int ioprio_class; /* IOPRIO_CLASS_NONE 0 (from the target only), RT 1, BE 2, IDLE 3 */
 	int ioprio_level;
-	bool has_personality; /* not in OCI: the target's, where it differs from rtexec's own */
+	/* Not in OCI: the target's, where they differ from rtexec's own (never the caller's):
+	 * its personality, THP switch (prctl PR_SET_THP_DISABLE), timer slack and NUMA memory
+	 * policy. */
+	bool has_personality;
 	unsigned long personality;
+	bool has_thp, thp_disabled;
+	bool has_timerslack;
+	unsigned long timerslack; /* ns */
+	bool has_mempolicy;
+	struct rt_mempolicy mempolicy;
 	const char *apparmor_profile;
 	const char *selinux_label;
 	/* runc's rule for an engine's process file: an ambient capability that cannot be raised

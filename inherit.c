@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -56,7 +57,7 @@ int status_parse(const char *all, struct target_confinement *out)
 	const struct status_text t = { all, cap ? cap : all }, *text = &t;
 	static const char *const caps[CAP_SETS] = { "CapBnd", "CapEff", "CapInh", "CapPrm",
 						    "CapAmb" };
-	unsigned long long nnp = 0, mode = 0, filters = 0;
+	unsigned long long nnp = 0, mode = 0, filters = 0, thp = ~0ULL;
 
 	for (int i = 0; i < CAP_SETS; i++) {
 		unsigned long long v;
@@ -66,9 +67,12 @@ int status_parse(const char *all, struct target_confinement *out)
 	}
 	if (status_number(text, "NoNewPrivs", 10, true, &nnp) < 0 ||
 	    status_number(text, "Seccomp", 10, true, &mode) < 0 ||
-	    status_number(text, "Seccomp_filters", 10, true, &filters) < 0 || nnp > 1 || mode > 2 ||
-	    filters > 1000000)
+	    status_number(text, "Seccomp_filters", 10, true, &filters) < 0 ||
+	    status_number(text, "THP_enabled", 10, true, &thp) < 0 || nnp > 1 || mode > 2 ||
+	    filters > 1000000 || (thp > 1 && thp != ~0ULL))
 		return -EINVAL;
+	out->has_thp = thp <= 1; /* printed since Linux 5.0, with THP built in */
+	out->thp_disabled = thp == 0;
 	out->no_new_privs = nnp == 1;
 	out->seccomp_mode = (int)mode;
 	out->seccomp_filters = (unsigned)filters;
@@ -188,6 +192,90 @@ int personality_parse(const char *text, struct target_confinement *out)
 	return 0;
 }
 
+/* The kernel's names of the modes (policy_modes[] of mm/mempolicy.c), longest first where
+ * one starts another. */
+static const struct {
+	const char *name;
+	int mode;
+} mpol_modes[] = { { "default", RT_MPOL_DEFAULT },
+		   { "prefer (many)", RT_MPOL_PREFERRED_MANY },
+		   { "prefer", RT_MPOL_PREFERRED },
+		   { "bind", RT_MPOL_BIND },
+		   { "weighted interleave", RT_MPOL_WEIGHTED_INTERLEAVE },
+		   { "interleave", RT_MPOL_INTERLEAVE },
+		   { "local", RT_MPOL_LOCAL } };
+
+static bool mpol_end(char c)
+{
+	return c == ' ' || c == '\n' || c == '\0';
+}
+
+/* "=static", "=relative", "=balancing", "=static|balancing": the flags set_mempolicy keeps
+ * (relative: the nodes shown are already resolved). */
+static int mpol_flags(const char **p, int *mode)
+{
+	while (**p == '=' || **p == '|') {
+		const char *w = ++*p;
+		size_t n = strcspn(w, "|: \n");
+
+		if (n == 6 && strncmp(w, "static", 6) == 0)
+			*mode |= RT_MPOL_F_STATIC_NODES;
+		else if (n == 9 && strncmp(w, "balancing", 9) == 0)
+			*mode |= RT_MPOL_F_NUMA_BALANCING;
+		else if (!(n == 8 && strncmp(w, "relative", 8) == 0))
+			return -EINVAL;
+		*p = w + n;
+	}
+	return 0;
+}
+
+/* ":0-1,3": the node list, as the kernel prints it (%*pbl). */
+static int mpol_nodes(const char **p, struct rt_mempolicy *out)
+{
+	const char *s = *p;
+
+	while (!mpol_end(*s)) {
+		const char *end;
+		unsigned long long lo, hi;
+
+		if (str_u64(s + 1, 10, &lo, &end) < 0)
+			return -EINVAL;
+		hi = lo;
+		if (*end == '-' && str_u64(end + 1, 10, &hi, &end) < 0)
+			return -EINVAL;
+		if (hi < lo || hi >= MEMPOLICY_NODES || (*end != ',' && !mpol_end(*end)))
+			return -EINVAL;
+		for (unsigned long long n = lo; n <= hi; n++)
+			out->nodes[n / 64] |= 1ULL << (n % 64);
+		s = end;
+	}
+	*p = s;
+	return 0;
+}
+
+int mempolicy_parse(const char *text, struct rt_mempolicy *out)
+{
+	const char *p = strchr(text, ' ');
+	size_t i = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (p == NULL || p == text)
+		return -EINVAL;
+	p++;
+	while (i < ARRAY_LEN(mpol_modes) &&
+	       !(strncmp(p, mpol_modes[i].name, strlen(mpol_modes[i].name)) == 0 &&
+		 strchr("=: \n", p[strlen(mpol_modes[i].name)])))
+		i++;
+	if (i == ARRAY_LEN(mpol_modes))
+		return -EINVAL;
+	out->mode = mpol_modes[i].mode;
+	p += strlen(mpol_modes[i].name);
+	if (mpol_flags(&p, &out->mode) < 0 || (*p == ':' && mpol_nodes(&p, out) < 0) ||
+	    !mpol_end(*p))
+		return -EINVAL;
+	return 0;
+}
+
 /* sched_getattr leaves sched_nice 0 for a real-time or deadline task: its nice all the same
  * (what it keeps for SCHED_OTHER). */
 static bool rt_nice(struct rt_sched_attr *s, pid_t pid)
@@ -218,12 +306,31 @@ static int sched_of(pid_t pid, struct target_confinement *c)
 	return r;
 }
 
-/* Its scheduling, I/O priority and personality, by pid (the caller checks the target still
- * runs after everything is read: target_check). ENOSYS or a refusal (personality needs
- * ptrace access): not known, the child then resets the caller's to the kernel's default. */
-static int read_sched(const struct target *t, struct target_confinement *c, struct rterr *e)
+/* The start of one of its files (numa_maps is built as it is read: its first line only). */
+static int read_head(const struct target *t, const char *name, char *buf, size_t n)
 {
-	char *text;
+	int fd = sys_openat(t->procfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+	ssize_t r;
+
+	if (fd < 0)
+		return -1;
+	r = read(fd, buf, n - 1);
+	close(fd);
+	buf[r > 0 ? r : 0] = '\0';
+	return r > 0 ? 0 : -1;
+}
+
+/* Its scheduling, I/O priority, personality, timer slack and (where it matters) memory
+ * policy, by pid (the caller checks the target still runs after everything is read:
+ * target_check). ENOSYS or a refusal (personality needs ptrace access, timer slack
+ * CAP_SYS_NICE too): not known, the child then resets the caller's to the kernel's
+ * default. */
+static int read_sched(const struct target *t, bool numa, struct target_confinement *c,
+		      struct rterr *e)
+{
+	char *text, head[160];
+	const char *end;
+	unsigned long long v;
 
 	if (sched_of(t->pid, c) == -ESRCH)
 		return rterr_set(e, ESRCH, "target %d: sched_getattr", (int)t->pid);
@@ -231,6 +338,14 @@ static int read_sched(const struct target *t, struct target_confinement *c, stru
 		personality_parse(text, c);
 		free(text);
 	}
+	/* 0 for a real-time task: no slack to give (PR_SET_TIMERSLACK takes 0 as "reset") */
+	if (read_head(t, "timerslack_ns", head, sizeof(head)) == 0 &&
+	    str_u64(head, 10, &v, &end) == 0 && *end == '\n' && v > 0 && v <= ~0UL) {
+		c->timerslack = (unsigned long)v;
+		c->has_timerslack = true;
+	}
+	if (numa && read_head(t, "numa_maps", head, sizeof(head)) == 0)
+		c->has_mempolicy = mempolicy_parse(head, &c->mempolicy) == 0;
 	return 0;
 }
 
@@ -252,14 +367,15 @@ static int read_parsed(const struct target *t, const char *name,
 		     : 0;
 }
 
-int confinement_read(const struct target *t, struct target_confinement *c, struct rterr *e)
+int confinement_read(const struct target *t, const struct target_confinement *self,
+		     struct target_confinement *c, struct rterr *e)
 {
 	memset(c, 0, sizeof(*c));
 	if (read_parsed(t, "status", status_parse, c, e) < 0 ||
 	    read_parsed(t, "limits", limits_parse, c, e) < 0 ||
 	    read_parsed(t, "oom_score_adj", oom_parse, c, e) < 0 ||
 	    read_label(t, "apparmor", &c->apparmor, e) < 0 ||
-	    read_label(t, "selinux", &c->selinux, e) < 0 || read_sched(t, c, e) < 0) {
+	    read_label(t, "selinux", &c->selinux, e) < 0 || read_sched(t, self->numa, c, e) < 0) {
 		confinement_free(c);
 		return -1;
 	}
@@ -270,6 +386,8 @@ int confinement_read(const struct target *t, struct target_confinement *c, struc
  * /proc/self/limits. RLIM_INFINITY is ~0ULL, as limits_parse reads "unlimited". */
 int confinement_self(struct target_confinement *c, struct rterr *e)
 {
+	int v, mode, nodes = 0;
+
 	memset(c, 0, sizeof(*c));
 	for (int i = 0; i < RLIMITS_MAX; i++) {
 		struct rlimit r;
@@ -282,6 +400,24 @@ int confinement_self(struct target_confinement *c, struct rterr *e)
 	sched_of(0, c);
 	c->personality = (unsigned long)personality(0xffffffff);
 	c->has_personality = true;
+	if ((v = prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0)) >= 0) {
+		c->has_thp = true;
+		c->thp_disabled = v != 0;
+	}
+	if ((v = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0)) > 0) {
+		c->timerslack = (unsigned long)v;
+		c->has_timerslack = true;
+	}
+	/* Which nodes rtexec may use (its cpuset's), then its own policy. */
+	if (syscall(SYS_get_mempolicy, &mode, c->mempolicy.nodes, MEMPOLICY_NODES, NULL,
+		    RT_MPOL_F_MEMS_ALLOWED) == 0) {
+		for (size_t i = 0; i < ARRAY_LEN(c->mempolicy.nodes); i++)
+			nodes += __builtin_popcountll(c->mempolicy.nodes[i]);
+		memset(&c->mempolicy, 0, sizeof(c->mempolicy));
+		c->has_mempolicy = syscall(SYS_get_mempolicy, &c->mempolicy.mode,
+					   c->mempolicy.nodes, MEMPOLICY_NODES, NULL, 0) == 0;
+		c->numa = c->has_mempolicy && (nodes > 1 || c->mempolicy.mode != RT_MPOL_DEFAULT);
+	}
 	return 0;
 }
 

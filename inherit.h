@@ -26,10 +26,21 @@ struct target_confinement {
 	struct rt_sched_attr sched;
 	int ioprio;
 	unsigned long personality;
+	/* Its THP switch (status THP_enabled), timer slack (/proc/PID/timerslack_ns) and NUMA
+	 * memory policy (numa_maps: the policy of its first mapping, the task's unless that
+	 * mapping has one of its own); has_* false where they cannot be read. Of rtexec's own,
+	 * numa says whether the target's policy matters: rtexec's is not the default, or it may
+	 * use more than one node (on a host of one node, every policy places alike). */
+	bool has_thp, thp_disabled;
+	bool has_timerslack;
+	unsigned long timerslack;
+	bool has_mempolicy, numa;
+	struct rt_mempolicy mempolicy;
 };
 
 /* Pure. From /proc/PID/status: the Cap* sets, NoNewPrivs, Seccomp and Seccomp_filters (0
- * where the kernel does not print them). 0, or -EINVAL when a line is missing or bad. */
+ * where the kernel does not print them), THP_enabled (has_thp where printed). 0, or -EINVAL
+ * when a line is missing or bad. */
 int status_parse(const char *text, struct target_confinement *out);
 /* Pure. The SigIgn mask of a /proc/PID/status (bit N-1: signal N). 0, or -EINVAL. */
 int status_sigign(const char *text, uint64_t *out);
@@ -41,10 +52,17 @@ int limits_parse(const char *text, struct target_confinement *out);
 int lsm_label_parse(const char *text, bool apparmor, char **out);
 /* Pure. /proc/PID/personality: 8 hex digits and a newline. 0, or -EINVAL. */
 int personality_parse(const char *text, struct target_confinement *out);
+/* Pure. The policy of the first line of a /proc/PID/numa_maps ("ADDR bind=static:0-1 ...",
+ * as the kernel's mpol_to_str writes it) as set_mempolicy takes it; a "relative" policy's
+ * nodes are shown resolved, so it is given as their plain (static where asked) mask.
+ * 0, or -EINVAL. */
+int mempolicy_parse(const char *text, struct rt_mempolicy *out);
 
-int confinement_read(const struct target *t, struct target_confinement *c, struct rterr *e);
-/* rtexec's own limits, scheduling, I/O priority and personality, to leave alone what the
- * child has already. */
+/* The target's, after rtexec's own (self: whether its memory policy matters). */
+int confinement_read(const struct target *t, const struct target_confinement *self,
+		     struct target_confinement *c, struct rterr *e);
+/* rtexec's own limits, scheduling, I/O priority, personality, THP switch, timer slack and
+ * memory policy, to leave alone what the child has already. */
 int confinement_self(struct target_confinement *c, struct rterr *e);
 void confinement_free(struct target_confinement *c);
 

@@ -510,6 +510,24 @@ static int state_keyring(const cJSON *state, const char *id, struct process_requ
 	return 0;
 }
 
+/* The umask, as runc's exec: the container's (config.umask, from its spec's
+ * process.user.umask) wherever it is set, even over a --process file's; else the process's,
+ * or 0022 (runc's would be its caller's). */
+static int state_umask(const cJSON *state, struct process_request *p, struct rterr *e)
+{
+	const cJSON *u = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(state, "config"), "umask");
+	unsigned long long v;
+
+	if (u == NULL || cJSON_IsNull(u))
+		return 0;
+	if (json_uint(u, "state.json: config.umask", 0777, &v, e) < 0)
+		return -1;
+	p->umask = (mode_t)v;
+	p->has_umask = true;
+	return 0;
+}
+
 /* ---- the process: --process, or the bundle's with exec's flags ---- */
 
 static int read_text(const char *path, char **text, size_t *len, struct rterr *e)
@@ -690,7 +708,8 @@ int runc_load(const struct runc_cli *rc, size_t ncpus, struct config *c, struct 
 	r = state_target(state, &state_part.target, e) < 0 ||
 			    state_namespaces(state, &state_part.ns, e) < 0 ||
 			    state_labels(state, &state_part.cpus, bundle, sizeof(bundle), e) < 0 ||
-			    state_keyring(state, rc->id, &state_part.process, e) < 0
+			    state_keyring(state, rc->id, &state_part.process, e) < 0 ||
+			    state_umask(state, &state_part.process, e) < 0
 		    ? -1
 		    : 0;
 	cJSON_Delete(state);
@@ -700,6 +719,10 @@ int runc_load(const struct runc_cli *rc, size_t ncpus, struct config *c, struct 
 	c->ns = state_part.ns;
 	c->process.keyring = state_part.process.keyring;
 	c->process.keep_keyring = state_part.process.keep_keyring;
+	if (state_part.process.has_umask) {
+		c->process.umask = state_part.process.umask;
+		c->process.has_umask = true;
+	}
 	c->cpus.transition = state_part.cpus.transition;
 	c->preserve_fds = rc->preserve_fds;
 	c->attrs.ambient_lenient = true;

@@ -548,6 +548,40 @@ is "$?/$(cut -d' ' -f1,2 "$T/sched.out")" "0/5 0" \
 	"a caller under SCHED_FIFO 10 at nice 5 (its child born at nice 0): the command at the init's nice 5"
 no_leftovers "scheduling: nothing left running" "$SP"
 
+# ------------------------------------------- THP switch, timer slack, NUMA memory policy
+# Not in OCI, and passed on by fork and execve: the init's, never the caller's (a caller's
+# THP switch, timer slack or memory policy tuned the container's command). The memory policy
+# is read where it matters: the caller's is not the default, or it may use several nodes.
+musl-gcc -static -O2 -o "$T/taskattr" "$REPO/test/helpers/taskattr.c" ||
+	bail "cannot build test/helpers/taskattr.c"
+taskattr_setup() { cp "$T/taskattr" "$1/taskattr"; }
+# task_show: the command's THP_enabled, timer slack and policy (of its first mapping)
+task_show='echo "$(grep THP_enabled /proc/self/status | cut -f2) $(cat /proc/self/timerslack_ns) $(head -n 1 /proc/self/numa_maps | cut -d" " -f2)"'
+task_of() { # PID: the same of a host process
+	echo "$(grep THP_enabled "/proc/$1/status" | cut -f2) $(cat "/proc/$1/timerslack_ns") $(head -n 1 "/proc/$1/numa_maps" | cut -d' ' -f2)"
+}
+want=$(task_of "$RP")
+like "$want" "1 * default" "a runc container's init: THP on, the default policy (precondition)"
+printf '%s\n' "$(cfg "$RP")" | "$T/taskattr" thp-off slack 4321 mpol 2 1 -- "$RTEXEC" -- sh -c "$task_show" \
+	>"$T/task.out" 2>&1
+is "$?/$(cat "$T/task.out")" "0/$want" \
+	"a caller with THP off, timer slack 4321 ns, bound to node 0: the command has the init's values"
+CTR_SETUP=taskattr_setup CTR_INIT_PREFIX="/taskattr thp-off slack 777777 mpol 1 1 --" start_unshare_ctr ||
+	bail "cannot start an unshare container"
+TP=$CTR_PID
+is "$(task_of "$TP")" "0 777777 prefer:0" "an init with THP off, timer slack 777777, preferring node 0 (precondition)"
+printf '%s\n' "$(cfg "$TP")" | "$T/taskattr" slack 4321 mpol 2 1 -- "$RTEXEC" -- sh -c "$task_show" \
+	>"$T/task.out" 2>&1
+is "$?/$(cat "$T/task.out")" "0/0 777777 prefer:0" "... the command, from a caller with other values: the init's"
+rx "$(cfg "$TP")" -- sh -c "$task_show"
+if [ "$(tr -c -d ',-' </sys/devices/system/node/online)" ]; then
+	is "$RC/$OUT" "0/0 777777 prefer:0" "... from a caller with the defaults, on a host of several nodes: the same"
+else
+	is "$RC/$OUT" "0/0 777777 default" \
+		"... from a caller with the defaults, on a host of one node: the init's policy not read (all place alike)"
+fi
+no_leftovers "task attributes: nothing left running" "$TP"
+
 # ---------------------------------------------------------------- bad values
 
 # bad NAME PROCESS-MEMBERS GLOB: refused before anything runs.

@@ -56,6 +56,27 @@ rr exec "$ID" /keyring name
 is "$RC/$OUT" "0/$(runc exec "$ID" /keyring name 2>&1)" "exec: the session keyring runc's exec joins"
 is "$OUT" "_ses.$ID" "... the container's: _ses.ID"
 
+# --- the umask: the container's (config.umask, from its spec's process.user.umask) as runc
+# 1.2's exec gives it, over a --process file's; never the caller's (runc 1.1 gave the caller's)
+umask 0002
+rr exec "$ID" sh -c umask
+umask 0022
+is "$RC/$OUT" "0/0022" "a container without a umask, a caller at 0002: the command at 0022"
+printf '{"args":["sh","-c","umask"],"cwd":"/","user":{"uid":0,"gid":0,"umask":7}}' >"$T/um.json"
+rr exec --process "$T/um.json" "$ID"
+is "$RC/$OUT" "0/0007" "... a --process file's umask 0007: taken"
+first_id=$ID first_pid=$CTR_PID first_rootfs=$CTR_ROOTFS
+RUNC_JQ='.process.user.umask = 63' start_runc_ctr || bail "cannot start a runc container"
+is "$(jq -c .config.umask "/run/runc/$CTR_ID/state.json")" 63 \
+	"a container made with process.user.umask 0077: state.json's config.umask (precondition)"
+umask 0002
+rr exec "$CTR_ID" sh -c umask
+umask 0022
+is "$RC/$OUT" "0/0077" "... exec: the container's umask 0077, not the caller's 0002"
+rr exec --process "$T/um.json" "$CTR_ID"
+is "$RC/$OUT" "0/0077" "... with a --process file's umask 0007: still the container's, as runc 1.2"
+ID=$first_id CTR_PID=$first_pid CTR_ROOTFS=$first_rootfs
+
 # --- exec's flags on the bundle's process, as runc applies them: --env replaces a variable
 # the process has (it was appended: the command saw the old value first), --user UID keeps
 # the process's gid, --additional-gids adds to its groups; boolean flags as Go parses them,

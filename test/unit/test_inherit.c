@@ -1,4 +1,5 @@
 /* The pure parsers of inherit.c: /proc/PID/status, /proc/PID/limits, LSM labels. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,64 @@ static void test_status(void)
 	   "status: keys before CapInh found as well");
 	ok(status_parse("Name:\tx\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\t0\nCapAmb:\t0\n", &c) < 0,
 	   "status: without CapInh: refused, the whole text searched");
+	ok(c.has_thp == false, "status: no THP_enabled line (Linux < 5.0): not known");
+	ok(status_parse("Name:\tx\nTHP_enabled:\t0\nCapInh:\t0\nCapPrm:\t0\nCapEff:\t0\n"
+			"CapBnd:\t0\nCapAmb:\t0\n",
+			&c) == 0 &&
+		   c.has_thp && c.thp_disabled,
+	   "status: THP_enabled 0 (before CapInh): THP off");
+	ok(status_parse("\nTHP_enabled:\t1\nCapInh:\t0\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\t0\n"
+			"CapAmb:\t0\n",
+			&c) == 0 &&
+		   c.has_thp && !c.thp_disabled,
+	   "status: THP_enabled 1: on");
+	ok(status_parse("\nTHP_enabled:\t2\nCapInh:\t0\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\t0\n"
+			"CapAmb:\t0\n",
+			&c) < 0,
+	   "status: THP_enabled 2 refused");
+}
+
+static void mpol(const char *line, int rc, int mode, uint64_t nodes0, uint64_t nodes1,
+		 const char *name)
+{
+	struct rt_mempolicy m;
+	int r = mempolicy_parse(line, &m);
+
+	ok(r == rc && (rc < 0 || (m.mode == mode && m.nodes[0] == nodes0 && m.nodes[1] == nodes1)),
+	   "numa_maps: %s", name);
+}
+
+/* Lines as mpol_to_str and show_numa_map write them. */
+static void test_mempolicy(void)
+{
+	mpol("55d5c4a1c000 default file=/usr/bin/sleep mapped=2 N0=2 kernelpagesize_kB=4\n", 0,
+	     RT_MPOL_DEFAULT, 0, 0, "default");
+	mpol("55d5c4a1c000 prefer:0 file=/usr/bin/sleep\n", 0, RT_MPOL_PREFERRED, 1, 0, "prefer:0");
+	mpol("55d5c4a1c000 bind:0-2,5 anon=1\n", 0, RT_MPOL_BIND, 0x27, 0, "bind:0-2,5");
+	mpol("55d5c4a1c000 bind=static:1 anon=1\n", 0, RT_MPOL_BIND | RT_MPOL_F_STATIC_NODES, 2, 0,
+	     "bind=static:1");
+	mpol("55d5c4a1c000 bind=relative:3\n", 0, RT_MPOL_BIND, 8, 0,
+	     "bind=relative:3: the resolved nodes, no flag");
+	mpol("55d5c4a1c000 bind=static|balancing:0\n", 0,
+	     RT_MPOL_BIND | RT_MPOL_F_STATIC_NODES | RT_MPOL_F_NUMA_BALANCING, 1, 0,
+	     "bind=static|balancing:0");
+	mpol("55d5c4a1c000 bind=balancing:0", 0, RT_MPOL_BIND | RT_MPOL_F_NUMA_BALANCING, 1, 0,
+	     "bind=balancing:0, cut after the nodes");
+	mpol("55d5c4a1c000 prefer (many):64-65 file=/x\n", 0, RT_MPOL_PREFERRED_MANY, 0, 3,
+	     "prefer (many):64-65 (not prefer)");
+	mpol("55d5c4a1c000 weighted interleave:0-1 anon=2\n", 0, RT_MPOL_WEIGHTED_INTERLEAVE, 3, 0,
+	     "weighted interleave:0-1 (not interleave)");
+	mpol("55d5c4a1c000 interleave:1\n", 0, RT_MPOL_INTERLEAVE, 2, 0, "interleave:1");
+	mpol("55d5c4a1c000 local stack\n", 0, RT_MPOL_LOCAL, 0, 0, "local");
+	mpol("55d5c4a1c000 defaultx file=/x\n", -EINVAL, 0, 0, 0, "an unknown mode refused");
+	mpol("55d5c4a1c000 unknown\n", -EINVAL, 0, 0, 0, "\"unknown\" refused");
+	mpol("55d5c4a1c000 bind=sticky:0\n", -EINVAL, 0, 0, 0, "an unknown flag refused");
+	mpol("55d5c4a1c000 bind:1024\n", -EINVAL, 0, 0, 0, "node 1024 refused");
+	mpol("55d5c4a1c000 bind:3-1\n", -EINVAL, 0, 0, 0, "a reversed range refused");
+	mpol("55d5c4a1c000 bind:0;1\n", -EINVAL, 0, 0, 0, "a bad separator refused");
+	mpol("55d5c4a1c000 bind:\n", -EINVAL, 0, 0, 0, "an empty list refused");
+	mpol("default\n", -EINVAL, 0, 0, 0, "no address refused");
+	mpol("", -EINVAL, 0, 0, 0, "empty refused");
 }
 
 static void test_limits(void)
@@ -208,6 +267,7 @@ int main(void)
 	test_limits();
 	test_labels();
 	test_personality();
+	test_mempolicy();
 	test_sched_default();
 	return tap_done();
 }
