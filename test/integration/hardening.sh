@@ -236,7 +236,7 @@ is "$(ls -A "$d/a" | tr '\n' ' ')" "x.pid " "... nor a temporary beside the pid 
 V1=/sys/fs/cgroup/cpuset
 if [ -f "$V1/tasks" ] && mkdir "$V1/rtx-$$-a" "$V1/rtx-$$-b" 2>/dev/null; then
 	defer rmdir "$V1/rtx-$$-a" "$V1/rtx-$$-b"
-	defer sh -c "echo $CTR_PID >$V1/cgroup.procs"
+	defer "echo $CTR_PID >$V1/cgroup.procs"
 	for g in a b; do
 		cat "$V1/cpuset.cpus" >"$V1/rtx-$$-$g/cpuset.cpus"
 		cat "$V1/cpuset.mems" >"$V1/rtx-$$-$g/cpuset.mems"
