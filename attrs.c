@@ -291,15 +291,24 @@ static void default_caps(struct attrs *a, const struct target_confinement *tc, u
 				a->caps[i] = 0;
 }
 
-/* The target's memory policy, or the default where it is not known or does not matter
- * (rtexec's own is the default, on one node): where rtexec's own differs. */
+void attrs_slack_around_fork(const struct attrs *a, unsigned long own_slack, bool before)
+{
+	if (a->has_timerslack)
+		prctl(PR_SET_TIMERSLACK, before ? a->timerslack : own_slack, 0, 0, 0);
+}
+
+/* The target's memory policy, or the default where it is not known: where rtexec's own
+ * differs or is not known. Not where no policy matters (one node for both, rtexec's own
+ * the default) or the kernel has no NUMA. */
 static void default_mempolicy(struct attrs *a, const struct target_confinement *tc,
 			      const struct target_confinement *self)
 {
 	static const struct rt_mempolicy none;
 	const struct rt_mempolicy *m = tc->has_mempolicy ? &tc->mempolicy : &none;
 
-	if (!self->has_mempolicy || memcmp(m, &self->mempolicy, sizeof(*m)) == 0)
+	if (!self->numa && !tc->numa)
+		return;
+	if (self->has_mempolicy && memcmp(m, &self->mempolicy, sizeof(*m)) == 0)
 		return;
 	a->has_mempolicy = true;
 	a->mempolicy = *m;

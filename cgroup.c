@@ -574,6 +574,15 @@ static int plan_lines(struct cg_plan *p, const struct cg_request *c, const struc
 					 "(covered by a later mount, or not below the mount's "
 					 "root)",
 					 v2 ? "unified" : l->controllers, l->path);
+		/* Where the container's device rules live (the v1 devices controller, or on v2
+		 * the BPF program of its cgroup): left out, the command could open any device
+		 * (with CAP_MKNOD, make the host's disk and open it). */
+		if (m == NULL && strcmp(l->path, "/") != 0 &&
+		    (v2 || has_token(l->controllers, "devices", 7)))
+			return rterr_set(e, 0,
+					 "cgroup %s:%s of the target is not mounted here: the "
+					 "command would escape its device rules",
+					 v2 ? "unified" : l->controllers, l->path);
 		if (m == NULL) {
 			/* A v1-only host still lists "0::/"; a v1 hierarchy left out matters. */
 			logmsg(v2 ? LOG_DEBUG : LOG_WARN,

@@ -58,6 +58,7 @@ int status_parse(const char *all, struct target_confinement *out)
 	static const char *const caps[CAP_SETS] = { "CapBnd", "CapEff", "CapInh", "CapPrm",
 						    "CapAmb" };
 	unsigned long long nnp = 0, mode = 0, filters = 0, thp = ~0ULL;
+	const char *mems = status_value(text, "Mems_allowed_list");
 
 	for (int i = 0; i < CAP_SETS; i++) {
 		unsigned long long v;
@@ -67,12 +68,21 @@ int status_parse(const char *all, struct target_confinement *out)
 	}
 	if (status_number(text, "NoNewPrivs", 10, true, &nnp) < 0 ||
 	    status_number(text, "Seccomp", 10, true, &mode) < 0 ||
-	    status_number(text, "Seccomp_filters", 10, true, &filters) < 0 ||
-	    status_number(text, "THP_enabled", 10, true, &thp) < 0 || nnp > 1 || mode > 2 ||
-	    filters > 1000000 || (thp > 1 && thp != ~0ULL))
+	    status_number(text, "Seccomp_filters", 10, true, &filters) < 0 || nnp > 1 || mode > 2 ||
+	    filters > 1000000)
 		return -EINVAL;
-	out->has_thp = thp <= 1; /* printed since Linux 5.0, with THP built in */
-	out->thp_disabled = thp == 0;
+	/* Printed since Linux 5.0: 0 where THP is off for it completely (PR_SET_THP_DISABLE
+	 * without PR_THP_DISABLE_EXCEPT_ADVISED, which shows 1) or not built in; a value it
+	 * does not know of: unknown. */
+	if (status_number(text, "THP_enabled", 10, true, &thp) == 0 && thp <= 1) {
+		out->has_thp = true;
+		out->thp_disabled = thp == 0;
+	}
+	/* "0", "0-1", "0,2": whether its cpuset lets it use more than one node */
+	if (mems) {
+		const char *sep = strpbrk(mems, ",-");
+		out->numa = sep && sep < mems + strcspn(mems, "\n");
+	}
 	out->no_new_privs = nnp == 1;
 	out->seccomp_mode = (int)mode;
 	out->seccomp_filters = (unsigned)filters;
@@ -192,6 +202,8 @@ int personality_parse(const char *text, struct target_confinement *out)
 	return 0;
 }
 
+#define MPOL_TEXT_MAX 64 /* show_numa_map's buffer */
+
 /* The kernel's names of the modes (policy_modes[] of mm/mempolicy.c), longest first where
  * one starts another. */
 static const struct {
@@ -259,7 +271,8 @@ int mempolicy_parse(const char *text, struct rt_mempolicy *out)
 	size_t i = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (p == NULL || p == text)
+	/* show_numa_map formats the policy into 64 bytes: one of 63 may have been cut short */
+	if (p == NULL || p == text || strcspn(p + 1, " \n") >= MPOL_TEXT_MAX - 1)
 		return -EINVAL;
 	p++;
 	while (i < ARRAY_LEN(mpol_modes) &&
@@ -344,8 +357,17 @@ static int read_sched(const struct target *t, bool numa, struct target_confineme
 		c->timerslack = (unsigned long)v;
 		c->has_timerslack = true;
 	}
-	if (numa && read_head(t, "numa_maps", head, sizeof(head)) == 0)
+	if ((numa || c->numa) && read_head(t, "numa_maps", head, sizeof(head)) == 0)
 		c->has_mempolicy = mempolicy_parse(head, &c->mempolicy) == 0;
+	return 0;
+}
+
+/* A THP_enabled of 0 is also what a kernel without THP prints for every process: the
+ * target's switch is then unknown (and does not matter). */
+static int thp_built_in(struct target_confinement *c)
+{
+	if (c->has_thp && c->thp_disabled && access("/sys/kernel/mm/transparent_hugepage", F_OK))
+		c->has_thp = false;
 	return 0;
 }
 
@@ -371,7 +393,7 @@ int confinement_read(const struct target *t, const struct target_confinement *se
 		     struct target_confinement *c, struct rterr *e)
 {
 	memset(c, 0, sizeof(*c));
-	if (read_parsed(t, "status", status_parse, c, e) < 0 ||
+	if (read_parsed(t, "status", status_parse, c, e) < 0 || thp_built_in(c) < 0 ||
 	    read_parsed(t, "limits", limits_parse, c, e) < 0 ||
 	    read_parsed(t, "oom_score_adj", oom_parse, c, e) < 0 ||
 	    read_label(t, "apparmor", &c->apparmor, e) < 0 ||
@@ -386,7 +408,8 @@ int confinement_read(const struct target *t, const struct target_confinement *se
  * /proc/self/limits. RLIM_INFINITY is ~0ULL, as limits_parse reads "unlimited". */
 int confinement_self(struct target_confinement *c, struct rterr *e)
 {
-	int v, mode, nodes = 0;
+	long v;
+	int mode, nodes = 0;
 
 	memset(c, 0, sizeof(*c));
 	for (int i = 0; i < RLIMITS_MAX; i++) {
@@ -400,15 +423,20 @@ int confinement_self(struct target_confinement *c, struct rterr *e)
 	sched_of(0, c);
 	c->personality = (unsigned long)personality(0xffffffff);
 	c->has_personality = true;
-	if ((v = prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0)) >= 0) {
+	/* 1: off completely; 3 (Linux 6.18): off except where madvise asks, which no file of
+	 * another process shows apart from "on": unknown, so the target's is set */
+	if ((v = syscall(SYS_prctl, PR_GET_THP_DISABLE, 0, 0, 0, 0)) == 0 || v == 1) {
 		c->has_thp = true;
-		c->thp_disabled = v != 0;
+		c->thp_disabled = v == 1;
 	}
-	if ((v = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0)) > 0) {
+	/* by the raw syscall: prctl() returns an int, and a slack may be above INT_MAX */
+	if ((v = syscall(SYS_prctl, PR_GET_TIMERSLACK, 0, 0, 0, 0)) > 0) {
 		c->timerslack = (unsigned long)v;
 		c->has_timerslack = true;
 	}
-	/* Which nodes rtexec may use (its cpuset's), then its own policy. */
+	/* Which nodes rtexec may use (its cpuset's), then its own policy. Where the kernel has
+	 * no NUMA (ENOSYS) there is none to give; where it refuses to tell (a seccomp filter's
+	 * EPERM), rtexec's own is unknown and the target's matters. */
 	if (syscall(SYS_get_mempolicy, &mode, c->mempolicy.nodes, MEMPOLICY_NODES, NULL,
 		    RT_MPOL_F_MEMS_ALLOWED) == 0) {
 		for (size_t i = 0; i < ARRAY_LEN(c->mempolicy.nodes); i++)
@@ -416,8 +444,9 @@ int confinement_self(struct target_confinement *c, struct rterr *e)
 		memset(&c->mempolicy, 0, sizeof(c->mempolicy));
 		c->has_mempolicy = syscall(SYS_get_mempolicy, &c->mempolicy.mode,
 					   c->mempolicy.nodes, MEMPOLICY_NODES, NULL, 0) == 0;
-		c->numa = c->has_mempolicy && (nodes > 1 || c->mempolicy.mode != RT_MPOL_DEFAULT);
 	}
+	c->numa = c->has_mempolicy ? nodes > 1 || c->mempolicy.mode != RT_MPOL_DEFAULT
+				   : errno != ENOSYS;
 	return 0;
 }
 

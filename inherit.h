@@ -28,9 +28,11 @@ struct target_confinement {
 	unsigned long personality;
 	/* Its THP switch (status THP_enabled), timer slack (/proc/PID/timerslack_ns) and NUMA
 	 * memory policy (numa_maps: the policy of its first mapping, the task's unless that
-	 * mapping has one of its own); has_* false where they cannot be read. Of rtexec's own,
-	 * numa says whether the target's policy matters: rtexec's is not the default, or it may
-	 * use more than one node (on a host of one node, every policy places alike). */
+	 * mapping has one of its own); has_* false where they cannot be read. numa: of the
+	 * target, its cpuset lets it use more than one node (status Mems_allowed_list); of
+	 * rtexec's own, its policy is not the default or unknown (but for a kernel without
+	 * NUMA), or it may use more than one node. Either: the target's policy matters (on one
+	 * node every policy places alike). */
 	bool has_thp, thp_disabled;
 	bool has_timerslack;
 	unsigned long timerslack;
@@ -39,8 +41,9 @@ struct target_confinement {
 };
 
 /* Pure. From /proc/PID/status: the Cap* sets, NoNewPrivs, Seccomp and Seccomp_filters (0
- * where the kernel does not print them), THP_enabled (has_thp where printed). 0, or -EINVAL
- * when a line is missing or bad. */
+ * where the kernel does not print them), THP_enabled (has_thp where printed as 0 or 1),
+ * whether Mems_allowed_list names more than one node (numa). 0, or -EINVAL when a line is
+ * missing or bad. */
 int status_parse(const char *text, struct target_confinement *out);
 /* Pure. The SigIgn mask of a /proc/PID/status (bit N-1: signal N). 0, or -EINVAL. */
 int status_sigign(const char *text, uint64_t *out);

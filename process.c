@@ -119,27 +119,33 @@ static int close_fds(const struct child_args *a, struct rterr *e)
 	return 0;
 }
 
-/* HOME from the root, not the cwd: without the mount namespace joined, the cwd is still the
- * caller's and its etc/passwd is none of the container's business. Read as the container's
- * root reads it (as runc's init does), not with the caller's ids and groups: in a user
- * namespace those still own every host-root file the container can see (its passwd could
- * point at one of mode 0600). The switch of user sets all of them again. */
-static int build_env(const struct process_request *p, char ***env)
+/* The files the child opens in the container (its devpts, its passwd) are opened as the
+ * container's root opens them (as runc's init does), not with the caller's ids and groups:
+ * in a user namespace those still own every host-root file the container can see (its
+ * passwd could point at one of mode 0600), and a pty made by them belongs to a uid the
+ * namespace does not map (no chown to the command's). Where the user namespace maps no 0
+ * (the calls fail without a word: check them), the command's own ids. True where either
+ * took; the switch of user sets all of them again. */
+static bool fs_ids_of_container(const struct process_request *p)
 {
-	struct env_request r = { p->env, p->nenv, p->uid };
-	int root, err;
-	bool as = true; /* reading as the container's root, or as the command */
-
-	/* Where the user namespace maps no 0 (the calls fail without a word: check them), the
-	 * command's own ids; where neither takes, no passwd: HOME is "/". */
 	sys_setgroups(0, NULL);
 	setfsgid(0);
 	setfsuid(0);
-	if (setfsuid((uid_t)-1) != 0 || setfsgid((gid_t)-1) != 0) {
-		setfsgid(p->gid);
-		setfsuid(p->uid);
-		as = setfsuid((uid_t)-1) == (int)p->uid && setfsgid((gid_t)-1) == (int)p->gid;
-	}
+	if (setfsuid((uid_t)-1) == 0 && setfsgid((gid_t)-1) == 0)
+		return true;
+	setfsgid(p->gid);
+	setfsuid(p->uid);
+	return setfsuid((uid_t)-1) == (int)p->uid && setfsgid((gid_t)-1) == (int)p->gid;
+}
+
+/* HOME from the root, not the cwd: without the mount namespace joined, the cwd is still the
+ * caller's and its etc/passwd is none of the container's business. Not where neither the
+ * container's root's nor the command's ids could be taken (as): HOME is "/". */
+static int build_env(const struct process_request *p, bool as, char ***env)
+{
+	struct env_request r = { p->env, p->nenv, p->uid };
+	int root, err;
+
 	root = as ? sys_open("/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0) : -1;
 
 	err = env_build(&r, root, true, env);
@@ -335,7 +341,7 @@ void child_main(const struct child_args *a)
 	const struct process_request *p = a->proc;
 	struct rterr e;
 	char **env;
-	bool filtered;
+	bool filtered, as;
 	struct attrs_proc proc;
 
 	harden(a);
@@ -378,11 +384,12 @@ void child_main(const struct child_args *a)
 	if (ns_join_rest(a->ns, &e) < 0 || ns_enter_root(a->ns, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	harden(a);
+	as = fs_ids_of_container(p);
 	if (p->terminal)
 		open_terminal(a);
 	if (close_fds(a, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
-	if (build_env(p, &env) < 0) {
+	if (build_env(p, as, &env) < 0) {
 		rterr_set(&e, ENOMEM, "environment");
 		fail(a, EXIT_RTEXEC, &e);
 	}

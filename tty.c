@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/statfs.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -18,43 +19,72 @@
 #define TIOCGPTPEER _IO('T', 0x41) /* Linux 4.13 */
 #endif
 
-/* The container's dev/ptmx, resolved inside its root: a hostile container may point it
- * (or dev/pts) anywhere, so what is opened must prove to be a pty master. */
-static int open_master(int root, unsigned *n, struct rterr *e)
+#define DEVPTS_MAGIC 0x1cd1 /* linux/magic.h DEVPTS_SUPER_MAGIC */
+
+/* The container's devpts: dev/pts resolved inside its root, which must prove to be one. Its
+ * dev/ptmx is not used: the container makes it what it likes (a link to any device its
+ * cgroup allows, which the child, still the host's uid 0, may open where the container's own
+ * root may not: a watchdog armed, a tape rewound), while a devpts holds nothing but ptys. */
+static int open_devpts(int root, struct rterr *e)
+{
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	struct statfs sf;
+	int pts = sys_openat2(root, "dev/pts", &how);
+
+	if (pts < 0 && errno == ENOSYS) /* our root is the container's: plain open stays in it */
+		pts = sys_openat(root, "dev/pts", (int)how.flags, 0);
+	if (pts < 0)
+		return rterr_set(e, errno, "terminal: open the container's /dev/pts");
+	if (fstatfs(pts, &sf) < 0 || (unsigned long)sf.f_type != DEVPTS_MAGIC) {
+		close(pts);
+		return rterr_set(e, 0, "terminal: the container's /dev/pts is no devpts");
+	}
+	return pts;
+}
+
+/* A name in the devpts, neither a link nor a mount over it (what is opened is one of its
+ * ptys). Before Linux 5.6 (no openat2) only links are refused. */
+static int open_in_devpts(int pts, const char *name)
 {
 	struct open_how how = { .flags = O_RDWR | O_NOCTTY | O_CLOEXEC,
-				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-	int m = sys_openat2(root, "dev/ptmx", &how), zero = 0;
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+					   RESOLVE_NO_XDEV };
+	int fd = sys_openat2(pts, name, &how);
 
-	if (m < 0 && errno == ENOSYS) /* our root is the container's: plain open stays in it */
-		m = sys_openat(root, "dev/ptmx", (int)how.flags, 0);
+	if (fd < 0 && errno == ENOSYS)
+		fd = sys_openat(pts, name, (int)how.flags | O_NOFOLLOW, 0);
+	return fd;
+}
+
+/* Its ptmx, checked to be a pty master. */
+static int open_master(int pts, unsigned *n, struct rterr *e)
+{
+	int m = open_in_devpts(pts, "ptmx"), zero = 0;
+
 	if (m < 0)
-		return rterr_set(e, errno, "terminal: open the container's /dev/ptmx");
+		return rterr_set(e, errno, "terminal: open the container's /dev/pts/ptmx");
 	if (ioctl(m, TIOCGPTN, n) < 0 || ioctl(m, TIOCSPTLCK, &zero) < 0) {
 		close(m);
-		return rterr_set(e, 0, "terminal: the container's /dev/ptmx is no pty master");
+		return rterr_set(e, 0, "terminal: the container's /dev/pts/ptmx is no pty master");
 	}
 	return m;
 }
 
 /* Its slave, by the master itself where the kernel can (no path the container controls). */
-static int open_slave(int root, int master, unsigned n, struct rterr *e)
+static int open_slave(int pts, int master, unsigned n, struct rterr *e)
 {
-	struct open_how how = { .flags = O_RDWR | O_NOCTTY | O_CLOEXEC,
-				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-	char path[32];
+	char name[16];
 	int s = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 
 	if (s >= 0 || (errno != EINVAL && errno != ENOTTY))
 		return s >= 0 ? s : rterr_set(e, errno, "terminal: open the pty's slave");
-	fmt_snprintf(path, sizeof(path), "dev/pts/%u", n);
-	if ((s = sys_openat2(root, path, &how)) < 0 && errno == ENOSYS)
-		s = sys_openat(root, path, (int)how.flags, 0);
-	if (s < 0)
-		return rterr_set(e, errno, "terminal: open /%s", path);
+	fmt_snprintf(name, sizeof(name), "%u", n);
+	if ((s = open_in_devpts(pts, name)) < 0)
+		return rterr_set(e, errno, "terminal: open /dev/pts/%s", name);
 	if (!isatty(s)) {
 		close(s);
-		return rterr_set(e, 0, "terminal: /%s is no terminal", path);
+		return rterr_set(e, 0, "terminal: /dev/pts/%s is no terminal", name);
 	}
 	return s;
 }
@@ -81,14 +111,18 @@ static int make_stdio(int slave, uid_t uid, unsigned short rows, unsigned short 
 int tty_child_open(uid_t uid, unsigned short rows, unsigned short cols, int *master,
 		   struct rterr *e)
 {
-	int root = sys_open("/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0), m = -1, s = -1, r = -1;
+	int root = sys_open("/", O_PATH | O_DIRECTORY | O_CLOEXEC, 0), pts, m = -1, s = -1, r = -1;
 	unsigned n;
 
 	if (root < 0)
 		return rterr_set(e, errno, "terminal: open /");
-	if ((m = open_master(root, &n, e)) >= 0 && (s = open_slave(root, m, n, e)) >= 0)
-		r = make_stdio(s, uid, rows, cols, e);
+	pts = open_devpts(root, e);
 	close(root);
+	if (pts < 0)
+		return -1;
+	if ((m = open_master(pts, &n, e)) >= 0 && (s = open_slave(pts, m, n, e)) >= 0)
+		r = make_stdio(s, uid, rows, cols, e);
+	close(pts);
 	if (s > 2)
 		close(s);
 	if (r < 0) {

@@ -11,7 +11,8 @@
 #include "log.h"
 
 /* Child, in the container's mount namespace (its root is the container's): a new pty of the
- * container's devpts (dev/ptmx resolved inside the root, checked to be a pty master), its
+ * container's devpts (dev/pts resolved inside the root and checked to be a devpts, its ptmx
+ * beneath it, never the container's dev/ptmx; checked to be a pty master), its
  * slave owned by uid, sized rows x cols (0 x 0: left as it is), made the controlling terminal
  * and stdin, stdout, stderr of a new session. The master in *master. */
 int tty_child_open(uid_t uid, unsigned short rows, unsigned short cols, int *master,

@@ -1,8 +1,9 @@
 /* Test helper: runs a command with task attributes that no OCI field names and that fork and
  * execve pass on: a caller's, or a container init's, that rtexec must not (or must) hand to
  * the command.
- *   taskattr [thp-off] [slack NS] [mpol MODE NODEMASK] -- CMD...
- * thp-off: prctl(PR_SET_THP_DISABLE, 1); slack: prctl(PR_SET_TIMERSLACK, NS); mpol:
+ *   taskattr [thp-off | thp-advised] [slack NS] [mpol MODE NODEMASK] -- CMD...
+ * thp-off: prctl(PR_SET_THP_DISABLE, 1); thp-advised: the same, but for what madvise asks
+ * (PR_THP_DISABLE_EXCEPT_ADVISED, Linux 6.18; exit 3 where the kernel lacks it); slack: prctl(PR_SET_TIMERSLACK, NS); mpol:
  * set_mempolicy(MODE, NODEMASK) (MODE a number, e.g. 2 for MPOL_BIND; NODEMASK a number,
  * e.g. 1 for node 0). */
 #include <stdio.h>
@@ -21,6 +22,12 @@ int main(int argc, char **argv)
 			if (prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0) < 0) {
 				perror("taskattr: PR_SET_THP_DISABLE");
 				return 1;
+			}
+		} else if (strcmp(argv[i], "thp-advised") == 0) {
+			if (prctl(PR_SET_THP_DISABLE, 1, 1 << 1, 0, 0) < 0) {
+				perror("taskattr: PR_SET_THP_DISABLE, "
+				       "PR_THP_DISABLE_EXCEPT_ADVISED");
+				return 3;
 			}
 		} else if (strcmp(argv[i], "slack") == 0 && i + 1 < argc) {
 			if (prctl(PR_SET_TIMERSLACK, strtoul(argv[++i], NULL, 0), 0, 0, 0) < 0) {

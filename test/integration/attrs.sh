@@ -573,6 +573,24 @@ is "$(task_of "$TP")" "0 777777 prefer:0" "an init with THP off, timer slack 777
 printf '%s\n' "$(cfg "$TP")" | "$T/taskattr" slack 4321 mpol 2 1 -- "$RTEXEC" -- sh -c "$task_show" \
 	>"$T/task.out" 2>&1
 is "$?/$(cat "$T/task.out")" "0/0 777777 prefer:0" "... the command, from a caller with other values: the init's"
+# A child's default slack is its parent's slack at the fork: the command that resets its own
+# (PR_SET_TIMERSLACK 0) gets the init's, not the caller's.
+printf '%s\n' "$(cfg "$TP")" | "$T/taskattr" slack 4321 -- "$RTEXEC" -- /taskattr slack 0 -- \
+	cat /proc/self/timerslack_ns >"$T/task.out" 2>&1
+is "$?/$(cat "$T/task.out")" "0/777777" "... the command resets its timer slack: the init's 777777, not the caller's 4321"
+# Linux 6.18: THP off but where madvise asks, which /proc/PID/status shows as on (1).
+if "$T/taskattr" thp-advised -- true 2>/dev/null; then
+	printf '%s\n' "$(cfg "$TP")" | "$T/taskattr" thp-advised -- "$RTEXEC" -- sh -c "$task_show" \
+		>"$T/task.out" 2>&1
+	is "$?/$(cat "$T/task.out")" "0/0 777777 default" \
+		"a caller with THP off but where advised, an init with THP off: the command's is off (the init's)"
+	printf '%s\n' "$(cfg "$RP")" | "$T/taskattr" thp-advised -- "$RTEXEC" -- sh -c "$task_show" \
+		>"$T/task.out" 2>&1
+	is "$?/$(cat "$T/task.out")" "0/$want" \
+		"a caller with THP off but where advised, an init with THP on: the command's is on"
+else
+	skip_limit "THP off but where advised" "the kernel has no PR_THP_DISABLE_EXCEPT_ADVISED (Linux 6.18)"
+fi
 rx "$(cfg "$TP")" -- sh -c "$task_show"
 if [ "$(tr -c -d ',-' </sys/devices/system/node/online)" ]; then
 	is "$RC/$OUT" "0/0 777777 prefer:0" "... from a caller with the defaults, on a host of several nodes: the same"

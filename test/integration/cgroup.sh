@@ -232,6 +232,45 @@ if start_runc_ctr; then
 	is "$OUT" "$(cat "/proc/$CTR_PID/cgroup")" "runc: the command's cgroups equal the init's, line by line"
 	rx "$(cfg "$CTR_PID")" -- sh -c 'ls /proc/self/fd | wc -l'
 	is "$OUT" 4 "runc: no cgroup fd reaches the command (0-2 and ls's own)"
+
+	# ---- the container's device rules: a node of a block device of the host in its root
+	# (made here, as its root would with CAP_MKNOD: runc's rules let it make any), which its
+	# rules forbid to open (runc allows no block device). Where the hierarchy holding those
+	# rules is not mounted in rtexec's mount namespace, the join is refused: skipped, the
+	# command opened the host's device.
+	blk=
+	for b in /sys/block/*/dev; do
+		d=$(cat "$b") && rm -f "$T/blk" && mknod "$T/blk" b "${d%:*}" "${d#*:}" &&
+			(exec 3<"$T/blk") 2>/dev/null && blk=$d && break
+	done
+	[ -n "$blk" ] && mknod "$CTR_ROOTFS/disk-node" b "${blk%:*}" "${blk#*:}" ||
+		bail "cannot make a node of a block device the host may open"
+	kmsg='(exec 3</disk-node) 2>/dev/null && echo opened || echo denied'
+	rx "$(cfg "$CTR_PID")" -- sh -c "$kmsg"
+	is "$RC/$OUT" "0/denied" "runc: the container's device rules hold for the command (block device $blk denied)"
+	dev_line=$(grep -E '^[0-9]+:([^:]*,)?devices(,[^:]*)?:' "/proc/$CTR_PID/cgroup")
+	devmnt=$(awk '$9 == "cgroup" && $NF ~ /(^|,)devices(,|$)/ { print $5; exit }' /proc/self/mountinfo)
+	v2mnt=$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)
+	printf '%s\n' "$(cfg "$CTR_PID")" >"$T/nodev.json"
+	if [ -n "$dev_line" ] && [ -n "$devmnt" ]; then
+		OUT=$(unshare -m --propagation private sh -c 'umount "$1" && exec "$2" -f "$3" -- sh -c "$4"' \
+			sh "$devmnt" "$RTEXEC" "$T/nodev.json" "$kmsg" 2>"$T/rx.err")
+		RC=$? ERR=$(cat "$T/rx.err")
+		is_rc 125 "v1 devices hierarchy not mounted here: refused"
+		err_one_line "... one line saying so" "*cgroup devices:/* of the target is not mounted here: the command would escape its device rules"
+		is "$OUT" "" "... the command never ran (did not open the device)"
+	else
+		skip "an unmounted v1 devices hierarchy" "no v1 devices controller for the runc container here"
+	fi
+	if [ -n "$v2mnt" ] && [ "$(sed -n 's/^0:://p' "/proc/$CTR_PID/cgroup")" != / ]; then
+		OUT=$(unshare -m --propagation private sh -c 'umount "$1" && exec "$2" -f "$3" -- true' \
+			sh "$v2mnt" "$RTEXEC" "$T/nodev.json" 2>"$T/rx.err")
+		RC=$? ERR=$(cat "$T/rx.err")
+		is_rc 125 "the unified hierarchy not mounted here (the container's v2 cgroup not /): refused"
+		err_one_line "... one line saying so" "*cgroup unified:/* of the target is not mounted here*"
+	else
+		skip "an unmounted unified hierarchy" "no cgroup2 mount, or the container at its root"
+	fi
 else
 	skip "runc container" "runc did not start a container"
 fi

@@ -178,3 +178,54 @@ ok "the command closed its terminal: rtexec used under 0.3 s of CPU in 1.5 s ($c
 } | true
 is "$(cat "$T/gone.rc")/$(cat "$T/gone.err")" "0/" \
 	"stdout's reader gone before any output: the command writes on to its end, rtexec exits 0 (not killed by timeout)"
+
+# --- a user namespace with shifted ids (0 -> host 100000), and its hostile /dev/ptmx
+# The child makes the pty before it switches to the command's user: as the host's uid 0 a
+# pty of the container's devpts belonged to a uid the namespace does not map (no chown to
+# the command's), and a /dev/ptmx pointed at a host-root file was opened by the host's uid
+# 0, which the container's root may not open. The container's devpts is used, never its
+# dev/ptmx.
+if start_mapped_ctr; then
+	M=$CTR_PID
+	in_ctr() { nsenter -t "$M" -U -m -- "$@"; }
+	mkdir -p "$CTR_ROOTFS/dev/pts" && chown 100000:100000 "$CTR_ROOTFS/dev/pts"
+	rx "$(cfg "$M" '"process":{"args":["true"],"terminal":true}')"
+	is_rc 125 "shifted ids, /dev/pts no devpts: refused"
+	err_one_line "... one line naming it" "*the container's /dev/pts is no devpts"
+	# as runc makes it: a devpts of its own, /dev/ptmx a link to its ptmx
+	in_ctr sh -c 'mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts /dev/pts &&
+		ln -s pts/ptmx /dev/ptmx' || bail "cannot mount a devpts in the container"
+	pty -- "$RTEXEC" -p "$M" -t -- sh -c 'tty; stat -c "%u:%g %a" "$(tty)"'
+	is "$OUT" "/dev/pts/0
+0:0 620" "shifted ids: the command's terminal is its devpts' pts/0, owned by its uid 0"
+	like "$ERR" "status 0*" "... rtexec exits 0"
+	pty -- "$RTEXEC" -p "$M" -t -u 1000:1000 -- sh -c 'stat -c "%u:%g" "$(tty)"; id -u'
+	is "$OUT" "1000:0
+1000" "shifted ids, user 1000: the pty is uid 1000's"
+	# The attack: a FIFO of the host's root (mode 0600), which the container's root may not
+	# open, and /dev/ptmx a link to it. A host process waits to write into the FIFO: it
+	# goes on only when someone opens the FIFO for reading.
+	mkfifo -m 600 "$CTR_ROOTFS/dev/hostfifo"
+	ok "the container's root may not open the host's FIFO (mode 0600, host uid 0)" \
+		eval '! in_ctr sh -c "exec 3<>/dev/hostfifo" 2>/dev/null'
+	in_ctr sh -c 'rm -f /dev/ptmx; ln -s hostfifo /dev/ptmx' || bail "cannot plant /dev/ptmx"
+	(exec 3>"$CTR_ROOTFS/dev/hostfifo" && : >"$T/fifo.opened") 2>/dev/null &
+	wp=$!
+	defer "kill -9 $wp"
+	for i in 1 2 3 4 5; do
+		pty -- "$RTEXEC" -p "$M" -t -- tty
+		[ "$OUT" = /dev/pts/0 ] || break
+	done
+	is "$OUT" "/dev/pts/0" "/dev/ptmx a link to a host-root FIFO: the command gets a pty of the devpts (5 runs)"
+	sleep 0.3
+	ok "... the host's FIFO was never opened (its writer still waits)" [ ! -e "$T/fifo.opened" ]
+	kill -9 "$wp" 2>/dev/null
+	wait "$wp" 2>/dev/null
+	# Something else mounted over the devpts' ptmx: not opened either.
+	in_ctr sh -c 'mount --bind /dev/null /dev/pts/ptmx' || bail "cannot cover pts/ptmx"
+	rx "$(cfg "$M" '"process":{"args":["true"],"terminal":true}')"
+	is_rc 125 "a bind mount over /dev/pts/ptmx: refused"
+	err_one_line "... one line naming it" "*terminal: open the container's /dev/pts/ptmx*"
+else
+	skip "-t into a user namespace with shifted ids" "no container with shifted ids (setpriv, unshare --keep-caps)"
+fi
