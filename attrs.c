@@ -531,11 +531,31 @@ int attrs_caps_verify(const struct attrs *a, struct rterr *e)
 	return 0;
 }
 
+/* Set after the container's filter where that came first (no NoNewPrivs): read back, as the
+ * credentials are, since the filter may answer prlimit64 with a success that did nothing
+ * (the command would keep the caller's limit, which the container may not raise itself). */
+static int set_rlimit_checked(const struct rlimit_config *r, struct rterr *e)
+{
+	struct rlimit got;
+
+	if (set_rlimit(r, e) < 0)
+		return -1;
+	memset(&got, 0xa5, sizeof(got));
+	if (syscall(SYS_prlimit64, 0, r->resource, NULL, &got) < 0 ||
+	    got.rlim_cur != (r->soft == ~0ULL ? RLIM_INFINITY : r->soft) ||
+	    got.rlim_max != (r->hard == ~0ULL ? RLIM_INFINITY : r->hard))
+		return rterr_set(e, 0,
+				 "set %s: not set (the container's seccomp filter answered for "
+				 "prlimit64)",
+				 r->name);
+	return 0;
+}
+
 int attrs_apply_last(const struct attrs *a, struct rterr *e)
 {
 	for (unsigned i = 0; i < a->nrlimits; i++)
 		if (a->rlimits[i].resource == RLIMIT_NOFILE && !a->rlimits[i].unchanged &&
-		    set_rlimit(&a->rlimits[i], e) < 0)
+		    set_rlimit_checked(&a->rlimits[i], e) < 0)
 			return -1;
 	if (a->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return rterr_set(e, errno, "prctl PR_SET_NO_NEW_PRIVS");

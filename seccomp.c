@@ -214,19 +214,39 @@ static int wait_stop(pid_t tid, const struct seccomp_copy *c, int *st, struct rt
 	sigprocmask(SIG_BLOCK, &chld, &old);
 	if (ptrace(PTRACE_INTERRUPT, tid, NULL, NULL) < 0)
 		r = rterr_set(e, errno, "seccomp: copy the target's filters: ptrace interrupt");
+	/* By the clock, not by quiet steps: a container whose init stops and continues over and
+	 * over (a SIGCHLD to rtexec, its tracer, each time, with no stop to wait for) must not
+	 * hold rtexec past the deadline, nor keep the paused check from running. */
+	long long next_check = sys_now_ms() + STOP_STEP_MS;
 	while (r == 2) {
 		pid_t w = waitpid(tid, st, __WALL | WNOHANG);
+		long long now;
 
 		if (w == tid) {
 			r = WIFSTOPPED(*st) ? 0 : 1;
-		} else if (w < 0 && errno != EINTR) {
+			break;
+		}
+		if (w < 0 && errno != EINTR) {
 			r = rterr_set(e, errno, "seccomp: copy the target's filters: wait");
-		} else if (w == 0 && sigtimedwait(&chld, NULL, &step) < 0 && errno == EAGAIN) {
-			/* A step without the stop. */
-			if (c->check && c->check(c->ctx, e) < 0)
+			break;
+		}
+		if ((now = sys_now_ms()) >= next_check) {
+			next_check = now + STOP_STEP_MS;
+			if (c->check && c->check(c->ctx, e) < 0) {
 				r = -1;
-			else if (sys_now_ms() >= deadline)
-				r = rterr_set(e, 0, STOP_FAILED, (int)tid);
+				break;
+			}
+		}
+		if (now >= deadline) {
+			r = rterr_set(e, 0, STOP_FAILED, (int)tid);
+			break;
+		}
+		if (w == 0) {
+			long long left = deadline - now < STOP_STEP_MS ? deadline - now
+								       : STOP_STEP_MS;
+			step.tv_sec = 0;
+			step.tv_nsec = left * 1000000L;
+			sigtimedwait(&chld, NULL, &step);
 		}
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);

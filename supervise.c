@@ -58,6 +58,11 @@ static bool ignored(const struct child *c, unsigned sig)
  * group reaches it only this way. */
 static void forward(const struct child *c, const struct signalfd_siginfo *si)
 {
+	/* A SIGPIPE of rtexec's own write (a relay or log write to a reader gone: the kernel
+	 * sends it as from rtexec itself) is not the command's: replayed after the exec, it
+	 * killed the command. */
+	if (si->ssi_signo == SIGPIPE && si->ssi_pid == (uint32_t)getpid())
+		return;
 	if (!ignored(c, si->ssi_signo))
 		kill(c->pid, (int)si->ssi_signo);
 }

@@ -173,8 +173,12 @@ int tty_console_send(int sock, int master, struct rterr *e)
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &master, sizeof(int));
-	if (poll(&p, 1, 5000) != 1 || sendmsg(sock, &mh, MSG_NOSIGNAL) != (ssize_t)iov.iov_len)
-		return rterr_set(e, errno ? errno : ETIMEDOUT, "console socket: send the pty");
+	int r = poll(&p, 1, 5000);
+
+	if (r == 0)
+		return rterr_set(e, ETIMEDOUT, "console socket: send the pty");
+	if (r < 0 || sendmsg(sock, &mh, MSG_NOSIGNAL) != (ssize_t)iov.iov_len)
+		return rterr_set(e, errno, "console socket: send the pty");
 	return 0;
 }
 
@@ -234,12 +238,17 @@ void tty_relay_resize(const struct tty_relay *t)
 		ioctl(t->master, TIOCSWINSZ, &ws);
 }
 
+/* A side whose buffer is full is not polled at all: the kernel reports a hang-up whatever
+ * is asked, and one read into no room (0 bytes) looked like its end (what the command wrote
+ * last, or the rest of a piped stdin, was dropped). */
 void tty_relay_poll(const struct tty_relay *t, struct pollfd p[3])
 {
-	p[0].fd = t->in_open ? STDIN_FILENO : -1;
-	p[0].events = t->nin < sizeof(t->in) ? POLLIN : 0;
-	p[1].fd = t->master_open ? t->master : -1;
-	p[1].events = (short)((t->nout < sizeof(t->out) ? POLLIN : 0) | (t->nin ? POLLOUT : 0));
+	short master = (short)((t->nout < sizeof(t->out) ? POLLIN : 0) | (t->nin ? POLLOUT : 0));
+
+	p[0].fd = t->in_open && t->nin + 1 < sizeof(t->in) ? STDIN_FILENO : -1;
+	p[0].events = POLLIN;
+	p[1].fd = t->master_open && master ? t->master : -1;
+	p[1].events = master;
 	p[2].fd = t->out_open ? STDOUT_FILENO : -1;
 	p[2].events = t->nout ? POLLOUT : 0;
 }
@@ -274,8 +283,9 @@ void tty_relay_pump(struct tty_relay *t, short in_ev, short master_ev, short out
 {
 	ssize_t r;
 
-	if (in_ev & (POLLIN | POLLHUP)) {
-		r = read(STDIN_FILENO, t->in + t->nin, sizeof(t->in) - t->nin);
+	/* One byte kept for the end-of-file character (stdin_closed). */
+	if ((in_ev & (POLLIN | POLLHUP)) && t->nin + 1 < sizeof(t->in)) {
+		r = read(STDIN_FILENO, t->in + t->nin, sizeof(t->in) - 1 - t->nin);
 		if (r > 0)
 			t->nin += (size_t)r;
 		else if (r == 0 || (errno != EINTR && errno != EAGAIN))
@@ -283,7 +293,7 @@ void tty_relay_pump(struct tty_relay *t, short in_ev, short master_ev, short out
 	}
 	if ((master_ev & POLLOUT) && t->nin)
 		flush(t->master, t->in, &t->nin);
-	if (master_ev & (POLLIN | POLLHUP | POLLERR)) {
+	if ((master_ev & (POLLIN | POLLHUP | POLLERR)) && t->nout < sizeof(t->out)) {
 		r = read(t->master, t->out + t->nout, sizeof(t->out) - t->nout);
 		/* stdout gone (its reader went away): read on all the same, and drop it, or the
 		 * command would block writing to its full terminal, and rtexec wait for it. */
@@ -313,12 +323,18 @@ void tty_relay_end(struct tty_relay *t)
 	/* The command is gone; what it wrote last is still in the pty (EIO once no one holds
 	 * the slave, EAGAIN while a process it left behind does). */
 	do {
+		/* stdout's reader may be slow or stopped: waited for until the deadline, not
+		 * spun on (a non-blocking stdout) or blocked on for ever */
 		while (t->nout && t->out_open) {
-			size_t before = t->nout;
+			struct pollfd o = { STDOUT_FILENO, POLLOUT, 0 };
+			long long left = end - sys_now_ms();
+
+			if (left <= 0 || poll(&o, 1, (int)left) != 1) {
+				t->nout = 0;
+				break;
+			}
 			if (!flush(STDOUT_FILENO, t->out, &t->nout))
 				t->out_open = false;
-			else if (t->nout == before && errno != EAGAIN && errno != EINTR)
-				break;
 		}
 		if (!t->out_open || !t->master_open || drained >= DRAIN_MAX)
 			break;

@@ -10,6 +10,8 @@
  *                                   and so do getresuid, getresgid and getgroups (read back),
  *                                   installed without no_new_privs (needs CAP_SYS_ADMIN), as a
  *                                   hostile container's init would
+ *   seccomp_stack fakelimit -- CMD... prlimit64, setrlimit and getrlimit answer success
+ *                                   without doing anything, without no_new_privs too
  *   seccomp_stack dump FILE         writes the chmod filter as raw BPF (a sock_filter array)
  * Targets that are hard to stop or easy to disturb, each under the chmod filter:
  *   seccomp_stack hold vfork SECS   vfork()s a child that sleeps SECS without exec'ing (the
@@ -71,6 +73,14 @@ static struct sock_filter fakecreds_filter[] = {
 	FAKE(SYS_getresuid),
 	FAKE(SYS_getresgid),
 	FAKE(SYS_getgroups),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+};
+
+static struct sock_filter fakelimit_filter[] = {
+	LOAD_NR,
+	FAKE(SYS_prlimit64),
+	FAKE(SYS_setrlimit),
+	FAKE(SYS_getrlimit),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 };
 
@@ -160,6 +170,10 @@ int main(int argc, char **argv)
 	} else if (strcmp(argv[1], "fakecreds") == 0) {
 		prog.len = sizeof(fakecreds_filter) / sizeof(fakecreds_filter[0]);
 		prog.filter = fakecreds_filter;
+		nnp = 0;
+	} else if (strcmp(argv[1], "fakelimit") == 0) {
+		prog.len = sizeof(fakelimit_filter) / sizeof(fakelimit_filter[0]);
+		prog.filter = fakelimit_filter;
 		nnp = 0;
 	} else if (strcmp(argv[1], "chmod") != 0) {
 		return 2;

@@ -321,6 +321,24 @@ for who in '"uid":1000,"gid":1000' '"uid":1000,"gid":1000,"additionalGids":[5]';
 done
 no_leftovers "fakecreds: nothing left in the container" "$fp"
 
+# --- the same with the open-files limit, which the child sets last (it needs its fds until
+# then): a filter answering prlimit64 with a success that did nothing left the command the
+# caller's soft limit (2000 here), which the container may not change itself (its init's
+# filter fakes it). Read back. (The hard limit stays this shell's: the machine may lack
+# CAP_SYS_RESOURCE, without which no hard limit is raised.)
+CTR_SETUP=fakecreds_setup CTR_INIT_PREFIX="/seccomp_stack fakelimit --" start_unshare_ctr ||
+	bail "cannot start a container with the fakelimit filter"
+lp=$CTR_PID
+is "$(sed -n 's/^NoNewPrivs:[[:space:]]*//p' "/proc/$lp/status") $(awk '/^Max open files/ { print $4 ":" $5 }' "/proc/$lp/limits")" \
+	"0 $(ulimit -Sn):$(ulimit -Hn)" "fakelimit: the init runs under a filter, without no_new_privs, with this shell's open-files limit (precondition)"
+printf '%s\n' "$(cfg "$lp")" >"$T/fakelimit.json"
+OUT=$(prlimit --nofile=2000:"$(ulimit -Hn)" "$RTEXEC" -f "$T/fakelimit.json" -- sh -c 'ulimit -Sn; ulimit -Hn' 2>"$T/rx.err")
+RC=$? ERR=$(cat "$T/rx.err")
+is_rc 125 "fakelimit, a caller with a soft open-files limit of 2000: refused (125)"
+err_one_line "... one line saying why" "*RLIMIT_NOFILE: not set (the container's seccomp filter answered for prlimit64)"
+is "$OUT" "" "... the command did not run"
+no_leftovers "fakelimit: nothing left in the container" "$lp"
+
 # --- the caller's own capability state never reaches a command of another uid: its
 # inheritable set (a file's inheritable capabilities are not bounded by the bounding set, so
 # a binary the container marked +ei got them) and, under SECBIT_NO_SETUID_FIXUP, its ambient

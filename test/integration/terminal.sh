@@ -178,6 +178,21 @@ ok "the command closed its terminal: rtexec used under 0.3 s of CPU in 1.5 s ($c
 } | true
 is "$(cat "$T/gone.rc")/$(cat "$T/gone.err")" "0/" \
 	"stdout's reader gone before any output: the command writes on to its end, rtexec exits 0 (not killed by timeout)"
+# A slow reader of rtexec's stdout: the relay's buffer is full when the command exits. A full
+# side was still polled, the kernel reported the pty's hang-up, and a read into no room (0
+# bytes) ended the relay: what the pty still held was lost.
+for i in 1 2 3; do
+	n=$(timeout -k 2 60 "$RTEXEC" -p "$P" -t -- seq 1 20000 </dev/null 2>"$T/slow.err" |
+		(sleep 0.5; n=0; while IFS= read -r l; do n=$((n + 1)); done; echo "$n"))
+	[ "$n" = 20000 ] || break
+done
+is "$n/$(cat "$T/slow.err")" "20000/" "a slow reader of rtexec's stdout: all 20000 lines (3 runs)"
+# A piped stdin larger than the pty takes, the command slow to read it: all of it reaches the
+# command, then its end (a full buffer's 0-byte read was taken for the end of stdin, the rest
+# dropped, and no end-of-file sent: the command and rtexec waited for ever).
+out=$(awk 'BEGIN { for (i = 0; i < 3000; i++) printf "%099d\n", i }' |
+	timeout -k 2 30 "$RTEXEC" -p "$P" -t -- sh -c 'sleep 1; wc -c' 2>&1 | tr -d '\r' | tail -n 1)
+is "$out" "300000" "a piped stdin of 300,000 bytes to a slow reader: all of it, then its end"
 
 # --- a user namespace with shifted ids (0 -> host 100000), and its hostile /dev/ptmx
 # The child makes the pty before it switches to the command's user: as the host's uid 0 a
