@@ -132,6 +132,8 @@ static int set_flag(struct runc_cli *rc, const struct flag *f, char *v, struct r
 		if ((b = go_bool(v)) < 0)
 			return rterr_set(e, 0, "invalid boolean value \"%s\" for -%s", v, f->name);
 		*(bool *)(void *)((char *)rc + f->off) = b;
+		if (f->off == offsetof(struct runc_cli, no_new_privs))
+			rc->no_new_privs_set = true;
 	} else if (v[0] || f->off != offsetof(struct runc_cli, root)) {
 		/* an empty value is no value, as runc reads it ("" is unset); --root keeps its
 		 * default */
@@ -624,8 +626,10 @@ static int apply_flags(const struct runc_cli *rc, struct config *c, struct cli *
 	if (rc->cwd)
 		c->process.cwd = rc->cwd;
 	c->process.terminal = rc->tty;
-	if (rc->no_new_privs)
-		c->attrs.no_new_privs = c->attrs.has_no_new_privs = true;
+	if (rc->no_new_privs_set) { /* as runc's IsSet: the value given, true or false */
+		c->attrs.no_new_privs = rc->no_new_privs;
+		c->attrs.has_no_new_privs = true;
+	}
 	if (rc->apparmor)
 		c->attrs.apparmor_profile = rc->apparmor;
 	if (rc->label)

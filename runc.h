@@ -24,6 +24,7 @@ struct runc_cli {
 	/* exec flags */
 	const char *process, *pid_file, *console_socket, *cwd, *user, *apparmor, *label, *cgroup;
 	bool detach, tty, no_new_privs, ignore_paused;
+	bool no_new_privs_set; /* given at all: --no-new-privs=false clears the bundle's */
 	unsigned preserve_fds;
 	char *env[RUNC_LIST_MAX], *gids[RUNC_LIST_MAX], *caps[RUNC_LIST_MAX];
 	int nenv, ngids, ncaps;

@@ -81,7 +81,7 @@ ID=$first_id CTR_PID=$first_pid CTR_ROOTFS=$first_rootfs
 # the process has (it was appended: the command saw the old value first), --user UID keeps
 # the process's gid, --additional-gids adds to its groups; boolean flags as Go parses them,
 # an empty value as none; an unknown --cap is ignored with a warning
-jq '.process.env += ["A=1"] | .process.user.gid = 7 | .process.user.additionalGids = [5]' \
+jq '.process.env += ["A=1"] | .process.user.gid = 7 | .process.user.additionalGids = [5] | .process.noNewPrivileges = true' \
 	"$(dirname "$CTR_ROOTFS")/config.json" >"$T/cfg.new" && cp "$(dirname "$CTR_ROOTFS")/config.json" "$T/cfg.orig" &&
 	cp "$T/cfg.new" "$(dirname "$CTR_ROOTFS")/config.json"
 rr exec -e A=2 "$ID" env
@@ -98,6 +98,11 @@ rr exec --pid-file "" --cwd "" "$ID" pwd
 is "$RC/$OUT" "0//" "--pid-file \"\" --cwd \"\": as if not given"
 (cd "$T" && rr --root= exec "$ID" true)
 is "$RC" 0 "--root= (empty): the default root, /run/runc"
+nnp='sed -n "s/^NoNewPrivs:[[:space:]]*//p" /proc/self/status'
+rr exec "$ID" sh -c "$nnp"
+is "$RC/$OUT" "0/1" "the bundle's noNewPrivileges true: the command has no_new_privs"
+rr exec --no-new-privs=false "$ID" sh -c "$nnp"
+is "$RC/$OUT" "0/0" "--no-new-privs=false: clears the bundle's (runc's IsSet)"
 rr exec --cap CAP_NO_SUCH "$ID" true
 like "$RC/$ERR" '0/*--cap: unknown capability *CAP_NO_SUCH*: ignored*' "an unknown --cap: a warning, the command runs (runc)"
 cp "$T/cfg.orig" "$(dirname "$CTR_ROOTFS")/config.json"
