@@ -41,7 +41,7 @@ tmp=$(mktemp -d /tmp/rtexec-phases.XXXXXX)
 # join_mask is the setns of the pid, time, mount, network, IPC and UTS namespaces in the parent
 # (before the fork) and of the user and cgroup namespaces in the child.
 parent_steps="main selfexe_protect config_parse target_open cg_plan_open ns_plan_open
-cg_effective_cpus placement_resolve confinement_read confinement_self attrs_resolve
+cg_effective_cpus placement_resolve confinement_self confinement_read attrs_resolve
 seccomp_resolve target_check sync_channel join_mask child_release child_wait_exec cg_plan_close
 supervise"
 child_steps="child_main cg_join_v1_self sync_expect attrs_apply_privileged env_build
@@ -177,9 +177,9 @@ parent:_target_(pidfd,_/proc/PID,_stat)=target_open=cg_plan_open
 parent:_cgroup_plan_(cgroup,_mountinfo,_open_tasks,_frozen?)=cg_plan_open=ns_plan_open
 parent:_namespace_plan_(16_readlinks)=ns_plan_open=cg_effective_cpus
 parent:_cpuset_CPUs=cg_effective_cpus=placement_resolve
-parent:_placement_(cmdline,_isolated,_affinity)=placement_resolve=confinement_read
-parent:_target_confinement_(status,_limits,_oom)=confinement_read=confinement_self
-parent:_own_limits=confinement_self=attrs_resolve
+parent:_placement_(cmdline,_isolated,_affinity)=placement_resolve=confinement_self
+parent:_own_limits_and_task_attributes=confinement_self=confinement_read
+parent:_target_confinement_(status,_limits,_oom,_sched,_slack)=confinement_read=attrs_resolve
 parent:_attributes=attrs_resolve=seccomp_resolve
 parent:_seccomp=seccomp_resolve=target_check
 parent:_target_still_alive,_signals,_pid_file=target_check=sync_channel
