@@ -183,10 +183,15 @@ static int write_proc(int *fd, const char *name, const char *text, struct rterr 
 	return r;
 }
 
+static struct rlimit rlimit_of(const struct rlimit_config *r)
+{
+	return (struct rlimit){ r->soft == ~0ULL ? RLIM_INFINITY : r->soft,
+				r->hard == ~0ULL ? RLIM_INFINITY : r->hard };
+}
+
 static int set_rlimit(const struct rlimit_config *r, struct rterr *e)
 {
-	struct rlimit rl = { r->soft == ~0ULL ? RLIM_INFINITY : r->soft,
-			     r->hard == ~0ULL ? RLIM_INFINITY : r->hard };
+	struct rlimit rl = rlimit_of(r);
 	char soft[24] = "unlimited", hard[24] = "unlimited";
 
 	if (sys_setrlimit(r->resource, &rl) == 0)
@@ -291,10 +296,13 @@ static void default_caps(struct attrs *a, const struct target_confinement *tc, u
 				a->caps[i] = 0;
 }
 
-void attrs_slack_around_fork(const struct attrs *a, unsigned long own_slack, bool before)
+void attrs_slack_around_fork(const struct attrs *a, const struct target_confinement *self,
+			     bool before)
 {
+	unsigned long own = self->has_timerslack ? self->timerslack : 0;
+
 	if (a->has_timerslack)
-		prctl(PR_SET_TIMERSLACK, before ? a->timerslack : own_slack, 0, 0, 0);
+		prctl(PR_SET_TIMERSLACK, before ? a->timerslack : own, 0, 0, 0);
 }
 
 /* The target's memory policy, or the default where it is not known: where rtexec's own
@@ -536,14 +544,13 @@ int attrs_caps_verify(const struct attrs *a, struct rterr *e)
  * (the command would keep the caller's limit, which the container may not raise itself). */
 static int set_rlimit_checked(const struct rlimit_config *r, struct rterr *e)
 {
-	struct rlimit got;
+	struct rlimit got, want = rlimit_of(r);
 
 	if (set_rlimit(r, e) < 0)
 		return -1;
 	memset(&got, 0xa5, sizeof(got));
 	if (syscall(SYS_prlimit64, 0, r->resource, NULL, &got) < 0 ||
-	    got.rlim_cur != (r->soft == ~0ULL ? RLIM_INFINITY : r->soft) ||
-	    got.rlim_max != (r->hard == ~0ULL ? RLIM_INFINITY : r->hard))
+	    got.rlim_cur != want.rlim_cur || got.rlim_max != want.rlim_max)
 		return rterr_set(e, 0,
 				 "set %s: not set (the container's seccomp filter answered for "
 				 "prlimit64)",

@@ -111,9 +111,11 @@ int attrs_open_proc(const struct attrs *a, int procfs, struct attrs_proc *f, str
 int attrs_apply_privileged(const struct attrs *a, struct attrs_proc *f, struct rterr *e);
 /* In the parent around the fork (before: true, then false): a child's default timer slack,
  * which PR_SET_TIMERSLACK 0 or a return from a real-time policy brings back, is its parent's
- * slack at the fork. The parent holds the command's across it, then its own (own_slack;
- * 0: its default) again: an init's slack of hours must not stretch the parent's deadline. */
-void attrs_slack_around_fork(const struct attrs *a, unsigned long own_slack, bool before);
+ * slack at the fork. The parent holds the command's across it, then its own (self's; where
+ * unknown, its default) again: an init's slack of hours must not stretch the parent's
+ * deadline. */
+void attrs_slack_around_fork(const struct attrs *a, const struct target_confinement *self,
+			     bool before);
 /* Child, around the uid switch: bounding set and keep-caps before, the rest after. */
 int attrs_caps_before_uid(const struct attrs *a, struct rterr *e);
 /* Reads the three sets back into buffers no seccomp filter can write (one installed before

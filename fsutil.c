@@ -40,6 +40,19 @@ int read_file(int dirfd, const char *path, char *buf, size_t n)
 	return r;
 }
 
+int read_file_head(int dirfd, const char *path, char *buf, size_t n)
+{
+	int fd = sys_openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
+	ssize_t r;
+
+	if (fd < 0)
+		return -1;
+	r = read(fd, buf, n - 1);
+	close(fd);
+	buf[r > 0 ? r : 0] = '\0';
+	return r > 0 ? 0 : -1;
+}
+
 int read_file_alloc(int dirfd, const char *path, size_t max, char **out)
 {
 	size_t n = 4096;

@@ -10,6 +10,9 @@
 int read_file(int dirfd, const char *path, char *buf, size_t n);
 /* The same from an open fd. */
 int read_fd(int fd, char *buf, size_t n);
+/* Its first read only, up to n-1 bytes, for files the kernel builds as they are read (a
+ * numa_maps of thousands of lines, of which the first is wanted): 0 when it gave any, else -1. */
+int read_file_head(int dirfd, const char *path, char *buf, size_t n);
 /* The same into a malloc'd buffer (*out) of any size up to max. 0, or -errno. */
 int read_file_alloc(int dirfd, const char *path, size_t max, char **out);
 

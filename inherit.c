@@ -319,20 +319,6 @@ static int sched_of(pid_t pid, struct target_confinement *c)
 	return r;
 }
 
-/* The start of one of its files (numa_maps is built as it is read: its first line only). */
-static int read_head(const struct target *t, const char *name, char *buf, size_t n)
-{
-	int fd = sys_openat(t->procfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
-	ssize_t r;
-
-	if (fd < 0)
-		return -1;
-	r = read(fd, buf, n - 1);
-	close(fd);
-	buf[r > 0 ? r : 0] = '\0';
-	return r > 0 ? 0 : -1;
-}
-
 /* Its scheduling, I/O priority, personality, timer slack and (where it matters) memory
  * policy, by pid (the caller checks the target still runs after everything is read:
  * target_check). ENOSYS or a refusal (personality needs ptrace access, timer slack
@@ -352,23 +338,22 @@ static int read_sched(const struct target *t, bool numa, struct target_confineme
 		free(text);
 	}
 	/* 0 for a real-time task: no slack to give (PR_SET_TIMERSLACK takes 0 as "reset") */
-	if (read_head(t, "timerslack_ns", head, sizeof(head)) == 0 &&
+	if (read_file_head(t->procfd, "timerslack_ns", head, sizeof(head)) == 0 &&
 	    str_u64(head, 10, &v, &end) == 0 && *end == '\n' && v > 0 && v <= ~0UL) {
 		c->timerslack = (unsigned long)v;
 		c->has_timerslack = true;
 	}
-	if ((numa || c->numa) && read_head(t, "numa_maps", head, sizeof(head)) == 0)
+	if ((numa || c->numa) && read_file_head(t->procfd, "numa_maps", head, sizeof(head)) == 0)
 		c->has_mempolicy = mempolicy_parse(head, &c->mempolicy) == 0;
 	return 0;
 }
 
 /* A THP_enabled of 0 is also what a kernel without THP prints for every process: the
  * target's switch is then unknown (and does not matter). */
-static int thp_built_in(struct target_confinement *c)
+static void thp_built_in(struct target_confinement *c)
 {
 	if (c->has_thp && c->thp_disabled && access("/sys/kernel/mm/transparent_hugepage", F_OK))
 		c->has_thp = false;
-	return 0;
 }
 
 /* One file of the target, read whole and parsed into c. */
@@ -393,7 +378,7 @@ int confinement_read(const struct target *t, const struct target_confinement *se
 		     struct target_confinement *c, struct rterr *e)
 {
 	memset(c, 0, sizeof(*c));
-	if (read_parsed(t, "status", status_parse, c, e) < 0 || thp_built_in(c) < 0 ||
+	if (read_parsed(t, "status", status_parse, c, e) < 0 ||
 	    read_parsed(t, "limits", limits_parse, c, e) < 0 ||
 	    read_parsed(t, "oom_score_adj", oom_parse, c, e) < 0 ||
 	    read_label(t, "apparmor", &c->apparmor, e) < 0 ||
@@ -401,6 +386,7 @@ int confinement_read(const struct target *t, const struct target_confinement *se
 		confinement_free(c);
 		return -1;
 	}
+	thp_built_in(c);
 	return 0;
 }
 

@@ -429,12 +429,11 @@ static void spawn(struct run *r)
 	 * 40); one born there starts next to its parent, on the pinned CPU. */
 	/* The pid into r only in the parent: the child writing r's page would copy it. */
 	blank_args(true);
-	attrs_slack_around_fork(&r->attrs, r->self.has_timerslack ? r->self.timerslack : 0, true);
+	attrs_slack_around_fork(&r->attrs, &r->self, true);
 	pid = fork_child(cg_clone_fd(&r->cg), &born_in_cgroup, &e);
 	if (pid != 0) {
 		struct rterr back;
-		attrs_slack_around_fork(&r->attrs, r->self.has_timerslack ? r->self.timerslack : 0,
-					false);
+		attrs_slack_around_fork(&r->attrs, &r->self, false);
 		blank_args(false);
 		/* Where the child, born in its cgroup, pins itself: also from here, should the
 		 * kernel have started it on a monopolised CPU it would never leave by itself (one

@@ -204,7 +204,6 @@ static int get_filter(pid_t tid, unsigned long idx, struct seccomp_plan *p, stru
  * the container was paused, and gives up after STOP_WAIT_MS. 0: stopped; 1: it exited. */
 static int wait_stop(pid_t tid, const struct seccomp_copy *c, int *st, struct rterr *e)
 {
-	struct timespec step = { 0, STOP_STEP_MS * 1000000L };
 	long long deadline = sys_now_ms() + STOP_WAIT_MS;
 	sigset_t chld, old;
 	int r = 2;
@@ -244,8 +243,8 @@ static int wait_stop(pid_t tid, const struct seccomp_copy *c, int *st, struct rt
 		if (w == 0) {
 			long long left = deadline - now < STOP_STEP_MS ? deadline - now
 								       : STOP_STEP_MS;
-			step.tv_sec = 0;
-			step.tv_nsec = left * 1000000L;
+			struct timespec step = { 0, left * 1000000L };
+
 			sigtimedwait(&chld, NULL, &step);
 		}
 	}
