@@ -153,10 +153,16 @@ static int copy_sealed(int from, struct rterr *e)
 			goto fail;
 		}
 	}
-	if (fcntl(to, F_ADD_SEALS, SEALS | F_SEAL_EXEC) < 0 &&
-	    (errno != EINVAL || fcntl(to, F_ADD_SEALS, SEALS) < 0))
-		goto fail;
-	return to;
+	/* F_SEAL_WRITE fails with EBUSY while a page of the copy still has a reference it does
+	 * not know of (a per-CPU LRU batch of another CPU the copy ran on); the kernel waits a
+	 * little each time: tried again, a few times (check-asan's large binary met it once). */
+	for (int tries = 0;; tries++) {
+		if (fcntl(to, F_ADD_SEALS, SEALS | F_SEAL_EXEC) == 0 ||
+		    (errno == EINVAL && fcntl(to, F_ADD_SEALS, SEALS) == 0))
+			return to;
+		if (errno != EBUSY || tries == 3)
+			goto fail;
+	}
 fail:
 	rterr_set(e, errno, "protect the rtexec binary: copy into a sealed memfd");
 	close(to);
