@@ -16,6 +16,7 @@ struct cli {
 	bool version;
 	bool tty;		    /* -t: process.terminal */
 	const char *console_socket; /* the pty master goes there instead of being relayed */
+	const char *pidfd_socket;   /* rtexec-runc's --pidfd-socket: a pidfd of the command */
 	enum log_level level;
 	/* The shell shorthand: -p PID instead of a JSON config, with -u, -w, -e. */
 	const char *pid;

@@ -215,6 +215,7 @@ struct run {
 	bool detach;
 	const char *pid_file;
 	const char *console_socket;
+	const char *pidfd_socket;
 	struct target t;
 	struct ns_plan ns;
 	struct cg_plan cg;
@@ -239,6 +240,7 @@ static void apply_cli(const struct cli *cli, struct run *r)
 	r->detach = r->c.detach || cli->detach;
 	r->pid_file = cli->pid_file ? cli->pid_file : r->c.pid_file;
 	r->console_socket = cli->console_socket;
+	r->pidfd_socket = cli->pidfd_socket;
 	/* Nobody would be there to relay the terminal (runc says the same). */
 	if (r->proc.terminal && r->detach && !r->console_socket)
 		die("a terminal with --detach needs --console-socket");
@@ -469,6 +471,8 @@ static void spawn(struct run *r)
 		close(r->child.sigfd);
 		if (r->child.console >= 0)
 			close(r->child.console);
+		if (r->child.pidfd_socket >= 0)
+			close(r->child.pidfd_socket);
 		if (pf.fd >= 0)
 			close(pf.fd);
 		if (pf.dirfd >= 0)
@@ -557,11 +561,14 @@ int main(int argc, char **argv)
 	/* Signals blocked first: a SIGTERM now must not leave the temporary pid file behind. */
 	r.child.ignored = caller_ignored();
 	r.child.sigfd = signals_setup(&r.orig_mask);
-	r.child.console = r.child.pty = -1;
+	r.child.console = r.child.pty = r.child.pidfd_socket = -1;
 	pf.fd = pf.dirfd = -1;
 	log_at_exit(cleanup);
 	if (pidfile_prepare(&pf, r.pid_file, &e) < 0 ||
-	    (r.console_socket && tty_console_connect(r.console_socket, &r.child.console, &e) < 0))
+	    (r.console_socket &&
+	     engine_socket_connect("console socket", r.console_socket, &r.child.console, &e) < 0) ||
+	    (r.pidfd_socket &&
+	     engine_socket_connect("pidfd socket", r.pidfd_socket, &r.child.pidfd_socket, &e) < 0))
 		die("%s", e.msg);
 	spawn(&r);
 	ns_plan_close(&r.ns);
@@ -572,8 +579,9 @@ int main(int argc, char **argv)
 		runc_exec_error(status, r.proc.args[0], &e);
 	if (status != 0)
 		die_status(status, "%s", e.msg);
-	if (pidfile_commit(&pf, r.child.pid, &e) < 0) {
-		/* A caller relying on the pid file must not lose the command. */
+	/* As runc's: the pidfd first, then the pid file; a caller relying on either must not
+	 * lose the command. */
+	if (child_send_pidfd(&r.child, &e) < 0 || pidfile_commit(&pf, r.child.pid, &e) < 0) {
 		kill_child(r.child.pid);
 		die("%s", e.msg);
 	}

@@ -51,7 +51,8 @@ static const struct flag globals[] = {
 	{ "", "", FLAG, 0 } };
 static const struct flag exec_flags[] = {
 	F("process", "p", VALUE, process), F("pid-file", "", VALUE, pid_file),
-	F("console-socket", "", VALUE, console_socket), F("cwd", "", VALUE, cwd),
+	F("console-socket", "", VALUE, console_socket), F("pidfd-socket", "", VALUE, pidfd_socket),
+	F("cwd", "", VALUE, cwd),
 	F("user", "u", VALUE, user), F("apparmor", "", VALUE, apparmor),
 	F("process-label", "", VALUE, label), F("cgroup", "", VALUE, cgroup),
 	F("detach", "d", FLAG, detach), F("tty", "t", FLAG, tty),
@@ -691,9 +692,45 @@ static int apply_cgroup(const struct runc_cli *rc, struct cg_request *cg, struct
 	return 0;
 }
 
+/* What runc's exec refuses before it starts anything, in its words. */
+static int runc_rules(const struct runc_cli *rc, bool terminal, struct rterr *e)
+{
+	if (rc->detach && terminal && !rc->console_socket)
+		return rterr_set(e, 0,
+				 "exec failed: cannot allocate tty if runc will detach without "
+				 "setting console socket");
+	if ((!rc->detach || !terminal) && rc->console_socket)
+		return rterr_set(e, 0,
+				 "exec failed: cannot use console socket if runc will not detach "
+				 "or allocate tty");
+	/* runc stats each one; rtexec's own command line passes a missing one as closed. */
+	for (unsigned i = 0; i < rc->preserve_fds; i++)
+		if (fcntl((int)(3 + i), F_GETFD) < 0)
+			return rterr_set(e, 0,
+					 "exec failed: unable to stat preserved-fd %u (of %u): no "
+					 "such file or directory",
+					 i, rc->preserve_fds);
+	return 0;
+}
+
+/* A relative socket path as runc's exec resolves it: against the bundle, the directory it
+ * moved into to read config.json (without --process), else the caller's directory. */
+static int socket_path(const char *path, const char *bundle, bool from_bundle, char *buf, size_t n,
+		       const char **out, struct rterr *e)
+{
+	*out = path;
+	if (path == NULL || path[0] == '/' || !from_bundle)
+		return 0;
+	if ((size_t)fmt_snprintf(buf, n, "%s/%s", bundle, path) >= n)
+		return rterr_set(e, ENAMETOOLONG, "%s in the bundle %s", path, bundle);
+	*out = buf;
+	return 0;
+}
+
 int runc_load(const struct runc_cli *rc, size_t ncpus, struct config *c, struct cli *cli,
 	      struct rterr *e)
 {
+	static char console[4200], pidfd[4200]; /* the paths main connects to, later */
 	char path[4096], bundle[4096];
 	struct config state_part = { 0 };
 	cJSON *state;
@@ -717,7 +754,12 @@ int runc_load(const struct runc_cli *rc, size_t ncpus, struct config *c, struct 
 		    ? -1
 		    : 0;
 	cJSON_Delete(state);
-	if (r < 0 || load_process(rc, bundle, ncpus, c, cli, e) < 0)
+	if (r < 0 || load_process(rc, bundle, ncpus, c, cli, e) < 0 ||
+	    runc_rules(rc, c->process.terminal, e) < 0 ||
+	    socket_path(rc->console_socket, bundle, !rc->process, console, sizeof(console),
+			&cli->console_socket, e) < 0 ||
+	    socket_path(rc->pidfd_socket, bundle, !rc->process, pidfd, sizeof(pidfd),
+			&cli->pidfd_socket, e) < 0)
 		return -1;
 	c->target = state_part.target;
 	c->ns = state_part.ns;
@@ -732,6 +774,5 @@ int runc_load(const struct runc_cli *rc, size_t ncpus, struct config *c, struct 
 	c->attrs.ambient_lenient = true;
 	cli->detach = rc->detach;
 	cli->pid_file = rc->pid_file;
-	cli->console_socket = rc->console_socket;
 	return apply_cgroup(rc, &c->cgroup, e);
 }

@@ -22,7 +22,8 @@ struct runc_cli {
 	bool debug;
 	bool handoff; /* not exec (or help/version): the real runc's */
 	/* exec flags */
-	const char *process, *pid_file, *console_socket, *cwd, *user, *apparmor, *label, *cgroup;
+	const char *process, *pid_file, *console_socket, *pidfd_socket, *cwd, *user, *apparmor,
+		*label, *cgroup;
 	bool detach, tty, no_new_privs, ignore_paused;
 	bool no_new_privs_set; /* given at all: --no-new-privs=false clears the bundle's */
 	unsigned preserve_fds;

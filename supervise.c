@@ -203,7 +203,7 @@ static int on_pty(struct child *c, int master, struct rterr *e)
 		c->pty = master;
 		return KEEP_WAITING;
 	}
-	r = tty_console_send(c->console, master, e);
+	r = engine_socket_send(c->console, "console socket", "/dev/ptmx", master, e);
 	close(master);
 	close(c->console);
 	c->console = -1;
@@ -299,6 +299,27 @@ int child_wait_exec(struct child *c, const struct sched_config *sched, const str
 			next_watch = now + WATCH_MS;
 		}
 	}
+}
+
+int child_send_pidfd(struct child *c, struct rterr *e)
+{
+	int pidfd, r;
+
+	if (c->pidfd_socket < 0)
+		return 0;
+	/* The child is rtexec's and not reaped yet: its pid cannot name another process, even
+	 * should the command have exited already (a zombie's pidfd says so at once). */
+	if ((pidfd = sys_pidfd_open(c->pid, 0)) < 0)
+		r = errno == ENOSYS
+			    ? rterr_set(e, 0, "--pidfd-socket requires >= v5.3 kernel")
+			    : rterr_set(e, errno, "pidfd socket: pidfd_open %d", (int)c->pid);
+	else
+		r = engine_socket_send(c->pidfd_socket, "pidfd socket", "setns", pidfd, e);
+	if (pidfd >= 0)
+		close(pidfd);
+	close(c->pidfd_socket);
+	c->pidfd_socket = -1;
+	return r;
 }
 
 /* One signal, read after poll: SIGCHLD means look at the child, SIGWINCH resizes the

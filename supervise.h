@@ -19,10 +19,11 @@ struct pending_signals {
 /* The parent's handle on its child. */
 struct child {
 	pid_t pid;
-	int sync_fd; /* the parent's end of the channel */
-	int sigfd;   /* the forwarded signals, blocked since before the fork */
-	int console; /* the engine's console socket, or -1: the pty master goes there */
-	int pty;     /* the pty master to relay (no console socket), or -1 */
+	int sync_fd;	  /* the parent's end of the channel */
+	int sigfd;	  /* the forwarded signals, blocked since before the fork */
+	int console;	  /* the engine's console socket, or -1: the pty master goes there */
+	int pty;	  /* the pty master to relay (no console socket), or -1 */
+	int pidfd_socket; /* runc's --pidfd-socket, or -1: a pidfd of the command goes there */
 	/* The signals the caller ignores (bit N-1: signal N): never forwarded (nohup rtexec
 	 * ...); the command starts with them at their default all the same. */
 	uint64_t ignored;
@@ -49,6 +50,10 @@ int child_wait_exec(struct child *c, const struct sched_config *sched, const str
 /* Forwards the pending signals, then every signal until the child exits (relaying its
  * terminal, if any, to rtexec's own stdio); its status as rtexec's exit status. */
 int supervise(struct child *c);
+/* Once the command runs: a pidfd of it over c->pidfd_socket (where there is one), with
+ * the 5 bytes "setns" that runc's exec sends beside it; the socket is closed after. 0, or -1
+ * with e set. */
+int child_send_pidfd(struct child *c, struct rterr *e);
 /* SIGKILLs the child and reaps it, waiting at most 1 s: a task in a frozen v1 cgroup does not
  * die until thawed (then it does, of the pending SIGKILL), and rtexec must not hang on it.
  * Returns EXIT_RTEXEC. */

@@ -1,8 +1,10 @@
 #include "sync.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 int sync_channel(int fds[2])
@@ -148,4 +150,55 @@ int sync_expect(int fd, enum sync_type type)
 	struct sync_msg m;
 
 	return sync_recv(fd, &m, NULL) == 0 && m.type == (int32_t)type ? 0 : -1;
+}
+
+int engine_socket_connect(const char *what, const char *path, int *sock, struct rterr *e)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return rterr_set(e, ENAMETOOLONG, "%s %s", what, path);
+	strcpy(sa.sun_path, path);
+	*sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (*sock < 0)
+		return rterr_set(e, errno, "%s %s", what, path);
+	if (connect(*sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int err = errno;
+		close(*sock);
+		*sock = -1;
+		return rterr_set(e, err, "%s %s: connect", what, path);
+	}
+	return 0;
+}
+
+int engine_socket_send(int sock, const char *what, const char *payload, int fd, struct rterr *e)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	char text[16]; /* the payload, in writable memory for the iovec */
+	struct iovec iov = { text, strlen(payload) };
+	struct msghdr mh = { .msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = ctl.buf,
+			     .msg_controllen = sizeof(ctl.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	struct pollfd p = { sock, POLLOUT, 0 };
+	int r;
+
+	if (iov.iov_len >= sizeof(text))
+		return rterr_set(e, EINVAL, "%s: send", what);
+	memcpy(text, payload, iov.iov_len);
+	memset(&ctl, 0, sizeof(ctl));
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	r = poll(&p, 1, 5000);
+	if (r == 0)
+		return rterr_set(e, ETIMEDOUT, "%s: send", what);
+	if (r < 0 || sendmsg(sock, &mh, MSG_NOSIGNAL) != (ssize_t)iov.iov_len)
+		return rterr_set(e, errno, "%s: send", what);
+	return 0;
 }

@@ -7,9 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <sys/statfs.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "fmt.h"
@@ -131,54 +129,6 @@ int tty_child_open(uid_t uid, unsigned short rows, unsigned short cols, int *mas
 		return -1;
 	}
 	*master = m;
-	return 0;
-}
-
-int tty_console_connect(const char *path, int *sock, struct rterr *e)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return rterr_set(e, ENAMETOOLONG, "console socket %s", path);
-	strcpy(sa.sun_path, path);
-	/* Non-blocking: a listener that does not accept must not hold rtexec up. */
-	*sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (*sock < 0)
-		return rterr_set(e, errno, "console socket %s", path);
-	if (connect(*sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int err = errno;
-		close(*sock);
-		return rterr_set(e, err, "console socket %s: connect", path);
-	}
-	return 0;
-}
-
-int tty_console_send(int sock, int master, struct rterr *e)
-{
-	static char name[] = "/dev/ptmx";
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { name, sizeof(name) - 1 };
-	struct msghdr mh = { .msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = ctl.buf,
-			     .msg_controllen = sizeof(ctl.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	struct pollfd p = { sock, POLLOUT, 0 };
-
-	memset(&ctl, 0, sizeof(ctl));
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &master, sizeof(int));
-	int r = poll(&p, 1, 5000);
-
-	if (r == 0)
-		return rterr_set(e, ETIMEDOUT, "console socket: send the pty");
-	if (r < 0 || sendmsg(sock, &mh, MSG_NOSIGNAL) != (ssize_t)iov.iov_len)
-		return rterr_set(e, errno, "console socket: send the pty");
 	return 0;
 }
 

@@ -22,12 +22,6 @@ int tty_child_open(uid_t uid, unsigned short rows, unsigned short cols, int *mas
  * in *rows and *cols; both left alone when neither is a terminal. */
 void tty_caller_size(unsigned short *rows, unsigned short *cols);
 
-/* Parent, before anything runs: connected to the engine's console socket. */
-int tty_console_connect(const char *path, int *sock, struct rterr *e);
-/* Parent: the master over the console socket, as runc sends it: the 9 bytes "/dev/ptmx" and
- * the fd (SCM_RIGHTS). */
-int tty_console_send(int sock, int master, struct rterr *e);
-
 /* Parent, foreground without a console socket: rtexec's own terminal (if stdin is one) in
  * raw mode, its size given to the pty; undone by tty_relay_end() and, on every other exit
  * path, at exit. */

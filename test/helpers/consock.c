@@ -2,7 +2,7 @@
  * connection, receives the pty master (SCM_RIGHTS) and prints "payload: TEXT" (what came
  * with it), "size: ROWS COLS" (the pty's window size), then everything the command writes to
  * its terminal until it is closed; optionally types TEXT into it first.
- * Usage: consock PATH [TEXT] */
+ * Gives up after 30 s. Usage: consock PATH [TEXT] */
 #define _GNU_SOURCE
 #include <poll.h>
 #include <stdio.h>
@@ -30,6 +30,7 @@ int main(int argc, char **argv)
 	if ((l = socket(AF_UNIX, SOCK_STREAM, 0)) < 0 ||
 	    bind(l, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(l, 1) < 0)
 		return 2;
+	alarm(30); /* a test whose runtime never connects must not hang */
 	printf("listening\n");
 	fflush(stdout);
 	if ((c = accept(l, NULL, NULL)) < 0 || (n = recvmsg(c, &mh, 0)) < 0)

@@ -256,4 +256,77 @@ if command -v strace >/dev/null 2>&1; then
 	CTR_PID=$first_pid
 fi
 
+# --- runc's --pidfd-socket (runc 1.2): a pidfd of the command, "setns" beside it, before the
+# pid file; a listener that is not there: 255 and nothing runs; no fd of it in the container.
+# A relative path (this one, and --console-socket's) as runc resolves it: against the bundle,
+# which it moves into to read config.json, unless --process is given
+gcc -O2 -Wall -o "$T/pidfdsock" "$REPO/test/helpers/pidfdsock.c" || bail "cannot build pidfdsock"
+# pidfd_listen PATH [kill]: the helper in the background (PL), once it listens.
+pidfd_listen() {
+	rm -f "$T/pl.out" "$1"
+	"$T/pidfdsock" "$@" >"$T/pl.out" 2>&1 &
+	PL=$!
+	wait_for 5 grep -q listening "$T/pl.out" || bail "pidfdsock did not listen"
+}
+pidfd_listen "$T/pidfd.sock" kill
+rr exec -d --pidfd-socket "$T/pidfd.sock" --pid-file "$T/pf.pid" "$ID" sleep 4243
+wait "$PL"
+is "$RC" 0 "exec -d --pidfd-socket: 0"
+pl=$(cat "$T/pl.out")
+like "$pl" "*payload: setns*" "... the 5 bytes \"setns\" with the fd, as runc's exec sends them"
+like "$pl" "*pid: $(cat "$T/pf.pid")*" "... a pidfd of the command, the pid file's process"
+like "$pl" "*exited*" "... which the engine killed through it (pidfd_send_signal)"
+ok "... the command is gone (reaped by whoever it was left to)" \
+	wait_for 5 eval '! kill -0 "$(cat "$T/pf.pid")" 2>/dev/null'
+pidfd_listen "$T/pidfd.sock"
+# the command's fds, but ls's own directory
+FDS='ls -l /proc/self/fd | grep -v " /proc/[0-9]*/fd$" | sed -n "s|^.* \([0-9]*\) -> .*|\1|p" | tr "\n" " "'
+rr exec --pidfd-socket "$T/pidfd.sock" "$ID" sh -c "$FDS; exit 3"
+wait "$PL"
+is "$RC/$OUT" "3/0 1 2 " "foreground with --pidfd-socket: the command's status, no fd of the socket in it"
+like "$(cat "$T/pl.out")" "*payload: setns*pid: [0-9]*exited*" "... the engine got its pidfd, saw it exit"
+ROOTFS=/proc/$CTR_PID/root
+rm -f "$T/pidfd.sock" "$ROOTFS/pf-ran"
+rr exec --pidfd-socket "$T/pidfd.sock" "$ID" touch /pf-ran
+like "$RC/$ERR" "255/*pidfd socket $T/pidfd.sock: connect: No such file or directory*" \
+	"--pidfd-socket with nobody listening: 255, it says so"
+ok "... before anything ran" [ ! -e "$ROOTFS/pf-ran" ]
+bundle=$(jq -r '.config.labels[] | select(startswith("bundle=")) | .[7:]' "/run/runc/$ID/state.json")
+pidfd_listen "$bundle/rel.sock"
+(cd "$T" && rr exec -d --pidfd-socket rel.sock "$ID" true)
+wait "$PL"
+like "$(cat "$T/pl.out")" "*payload: setns*" "a relative --pidfd-socket: in the bundle, as runc's exec finds it"
+printf '{"args":["true"],"cwd":"/","user":{"uid":0,"gid":0}}' >"$T/true.json"
+pidfd_listen "$T/rel.sock"
+(cd "$T" && rr exec -d --pidfd-socket rel.sock --process "$T/true.json" "$ID")
+wait "$PL"
+like "$(cat "$T/pl.out")" "*payload: setns*" "... with --process: in the caller's directory, as runc"
+gcc -O2 -Wall -o "$T/consock" "$REPO/test/helpers/consock.c" || bail "cannot build consock"
+"$T/consock" "$bundle/con.sock" >"$T/cs.out" 2>&1 &
+cs=$!
+wait_for 5 grep -q listening "$T/cs.out" || bail "consock did not listen"
+(cd "$T" && rr exec -d -t --console-socket con.sock "$ID" echo via-bundle-socket)
+wait "$cs"
+like "$(tr -d '\r' <"$T/cs.out")" "*payload: /dev/ptmx*via-bundle-socket*" \
+	"a relative --console-socket: in the bundle too"
+rm -f "$bundle/rel.sock" "$bundle/con.sock" "$T/rel.sock"
+
+# --- what runc's exec refuses before it starts anything, refused alike (255, its words)
+rr exec -t --console-socket "$T/pidfd.sock" "$ID" touch /pf-ran
+like "$RC/$ERR" "255/*exec failed: cannot use console socket if runc will not detach or allocate tty*" \
+	"foreground -t with --console-socket: refused as runc refuses it"
+rr exec -d --console-socket "$T/pidfd.sock" "$ID" touch /pf-ran
+like "$RC/$ERR" "255/*exec failed: cannot use console socket if runc will not detach or allocate tty*" \
+	"--console-socket without a terminal: the same"
+rr exec -d -t "$ID" touch /pf-ran
+like "$RC/$ERR" "255/*exec failed: cannot allocate tty if runc will detach without setting console socket*" \
+	"-d -t without --console-socket: runc's words"
+timeout -k 5 30 "$RR" exec --preserve-fds 2 "$ID" touch /pf-ran 3</dev/null 4<&- </dev/null >"$T/rr.out" 2>"$T/rr.err"
+like "$?/$(cat "$T/rr.err")" "255/*exec failed: unable to stat preserved-fd 1 (of 2): no such file or directory*" \
+	"--preserve-fds 2 with fd 4 closed: refused as runc refuses it"
+ok "... none of them ran" [ ! -e "$ROOTFS/pf-ran" ]
+timeout -k 5 30 "$RR" exec --preserve-fds 2 "$ID" sh -c "$FDS" 3</dev/null 4</dev/null \
+	</dev/null >"$T/rr.out" 2>"$T/rr.err"
+is "$?/$(cat "$T/rr.out")" "0/0 1 2 3 4 " "--preserve-fds 2 with both open: 3 and 4 passed"
+
 no_leftovers "nothing left in the container" "$CTR_PID"
