@@ -16,6 +16,11 @@
  * Targets that are hard to stop or easy to disturb, each under the chmod filter:
  *   seccomp_stack hold vfork SECS   vfork()s a child that sleeps SECS without exec'ing (the
  *                                   parent waits where no signal or ptrace interrupt reaches)
+ *   seccomp_stack hold storm SECS   the same vfork wait, in a process with a second thread,
+ *                                   whose vfork child stops and continues it (SIGSTOP,
+ *                                   SIGCONT) for SECS: the second thread takes part, and each
+ *                                   round tells the tracer of the first one (SIGCHLD), which
+ *                                   never stops
  *   seccomp_stack hold epoll FILE   waits in epoll_wait for ever; appends "EINTR" to FILE
  *                                   each time it returns so
  *   seccomp_stack hold usr1 FILE    pauses for ever; appends "usr1" to FILE at each SIGUSR1
@@ -24,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <pthread.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <signal.h>
@@ -109,6 +115,31 @@ static void on_usr1(int sig)
 	note("usr1\n");
 }
 
+static void *idle(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* The vfork child of storm: may only call what returns no stack frame it shares. */
+static void storm(pid_t parent, int secs)
+{
+	struct timespec end, now, gap = { 0, 200000 };
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += secs;
+	do {
+		syscall(SYS_kill, parent, SIGSTOP);
+		syscall(SYS_nanosleep, &gap, NULL);
+		syscall(SYS_kill, parent, SIGCONT);
+		syscall(SYS_nanosleep, &gap, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (now.tv_sec < end.tv_sec);
+	_exit(0);
+}
+
 static int hold(const char *mode, const char *arg)
 {
 	struct sock_fprog prog = { sizeof(chmod_filter) / sizeof(chmod_filter[0]), chmod_filter };
@@ -125,6 +156,16 @@ static int hold(const char *mode, const char *arg)
 			syscall(SYS_nanosleep, &ts, NULL);
 			_exit(0);
 		}
+		for (;;)
+			pause();
+	}
+	if (strcmp(mode, "storm") == 0) {
+		pthread_t th;
+		pid_t self = getpid();
+		if (pthread_create(&th, NULL, idle, NULL) != 0)
+			return 1;
+		if (vfork() == 0)
+			storm(self, atoi(arg));
 		for (;;)
 			pause();
 	}
