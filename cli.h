@@ -17,6 +17,7 @@ struct cli {
 	bool tty;		    /* -t: process.terminal */
 	const char *console_socket; /* the pty master goes there instead of being relayed */
 	const char *pidfd_socket;   /* rtexec-runc's --pidfd-socket: a pidfd of the command */
+	const char *socket_dir;	    /* rtexec-runc: the sockets' relative paths start there */
 	enum log_level level;
 	/* The shell shorthand: -p PID instead of a JSON config, with -u, -w, -e. */
 	const char *pid;

@@ -216,6 +216,7 @@ struct run {
 	const char *pid_file;
 	const char *console_socket;
 	const char *pidfd_socket;
+	const char *socket_dir; /* of a relative console or pidfd socket path; NULL: the cwd */
 	struct target t;
 	struct ns_plan ns;
 	struct cg_plan cg;
@@ -241,6 +242,7 @@ static void apply_cli(const struct cli *cli, struct run *r)
 	r->pid_file = cli->pid_file ? cli->pid_file : r->c.pid_file;
 	r->console_socket = cli->console_socket;
 	r->pidfd_socket = cli->pidfd_socket;
+	r->socket_dir = cli->socket_dir;
 	/* Nobody would be there to relay the terminal (runc says the same). */
 	if (r->proc.terminal && r->detach && !r->console_socket)
 		die("a terminal with --detach needs --console-socket");
@@ -482,6 +484,12 @@ static void spawn(struct run *r)
 	close(child_fd);
 	r->child.pid = pid;
 	r->child.sync_fd = fds[0];
+	/* As runc's init sends it: before the command starts, so that one the engine could not
+	 * be given never runs (the child waits for its GO). */
+	if (child_send_pidfd(&r->child, &e) < 0) {
+		kill_child(pid);
+		die("%s", e.msg);
+	}
 	join_cgroups(r, born_in_cgroup);
 }
 
@@ -566,9 +574,10 @@ int main(int argc, char **argv)
 	log_at_exit(cleanup);
 	if (pidfile_prepare(&pf, r.pid_file, &e) < 0 ||
 	    (r.console_socket &&
-	     engine_socket_connect("console socket", r.console_socket, &r.child.console, &e) < 0) ||
-	    (r.pidfd_socket &&
-	     engine_socket_connect("pidfd socket", r.pidfd_socket, &r.child.pidfd_socket, &e) < 0))
+	     engine_socket_connect("console socket", r.socket_dir, r.console_socket,
+				   &r.child.console, &e) < 0) ||
+	    (r.pidfd_socket && engine_socket_connect("pidfd socket", r.socket_dir, r.pidfd_socket,
+						     &r.child.pidfd_socket, &e) < 0))
 		die("%s", e.msg);
 	spawn(&r);
 	ns_plan_close(&r.ns);
@@ -579,9 +588,8 @@ int main(int argc, char **argv)
 		runc_exec_error(status, r.proc.args[0], &e);
 	if (status != 0)
 		die_status(status, "%s", e.msg);
-	/* As runc's: the pidfd first, then the pid file; a caller relying on either must not
-	 * lose the command. */
-	if (child_send_pidfd(&r.child, &e) < 0 || pidfile_commit(&pf, r.child.pid, &e) < 0) {
+	if (pidfile_commit(&pf, r.child.pid, &e) < 0) {
+		/* A caller relying on the pid file must not lose the command. */
 		kill_child(r.child.pid);
 		die("%s", e.msg);
 	}

@@ -713,25 +713,11 @@ static int runc_rules(const struct runc_cli *rc, bool terminal, struct rterr *e)
 	return 0;
 }
 
-/* A relative socket path as runc's exec resolves it: against the bundle, the directory it
- * moved into to read config.json (without --process), else the caller's directory. */
-static int socket_path(const char *path, const char *bundle, bool from_bundle, char *buf, size_t n,
-		       const char **out, struct rterr *e)
-{
-	*out = path;
-	if (path == NULL || path[0] == '/' || !from_bundle)
-		return 0;
-	if ((size_t)fmt_snprintf(buf, n, "%s/%s", bundle, path) >= n)
-		return rterr_set(e, ENAMETOOLONG, "%s in the bundle %s", path, bundle);
-	*out = buf;
-	return 0;
-}
-
 int runc_load(const struct runc_cli *rc, size_t ncpus, struct config *c, struct cli *cli,
 	      struct rterr *e)
 {
-	static char console[4200], pidfd[4200]; /* the paths main connects to, later */
-	char path[4096], bundle[4096];
+	static char bundle[4096]; /* where main connects from, later */
+	char path[4096];
 	struct config state_part = { 0 };
 	cJSON *state;
 	int r;
@@ -755,11 +741,7 @@ int runc_load(const struct runc_cli *rc, size_t ncpus, struct config *c, struct 
 		    : 0;
 	cJSON_Delete(state);
 	if (r < 0 || load_process(rc, bundle, ncpus, c, cli, e) < 0 ||
-	    runc_rules(rc, c->process.terminal, e) < 0 ||
-	    socket_path(rc->console_socket, bundle, !rc->process, console, sizeof(console),
-			&cli->console_socket, e) < 0 ||
-	    socket_path(rc->pidfd_socket, bundle, !rc->process, pidfd, sizeof(pidfd),
-			&cli->pidfd_socket, e) < 0)
+	    runc_rules(rc, c->process.terminal, e) < 0)
 		return -1;
 	c->target = state_part.target;
 	c->ns = state_part.ns;
@@ -774,5 +756,10 @@ int runc_load(const struct runc_cli *rc, size_t ncpus, struct config *c, struct 
 	c->attrs.ambient_lenient = true;
 	cli->detach = rc->detach;
 	cli->pid_file = rc->pid_file;
+	cli->console_socket = rc->console_socket;
+	cli->pidfd_socket = rc->pidfd_socket;
+	/* A relative socket path as runc's exec resolves it: from the bundle, the directory it
+	 * moved into to read config.json (without --process), else from the caller's. */
+	cli->socket_dir = rc->process ? NULL : bundle;
 	return apply_cgroup(rc, &c->cgroup, e);
 }

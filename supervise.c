@@ -308,10 +308,10 @@ int child_send_pidfd(struct child *c, struct rterr *e)
 	if (c->pidfd_socket < 0)
 		return 0;
 	/* The child is rtexec's and not reaped yet: its pid cannot name another process, even
-	 * should the command have exited already (a zombie's pidfd says so at once). */
+	 * should it have died already (a zombie's pidfd says so at once). */
 	if ((pidfd = sys_pidfd_open(c->pid, 0)) < 0)
 		r = errno == ENOSYS
-			    ? rterr_set(e, 0, "--pidfd-socket requires >= v5.3 kernel")
+			    ? rterr_set(e, 0, "exec failed: --pidfd-socket requires >= v5.3 kernel")
 			    : rterr_set(e, errno, "pidfd socket: pidfd_open %d", (int)c->pid);
 	else
 		r = engine_socket_send(c->pidfd_socket, "pidfd socket", "setns", pidfd, e);

@@ -50,9 +50,9 @@ int child_wait_exec(struct child *c, const struct sched_config *sched, const str
 /* Forwards the pending signals, then every signal until the child exits (relaying its
  * terminal, if any, to rtexec's own stdio); its status as rtexec's exit status. */
 int supervise(struct child *c);
-/* Once the command runs: a pidfd of it over c->pidfd_socket (where there is one), with
- * the 5 bytes "setns" that runc's exec sends beside it; the socket is closed after. 0, or -1
- * with e set. */
+/* Before the child goes on to the command: a pidfd of it over c->pidfd_socket (where there is
+ * one), with the 5 bytes "setns" that runc's exec sends beside it; the socket is closed
+ * after. 0, or -1 with e set. */
 int child_send_pidfd(struct child *c, struct rterr *e);
 /* SIGKILLs the child and reaps it, waiting at most 1 s: a task in a frozen v1 cgroup does not
  * die until thawed (then it does, of the pending SIGKILL), and rtexec must not hang on it.

@@ -1,7 +1,10 @@
 #include "sync.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -152,21 +155,50 @@ int sync_expect(int fd, enum sync_type type)
 	return sync_recv(fd, &m, NULL) == 0 && m.type == (int32_t)type ? 0 : -1;
 }
 
-int engine_socket_connect(const char *what, const char *path, int *sock, struct rterr *e)
+/* connect(), from the directory dir for a relative path: the name stays as given (a bundle's
+ * path, 117 bytes under containerd, plus the name would not fit in sun_path), so rtexec moves
+ * there for the call and back (it is single-threaded). */
+static int connect_from(int sock, const char *dir, const struct sockaddr_un *sa, socklen_t len)
+{
+	int here, r, err;
+
+	if (dir == NULL || sa->sun_path[0] == '/' || sa->sun_path[0] == '\0')
+		return connect(sock, (const struct sockaddr *)sa, len) < 0 ? -errno : 0;
+	if ((here = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -errno;
+	if (chdir(dir) < 0) {
+		err = errno;
+		close(here);
+		return -err;
+	}
+	r = connect(sock, (const struct sockaddr *)sa, len) < 0 ? -errno : 0;
+	err = fchdir(here) < 0 ? errno : 0;
+	close(here);
+	return err ? -err : r;
+}
+
+int engine_socket_connect(const char *what, const char *dir, const char *path, int *sock,
+			  struct rterr *e)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	bool abstract = path[0] == '@';
+	size_t n = strlen(path);
+	int r;
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return rterr_set(e, ENAMETOOLONG, "%s %s", what, path);
-	strcpy(sa.sun_path, path);
+	if (n >= sizeof(sa.sun_path) || n == abstract)
+		return rterr_set(e, n ? ENAMETOOLONG : EINVAL, "%s %s", what, path);
+	memcpy(sa.sun_path, path, n);
+	if (abstract)
+		sa.sun_path[0] = '\0';
 	*sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (*sock < 0)
 		return rterr_set(e, errno, "%s %s", what, path);
-	if (connect(*sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int err = errno;
+	r = connect_from(*sock, dir, &sa,
+			 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + !abstract));
+	if (r < 0) {
 		close(*sock);
 		*sock = -1;
-		return rterr_set(e, err, "%s %s: connect", what, path);
+		return rterr_set(e, -r, "%s %s: connect", what, path);
 	}
 	return 0;
 }
@@ -185,6 +217,7 @@ int engine_socket_send(int sock, const char *what, const char *payload, int fd, 
 			     .msg_controllen = sizeof(ctl.buf) };
 	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
 	struct pollfd p = { sock, POLLOUT, 0 };
+	ssize_t n;
 	int r;
 
 	if (iov.iov_len >= sizeof(text))
@@ -198,7 +231,9 @@ int engine_socket_send(int sock, const char *what, const char *payload, int fd, 
 	r = poll(&p, 1, 5000);
 	if (r == 0)
 		return rterr_set(e, ETIMEDOUT, "%s: send", what);
-	if (r < 0 || sendmsg(sock, &mh, MSG_NOSIGNAL) != (ssize_t)iov.iov_len)
+	if (r < 0 || (n = sendmsg(sock, &mh, MSG_NOSIGNAL)) < 0)
 		return rterr_set(e, errno, "%s: send", what);
+	if (n != (ssize_t)iov.iov_len)
+		return rterr_set(e, EIO, "%s: send", what);
 	return 0;
 }

@@ -60,11 +60,13 @@ int sync_recv(int fd, struct sync_msg *m, int *passfd);
 int sync_expect(int fd, enum sync_type type);
 
 /* The engine's sockets (--console-socket, runc's --pidfd-socket): the parent, before anything
- * runs, connects to whoever listens at path (what names it in errors), non-blocking so that
- * a listener that never accepts cannot hold rtexec up; later it hands one fd over, with the
- * payload bytes runc sends beside it (SCM_RIGHTS), waiting at most 5 s for room. 0, or -1
- * with e set. */
-int engine_socket_connect(const char *what, const char *path, int *sock, struct rterr *e);
+ * runs, connects to whoever listens at path (what names it in errors; "@NAME": the abstract
+ * socket NAME, as Go dials it; a relative path from the directory dir, or the current one
+ * where dir is NULL), non-blocking so that a listener that never accepts cannot hold rtexec
+ * up; later it hands one fd over, with the payload bytes runc sends beside it (SCM_RIGHTS),
+ * waiting at most 5 s for room. 0, or -1 with e set. */
+int engine_socket_connect(const char *what, const char *dir, const char *path, int *sock,
+			  struct rterr *e);
 int engine_socket_send(int sock, const char *what, const char *payload, int fd, struct rterr *e);
 
 #endif

@@ -1,11 +1,13 @@
 /* Test helper: the engine's side of runc's --pidfd-socket. Listens on PATH, accepts one
  * connection, receives one fd (SCM_RIGHTS) and prints "payload: TEXT" (what came with it),
  * "pid: N" (the process the pidfd refers to, from its fdinfo; -1 once it has exited and been
- * reaped), then, with "kill", SIGKILLs it through the pidfd; then waits at most 10 s for
+ * reaped), then, with "kill FILE", SIGKILLs it through the pidfd once FILE exists (the
+ * runtime's pid file: the command runs); then waits at most 10 s for
  * the pidfd to say the process exited ("exited") or prints "still running".
- * Gives up after 30 s. Usage: pidfdsock PATH [kill] */
+ * Gives up after 30 s. PATH "@NAME": the abstract socket NAME. Usage: pidfdsock PATH [kill FILE] */
 #define _GNU_SOURCE
 #include <poll.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
@@ -30,8 +33,12 @@ int main(int argc, char **argv)
 	if (argc < 2 || strlen(argv[1]) >= sizeof(sa.sun_path))
 		return 2;
 	strcpy(sa.sun_path, argv[1]);
+	if (argv[1][0] == '@') /* an abstract name, as Go writes one */
+		sa.sun_path[0] = '\0';
 	if ((l = socket(AF_UNIX, SOCK_STREAM, 0)) < 0 ||
-	    bind(l, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(l, 1) < 0)
+	    bind(l, (struct sockaddr *)&sa,
+		 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(argv[1]))) < 0 ||
+	    listen(l, 1) < 0)
 		return 2;
 	alarm(30); /* a test that never connects must not hang */
 	printf("listening\n");
@@ -52,9 +59,13 @@ int main(int argc, char **argv)
 		if (strncmp(line, "Pid:", 4) == 0)
 			printf("pid: %d\n", atoi(line + 4));
 	fclose(f);
-	if (argc > 2 && strcmp(argv[2], "kill") == 0 &&
-	    syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0)
-		perror("pidfd_send_signal");
+	if (argc > 3 && strcmp(argv[2], "kill") == 0) {
+		struct timespec tick = { 0, 10000000 };
+		while (access(argv[3], F_OK) < 0) /* until the runtime says the command runs */
+			nanosleep(&tick, NULL);
+		if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0)
+			perror("pidfd_send_signal");
+	}
 	struct pollfd p = { pidfd, POLLIN, 0 };
 	printf("%s\n", poll(&p, 1, 10000) == 1 ? "exited" : "still running");
 	return 0;

@@ -256,59 +256,77 @@ if command -v strace >/dev/null 2>&1; then
 	CTR_PID=$first_pid
 fi
 
-# --- runc's --pidfd-socket (runc 1.2): a pidfd of the command, "setns" beside it, before the
-# pid file; a listener that is not there: 255 and nothing runs; no fd of it in the container.
-# A relative path (this one, and --console-socket's) as runc resolves it: against the bundle,
-# which it moves into to read config.json, unless --process is given
+# --- runc's --pidfd-socket (runc 1.2): a pidfd of the process that becomes the command, "setns"
+# beside it, sent before the command starts (as runc's init sends it); a listener that is not
+# there, or a kernel without pidfd_open: 255 and nothing runs. A relative path (this one, and
+# --console-socket's) as runc resolves it: from the bundle, which it moves into to read
+# config.json, unless --process is given; "@NAME": an abstract socket, as Go dials it
 gcc -O2 -Wall -o "$T/pidfdsock" "$REPO/test/helpers/pidfdsock.c" || bail "cannot build pidfdsock"
-# pidfd_listen PATH [kill]: the helper in the background (PL), once it listens.
+gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -o "$T/nosys" "$REPO/test/helpers/nosys.c" ||
+	bail "cannot build nosys"
+# pidfd_listen PATH [kill FILE]: the helper in the background (PL), once it listens.
 pidfd_listen() {
-	rm -f "$T/pl.out" "$1"
+	case $1 in @*) ;; *) rm -f "$1" ;; esac
+	rm -f "$T/pl.out"
 	"$T/pidfdsock" "$@" >"$T/pl.out" 2>&1 &
 	PL=$!
 	wait_for 5 grep -q listening "$T/pl.out" || bail "pidfdsock did not listen"
 }
-pidfd_listen "$T/pidfd.sock" kill
+rm -f "$T/pf.pid"
+pidfd_listen "$T/pidfd.sock" kill "$T/pf.pid"
 rr exec -d --pidfd-socket "$T/pidfd.sock" --pid-file "$T/pf.pid" "$ID" sleep 4243
 wait "$PL"
 is "$RC" 0 "exec -d --pidfd-socket: 0"
 pl=$(cat "$T/pl.out")
 like "$pl" "*payload: setns*" "... the 5 bytes \"setns\" with the fd, as runc's exec sends them"
-like "$pl" "*pid: $(cat "$T/pf.pid")*" "... a pidfd of the command, the pid file's process"
+ok "... a pidfd of the command, the pid file's process" grep -qx "pid: $(cat "$T/pf.pid")" "$T/pl.out"
 like "$pl" "*exited*" "... which the engine killed through it (pidfd_send_signal)"
 ok "... the command is gone (reaped by whoever it was left to)" \
 	wait_for 5 eval '! kill -0 "$(cat "$T/pf.pid")" 2>/dev/null'
-pidfd_listen "$T/pidfd.sock"
 # the command's fds, but ls's own directory
 FDS='ls -l /proc/self/fd | grep -v " /proc/[0-9]*/fd$" | sed -n "s|^.* \([0-9]*\) -> .*|\1|p" | tr "\n" " "'
-rr exec --pidfd-socket "$T/pidfd.sock" "$ID" sh -c "$FDS; exit 3"
+pidfd_listen "@rtexec-test-pidfd-$$"
+rr exec --pidfd-socket "@rtexec-test-pidfd-$$" "$ID" sh -c "$FDS; sleep 1; exit 3"
 wait "$PL"
-is "$RC/$OUT" "3/0 1 2 " "foreground with --pidfd-socket: the command's status, no fd of the socket in it"
-like "$(cat "$T/pl.out")" "*payload: setns*pid: [0-9]*exited*" "... the engine got its pidfd, saw it exit"
+is "$RC/$OUT" "3/0 1 2 " "foreground, an abstract --pidfd-socket: the command's status, only its stdio"
+like "$(cat "$T/pl.out")" "*payload: setns*pid: [1-9]*exited*" \
+	"... the engine got a pidfd of the running command, saw it exit"
 ROOTFS=/proc/$CTR_PID/root
-rm -f "$T/pidfd.sock" "$ROOTFS/pf-ran"
-rr exec --pidfd-socket "$T/pidfd.sock" "$ID" touch /pf-ran
+rm -f "$T/pidfd.sock" "$ROOTFS/pf-ran" "$T/pf.pid"
+rr exec -d --pid-file "$T/pf.pid" --pidfd-socket "$T/pidfd.sock" "$ID" touch /pf-ran
 like "$RC/$ERR" "255/*pidfd socket $T/pidfd.sock: connect: No such file or directory*" \
 	"--pidfd-socket with nobody listening: 255, it says so"
-ok "... before anything ran" [ ! -e "$ROOTFS/pf-ran" ]
+ok "... before anything ran, no pid file" [ ! -e "$ROOTFS/pf-ran" ] && [ ! -e "$T/pf.pid" ]
+pidfd_listen "$T/pidfd.sock"
+timeout -k 5 30 "$T/nosys" pidfd_open -- "$RR" exec -d --pid-file "$T/pf.pid" \
+	--pidfd-socket "$T/pidfd.sock" "$ID" touch /pf-ran </dev/null >/dev/null 2>"$T/rr.err"
+like "$?/$(cat "$T/rr.err")" "255/*exec failed: --pidfd-socket requires >= v5.3 kernel*" \
+	"a kernel without pidfd_open (nosys): 255, runc's words"
+ok "... the command never started, no pid file" [ ! -e "$ROOTFS/pf-ran" ] && [ ! -e "$T/pf.pid" ]
+kill "$PL" 2>/dev/null
+wait "$PL" 2>/dev/null
 bundle=$(jq -r '.config.labels[] | select(startswith("bundle=")) | .[7:]' "/run/runc/$ID/state.json")
+here=$PWD
+cd "$T" || bail "cd $T"
 pidfd_listen "$bundle/rel.sock"
-(cd "$T" && rr exec -d --pidfd-socket rel.sock "$ID" true)
+rr exec -d --pidfd-socket rel.sock "$ID" true
 wait "$PL"
-like "$(cat "$T/pl.out")" "*payload: setns*" "a relative --pidfd-socket: in the bundle, as runc's exec finds it"
+like "$RC/$(cat "$T/pl.out")" "0/*payload: setns*" "a relative --pidfd-socket: in the bundle, as runc's exec finds it"
 printf '{"args":["true"],"cwd":"/","user":{"uid":0,"gid":0}}' >"$T/true.json"
 pidfd_listen "$T/rel.sock"
-(cd "$T" && rr exec -d --pidfd-socket rel.sock --process "$T/true.json" "$ID")
+rr exec -d --pidfd-socket rel.sock --process "$T/true.json" "$ID"
 wait "$PL"
-like "$(cat "$T/pl.out")" "*payload: setns*" "... with --process: in the caller's directory, as runc"
+like "$RC/$(cat "$T/pl.out")" "0/*payload: setns*" "... with --process: in the caller's directory, as runc"
 gcc -O2 -Wall -o "$T/consock" "$REPO/test/helpers/consock.c" || bail "cannot build consock"
+rm -f "$bundle/con.sock"
 "$T/consock" "$bundle/con.sock" >"$T/cs.out" 2>&1 &
 cs=$!
 wait_for 5 grep -q listening "$T/cs.out" || bail "consock did not listen"
-(cd "$T" && rr exec -d -t --console-socket con.sock "$ID" echo via-bundle-socket)
+rr exec -d -t --console-socket con.sock "$ID" echo via-bundle-socket
 wait "$cs"
-like "$(tr -d '\r' <"$T/cs.out")" "*payload: /dev/ptmx*via-bundle-socket*" \
+like "$RC/$(tr -d '\r' <"$T/cs.out")" "0/*payload: /dev/ptmx*via-bundle-socket*" \
 	"a relative --console-socket: in the bundle too"
+cd "$here" || bail "cd $here"
 rm -f "$bundle/rel.sock" "$bundle/con.sock" "$T/rel.sock"
 
 # --- what runc's exec refuses before it starts anything, refused alike (255, its words)
