@@ -268,43 +268,6 @@ static __attribute__((noinline)) int search_exec(const char *name, const char *p
 	}
 }
 
-static void exec_command(const struct child_args *a, char **env) NORETURN;
-static void exec_command(const struct child_args *a, char **env)
-{
-	char **argv = a->proc->args;
-	const char *path = env_get(env, "PATH"), *name = argv[0];
-	struct rterr e;
-	int err;
-
-	if (path == NULL)
-		path = DEFAULT_PATH + 5;
-	if (strchr(name, '/')) {
-		execve(name, argv, env);
-		err = errno;
-	} else {
-		err = search_exec(name, path, argv, env);
-	}
-	if (err == ENOENT && !strchr(name, '/')) {
-		rterr_set(&e, 0, "exec %s: command not found in PATH %s", name, path);
-		fail(a, EXIT_NOT_FOUND, &e);
-	}
-	rterr_set(&e, err, "exec %s", name);
-	fail(a, err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC, &e);
-}
-
-/* Last: the final affinity, then (SCHED_DEADLINE needs the full mask) the scheduler, which
- * the parent applies when one is set. */
-static void final_placement(const struct child_args *a)
-{
-	struct rterr e;
-
-	if (placement_apply_final(a->placement, &e) < 0)
-		fail(a, EXIT_RTEXEC, &e);
-	if (a->assisted &&
-	    (sync_send(a->sync_fd, SYNC_READY) < 0 || sync_expect(a->sync_fd, SYNC_GO) < 0))
-		_exit(EXIT_RTEXEC);
-}
-
 /* The container's seccomp filters as late as they can go: with no_new_privs, last before
  * execve, so that none of rtexec's own steps meet them; without it, installing one needs
  * CAP_SYS_ADMIN, so before the uid switch and the capabilities drop (as runc does), and the
@@ -319,6 +282,121 @@ static bool install_seccomp(const struct child_args *a, bool late)
 	if (seccomp_install(a->seccomp, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	return a->seccomp->n > 0;
+}
+
+/* A failed exec in the words the parent reports: 127 for a command not found, else 126. */
+static void exec_failed(const struct child_args *a, const char *name, const char *path,
+			int err) NORETURN;
+static void exec_failed(const struct child_args *a, const char *name, const char *path, int err)
+{
+	struct rterr e;
+
+	if (err == ENOENT && !strchr(name, '/')) {
+		rterr_set(&e, 0, "exec %s: command not found in PATH %s", name, path);
+		fail(a, EXIT_NOT_FOUND, &e);
+	}
+	rterr_set(&e, err, "exec %s", name);
+	fail(a, err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC, &e);
+}
+
+/* What execve would make of file, as far as can be told without it: 0 for a regular file
+ * with an execute bit (*may: this process may run it, by access()), else the errno. */
+static int runnable(const char *file, bool *may)
+{
+	struct stat st;
+
+	if (stat(file, &st) < 0)
+		return errno;
+	if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
+		return EACCES;
+	*may = access(file, X_OK) == 0; /* the ids are the command's: real ones = effective */
+	return 0;
+}
+
+/* The file execvp's search would run (into file, PATH_MAX bytes): the first it may run, else
+ * the first with an execute bit (where access() cannot tell, e.g. a capability, execve
+ * decides). 0, or the errno of the search: EACCES where something was found but nothing
+ * runnable, else ENOENT, or an error that stops it. */
+static int find_command(const char *name, const char *path, char *file)
+{
+	char buf[PATH_MAX];
+	bool found = false, eacces = false, may = false;
+	int err;
+
+	if (strchr(name, '/'))
+		return (size_t)fmt_snprintf(file, PATH_MAX, "%s", name) >= PATH_MAX
+			       ? ENAMETOOLONG
+			       : runnable(name, &may);
+	for (const char *p = path, *end;; p = end + 1) {
+		end = strchrnul(p, ':');
+		if ((size_t)fmt_snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(end - p), p,
+					 end == p ? "" : "/", name) < sizeof(buf)) {
+			err = runnable(buf, &may);
+			if (err == 0 && (may || !found)) {
+				memcpy(file, buf, sizeof(buf));
+				found = true;
+				if (may)
+					return 0;
+			} else if (err == EACCES) {
+				eacces = true;
+			} else if (err && err != ENOENT && err != ENOTDIR && !found) {
+				return err;
+			}
+		}
+		if (*end == '\0')
+			return found ? 0 : eacces ? EACCES : ENOENT;
+	}
+}
+
+/* Under a filter of the container's installed last (no_new_privs), a failure after it may
+ * not reach the parent (a filter refusing sendto silences the report, and the run read as an
+ * exec): the command is looked up first, as runc does, so that only the execve itself comes
+ * after the filter. Costs a stat and an access() per PATH entry tried. */
+static __attribute__((noinline)) void exec_filtered(const struct child_args *a, const char *path,
+						    char **env)
+{
+	char file[PATH_MAX];
+	char **argv = a->proc->args;
+	int err = find_command(argv[0], path, file);
+
+	if (err)
+		exec_failed(a, argv[0], path, err);
+	install_seccomp(a, true);
+	execve(file, argv, env);
+	exec_failed(a, argv[0], path, errno);
+}
+
+static void exec_command(const struct child_args *a, char **env) NORETURN;
+static void exec_command(const struct child_args *a, char **env)
+{
+	char **argv = a->proc->args;
+	const char *path = env_get(env, "PATH"), *name = argv[0];
+	int err;
+
+	if (path == NULL)
+		path = DEFAULT_PATH + 5;
+	if (a->attrs->no_new_privs && a->seccomp->n > 0)
+		exec_filtered(a, path, env);
+	if (strchr(name, '/')) {
+		execve(name, argv, env);
+		err = errno;
+	} else {
+		err = search_exec(name, path, argv, env);
+	}
+	exec_failed(a, name, path, err);
+}
+
+/* Last: the final affinity, then (SCHED_DEADLINE needs the full mask) the scheduler, which
+ * the parent applies when one is set. */
+static void final_placement(const struct child_args *a)
+{
+	struct rterr e;
+
+	if (placement_apply_final(a->placement, &e) < 0)
+		fail(a, EXIT_RTEXEC, &e);
+	if (a->assisted &&
+	    (sync_send(a->sync_fd, SYNC_READY) < 0 || sync_expect(a->sync_fd, SYNC_GO) < 0))
+		_exit(EXIT_RTEXEC);
 }
 
 /* A pty of the container's own, now that its mount namespace is ours; the caller's stdio
@@ -414,6 +492,5 @@ void child_main(const struct child_args *a)
 	if (attrs_apply_last(a->attrs, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	prepare_exec(a);
-	install_seccomp(a, true);
 	exec_command(a, env);
 }

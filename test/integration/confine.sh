@@ -416,3 +416,33 @@ out=$(printf '%s\n' "$(cfg "$hp")" | "$T/pendsig" 14 "$RTEXEC" -- sh -c 'echo ra
 is "$?:$out" "0:ran" "a caller with SIGALRM blocked and pending: the filters copied, the command runs"
 kill -9 "$hp"
 wait "$hp" 2>/dev/null || true
+
+# --- a container whose filter, installed last (its no_new_privs), refuses sendto and
+# sendmsg: a failed exec after the filter could not be reported, and the run read as an
+# exec (-d: 0, a pid file naming a process already gone). The command is looked up before
+# the filter now, as runc does: not found and not executable are reported (127, 126).
+CTR_SETUP=seccomp_copy
+RUNC_JQ='.process.noNewPrivileges = true
+ | .linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],
+     "syscalls":[{"names":["sendto","sendmsg"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}'
+export CTR_SETUP RUNC_JQ
+start_runc_ctr || bail "cannot start a runc container whose filter refuses sendto"
+unset RUNC_JQ
+rx "$(cfg "$CTR_PID")" -- sh -c 'grep -E "^(NoNewPrivs|Seccomp_filters)" /proc/self/status | tr -s "\t\n" "  "'
+is "$RC/$OUT" "0/NoNewPrivs: 1 Seccomp_filters: 1 " \
+	"a filter refusing sendto, installed last: the command runs under it (precondition)"
+rm -f "$T/nosend.pid"
+rx "$(cfg "$CTR_PID")" -d --pid-file "$T/nosend.pid" -- rtx-no-such-cmd
+is_rc 127 "... a command not in PATH: 127, not an exec"
+err_one_line "... one line" "*exec rtx-no-such-cmd: command not found in PATH*"
+ok "... no pid file" [ ! -e "$T/nosend.pid" ]
+rx "$(cfg "$CTR_PID")" -d -- /rtx/no/such
+is_rc 127 "... a path that is not there: 127"
+rx "$(cfg "$CTR_PID")" -d -- /etc/passwd
+is_rc 126 "... a file that is not executable: 126"
+err_one_line "... one line" "*exec /etc/passwd: Permission denied*"
+mkdir -p "$CTR_ROOTFS/pa"
+printf '#!/bin/sh\necho wrong\n' >"$CTR_ROOTFS/pa/sh"
+chmod 644 "$CTR_ROOTFS/pa/sh"
+rx "$(cfg "$CTR_PID" '"process":{"args":["sh","-c","echo found"],"env":["PATH=/pa:/bin"]}')"
+is "$RC/$OUT" "0/found" "... PATH's first sh not executable: the next one runs, as execvp"
