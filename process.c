@@ -300,22 +300,26 @@ static void exec_failed(const struct child_args *a, const char *name, const char
 }
 
 /* What execve would make of file, as far as can be told without it: 0 for a regular file
- * with an execute bit (*may: this process may run it, by access()), else the errno. */
+ * with an execute bit (*may: this process may run it, as execve checks it: its effective
+ * ids and capabilities; before Linux 5.8, access(), which may differ where a capability
+ * decides), else the errno. */
 static int runnable(const char *file, bool *may)
 {
 	struct stat st;
+	int r;
 
 	if (stat(file, &st) < 0)
 		return errno;
 	if (!S_ISREG(st.st_mode) || !(st.st_mode & 0111))
 		return EACCES;
-	*may = access(file, X_OK) == 0; /* the ids are the command's: real ones = effective */
+	if ((r = sys_eaccess(file, X_OK)) < 0 && errno == ENOSYS)
+		r = access(file, X_OK);
+	*may = r == 0;
 	return 0;
 }
 
 /* The file execvp's search would run (into file, PATH_MAX bytes): the first it may run, else
- * the first with an execute bit (where access() cannot tell, e.g. a capability, execve
- * decides). 0, or the errno of the search: EACCES where something was found but nothing
+ * the first with an execute bit (execve decides). 0, or the errno of the search: EACCES where something was found but nothing
  * runnable, else ENOENT, or an error that stops it. */
 static int find_command(const char *name, const char *path, char *file)
 {
@@ -329,18 +333,19 @@ static int find_command(const char *name, const char *path, char *file)
 			       : runnable(name, &may);
 	for (const char *p = path, *end;; p = end + 1) {
 		end = strchrnul(p, ':');
-		if ((size_t)fmt_snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(end - p), p,
-					 end == p ? "" : "/", name) < sizeof(buf)) {
+		size_t n = (size_t)fmt_snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(end - p), p,
+						end == p ? "" : "/", name);
+		if (n < sizeof(buf)) {
 			err = runnable(buf, &may);
 			if (err == 0 && (may || !found)) {
-				memcpy(file, buf, sizeof(buf));
+				memcpy(file, buf, n + 1);
 				found = true;
 				if (may)
 					return 0;
 			} else if (err == EACCES) {
 				eacces = true;
-			} else if (err && err != ENOENT && err != ENOTDIR && !found) {
-				return err;
+			} else if (err && err != ENOENT && err != ENOTDIR) {
+				return found ? 0 : err; /* execvp stops here: its first try first */
 			}
 		}
 		if (*end == '\0')
@@ -351,7 +356,7 @@ static int find_command(const char *name, const char *path, char *file)
 /* Under a filter of the container's installed last (no_new_privs), a failure after it may
  * not reach the parent (a filter refusing sendto silences the report, and the run read as an
  * exec): the command is looked up first, as runc does, so that only the execve itself comes
- * after the filter. Costs a stat and an access() per PATH entry tried. */
+ * after the filter. Costs a stat and a faccessat2 per PATH entry tried. */
 static __attribute__((noinline)) void exec_filtered(const struct child_args *a, const char *path,
 						    char **env)
 {

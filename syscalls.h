@@ -164,6 +164,17 @@ static inline int sys_faccessat(int dirfd, const char *path, int mode)
 	return (int)syscall(SYS_faccessat, dirfd, path, mode);
 }
 
+#ifndef SYS_faccessat2
+#define SYS_faccessat2 439
+#endif
+/* faccessat2 with AT_EACCESS (Linux 5.8): the check execve makes, with the effective ids and
+ * capabilities, where access() takes the real ids and replaces the capabilities (none for a
+ * uid other than 0, the permitted set for 0). musl's faccessat may emulate the flag. */
+static inline int sys_eaccess(const char *path, int mode)
+{
+	return (int)syscall(SYS_faccessat2, AT_FDCWD, path, mode, AT_EACCESS);
+}
+
 /* A signal's default action, without musl's sigaction (1 KiB with its locks): the kernel's
  * struct sigaction differs from libc's and between architectures, but all zeros is the
  * default action, no flags and an empty mask in each of them. */

@@ -446,3 +446,20 @@ printf '#!/bin/sh\necho wrong\n' >"$CTR_ROOTFS/pa/sh"
 chmod 644 "$CTR_ROOTFS/pa/sh"
 rx "$(cfg "$CTR_PID" '"process":{"args":["sh","-c","echo found"],"env":["PATH=/pa:/bin"]}')"
 is "$RC/$OUT" "0/found" "... PATH's first sh not executable: the next one runs, as execvp"
+chmod 744 "$CTR_ROOTFS/pa/sh"
+rx "$(cfg "$CTR_PID" '"process":{"args":["sh","-c","echo found"],"env":["PATH=/pa:/bin"],"user":{"uid":1000,"gid":1000}}')"
+is "$RC/$OUT" "0/found" "... uid 1000, PATH's first sh executable by its owner (root) only: the next one runs"
+# Where a capability decides (uid 1000 with CAP_DAC_OVERRIDE may run a root file of mode
+# 0700), the lookup asks as execve does (faccessat2 AT_EACCESS): access() drops the
+# capabilities of a uid other than 0, and the lookup ran a later file of the same name.
+mkdir -p "$CTR_ROOTFS/pb"
+musl-gcc -static -O2 -o "$CTR_ROOTFS/pa/x" "$REPO/bench/noop.c" || bail "cannot build bench/noop.c"
+chmod 700 "$CTR_ROOTFS/pa/x"
+printf '#!/bin/sh\necho second\n' >"$CTR_ROOTFS/pb/x"
+chmod 755 "$CTR_ROOTFS/pb/x"
+DAC='"bounding":["CAP_DAC_OVERRIDE"],"effective":["CAP_DAC_OVERRIDE"],"permitted":["CAP_DAC_OVERRIDE"]'
+rx "$(cfg "$CTR_PID" "\"process\":{\"args\":[\"x\"],\"env\":[\"PATH=/pa:/pb:/bin\"],\"user\":{\"uid\":1000,\"gid\":1000},\"capabilities\":{$DAC}}")"
+is "$RC/$OUT" "0/" "... uid 1000 with CAP_DAC_OVERRIDE: PATH's first x (root, 0700) runs, as execvp runs it"
+rx "$(cfg "$CTR_PID" '"process":{"args":["x"],"env":["PATH=/pa:/pb:/bin"],"user":{"uid":1000,"gid":1000}}')"
+is "$RC/$OUT" "0/second" "... without it: the next x, as execvp"
+unset CTR_SETUP

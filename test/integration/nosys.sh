@@ -1,6 +1,6 @@
 #!/bin/sh
-# ENOSYS fallbacks: on a kernel without pidfd_open (< 5.3), close_range (< 5.9) or openat2
-# (< 5.6), rtexec still joins the container and the command sees the same as on a recent
+# ENOSYS fallbacks: on a kernel without pidfd_open (< 5.3), close_range (< 5.9), openat2
+# (< 5.6) or faccessat2 (< 5.8), rtexec still joins the container and the command sees the same as on a recent
 # one. The old kernel is faked with test/helpers/nosys (a seccomp filter answering ENOSYS);
 # strace shows that the fallback really is another path than the normal one.
 # shellcheck source=test/lib.sh disable=SC2016 # the $HOME of the commands is the container's
@@ -114,6 +114,19 @@ nx setns "$C" -- sh -c 'echo ran'
 is_rc 125 "nosys setns: rtexec cannot join: 125"
 err_one_line "nosys setns: one line naming the join" "join *namespace*Function not implemented"
 is "$OUT" "" "nosys setns: the command did not run"
+
+# --- faccessat2 (< 5.8): the command's lookup before a filter installed last (a filter file
+# with noNewPrivileges; the filter allows everything) asks access() instead
+printf '\006\000\000\000\000\000\377\177' >"$T/allow.bpf" # BPF_RET|BPF_K SECCOMP_RET_ALLOW
+F=$(cfg "$CTR_PID" "\"seccomp\":\"$T/allow.bpf\",\"process\":{\"noNewPrivileges\":true}")
+nx faccessat2 "$F" -- sh -c 'grep Seccomp_filters /proc/self/status | tr -d "\t"'
+is "$RC/$OUT" "0/Seccomp_filters:2" "nosys faccessat2: the command found in PATH, under the filter (and nosys's)"
+nx faccessat2 "$F" -- rtx-no-such-cmd
+is_rc 127 "nosys faccessat2: a command not in PATH: 127"
+printf '%s\n' "$F" | timeout -k 5 30 strace -f -qq -o "$T/trace" -e trace=access,faccessat,faccessat2 \
+	"$NOSYS" faccessat2 -- "$RTEXEC" -- sh -c true >/dev/null 2>&1
+like "$(cat "$T/trace")" "*faccessat2(AT_FDCWD, \"/bin/sh\", X_OK, AT_EACCESS)*= -1 ENOSYS*access(\"/bin/sh\", X_OK)*= 0*" \
+	"nosys faccessat2: strace shows the fallback to access()"
 
 # --- a file system without O_TMPFILE (NFS, vfat; faked: "nosys tmpfile" answers EOPNOTSUPP):
 # the pid file is written under a temporary name and renamed; a failure after that name
