@@ -4,7 +4,8 @@
  * reaped), then, with "kill FILE", SIGKILLs it through the pidfd once FILE exists (the
  * runtime's pid file: the command runs); then waits at most 10 s for
  * the pidfd to say the process exited ("exited") or prints "still running".
- * Gives up after 30 s. PATH "@NAME": the abstract socket NAME. Usage: pidfdsock PATH [kill FILE] */
+ * With "close", closes the connection at once instead, taking nothing. Gives up after 30 s.
+ * PATH "@NAME": the abstract socket NAME. Usage: pidfdsock PATH [kill FILE | close] */
 #define _GNU_SOURCE
 #include <poll.h>
 #include <stddef.h>
@@ -43,7 +44,14 @@ int main(int argc, char **argv)
 	alarm(30); /* a test that never connects must not hang */
 	printf("listening\n");
 	fflush(stdout);
-	if ((c = accept(l, NULL, NULL)) < 0 || (n = recvmsg(c, &mh, 0)) < 0)
+	if ((c = accept(l, NULL, NULL)) < 0)
+		return 1;
+	if (argc > 2 && strcmp(argv[2], "close") == 0) { /* a listener that takes nothing */
+		close(c);
+		printf("closed\n");
+		return 0;
+	}
+	if ((n = recvmsg(c, &mh, 0)) < 0)
 		return 1;
 	payload[n] = '\0';
 	for (struct cmsghdr *h = CMSG_FIRSTHDR(&mh); h; h = CMSG_NXTHDR(&mh, h))

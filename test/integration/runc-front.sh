@@ -303,6 +303,18 @@ timeout -k 5 30 "$T/nosys" pidfd_open -- "$RR" exec -d --pid-file "$T/pf.pid" \
 like "$?/$(cat "$T/rr.err")" "255/*exec failed: --pidfd-socket requires >= v5.3 kernel*" \
 	"a kernel without pidfd_open (nosys): 255, runc's words"
 ok "... the command never started, no pid file" [ ! -e "$ROOTFS/pf-ran" ] && [ ! -e "$T/pf.pid" ]
+# A listener that accepts and closes at once, before rtexec sends (strace holds its
+# pidfd_open 1 s): the send fails, and the command, not started yet, never runs.
+if command -v strace >/dev/null 2>&1; then
+	pidfd_listen "$T/pidfd.sock" close
+	strace -f -qq -o /dev/null -e trace=pidfd_open -e inject=pidfd_open:delay_enter=1000000 \
+		"$RR" exec -d --pid-file "$T/pf.pid" --pidfd-socket "$T/pidfd.sock" "$ID" touch /pf-ran \
+		</dev/null >/dev/null 2>"$T/rr.err"
+	like "$?/$(cat "$T/rr.err")" "255/*pidfd socket: send: Broken pipe*" \
+		"a listener that closes before the pidfd comes: 255, the send failed"
+	ok "... the command never started, no pid file" [ ! -e "$ROOTFS/pf-ran" ] && [ ! -e "$T/pf.pid" ]
+	wait "$PL"
+fi
 kill "$PL" 2>/dev/null
 wait "$PL" 2>/dev/null
 bundle=$(jq -r '.config.labels[] | select(startswith("bundle=")) | .[7:]' "/run/runc/$ID/state.json")
