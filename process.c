@@ -245,6 +245,14 @@ static void prepare_exec(const struct child_args *a)
 	sync_send(a->sync_fd, SYNC_EXEC);
 }
 
+/* The PATH entry from p to end joined with name into file (PATH_MAX bytes), as execvp joins
+ * them (an empty entry: name alone). Its length: PATH_MAX or more where it does not fit. */
+static size_t path_join(char *file, const char *p, const char *end, const char *name)
+{
+	return (size_t)fmt_snprintf(file, PATH_MAX, "%.*s%s%s", (int)(end - p), p,
+				    end == p ? "" : "/", name);
+}
+
 /* As execvp: ENOENT and ENOTDIR try the next PATH entry, EACCES too but is remembered,
  * anything else stops the search. Returns the errno that decides 126 or 127. */
 static __attribute__((noinline)) int search_exec(const char *name, const char *path, char **argv,
@@ -255,8 +263,7 @@ static __attribute__((noinline)) int search_exec(const char *name, const char *p
 
 	for (const char *p = path, *end;; p = end + 1) {
 		end = strchrnul(p, ':');
-		if ((size_t)fmt_snprintf(file, sizeof(file), "%.*s%s%s", (int)(end - p), p,
-					 end == p ? "" : "/", name) < sizeof(file)) {
+		if (path_join(file, p, end, name) < sizeof(file)) {
 			execve(file, argv, env);
 			if (errno == EACCES)
 				eacces = true;
@@ -319,8 +326,8 @@ static int runnable(const char *file, bool *may)
 }
 
 /* The file execvp's search would run (into file, PATH_MAX bytes): the first it may run, else
- * the first with an execute bit (execve decides). 0, or the errno of the search: EACCES where something was found but nothing
- * runnable, else ENOENT, or an error that stops it. */
+ * the first with an execute bit (execve decides). 0, or the errno of the search: EACCES
+ * where something was found but nothing runnable, else ENOENT, or an error that stops it. */
 static int find_command(const char *name, const char *path, char *file)
 {
 	char buf[PATH_MAX];
@@ -333,8 +340,7 @@ static int find_command(const char *name, const char *path, char *file)
 			       : runnable(name, &may);
 	for (const char *p = path, *end;; p = end + 1) {
 		end = strchrnul(p, ':');
-		size_t n = (size_t)fmt_snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(end - p), p,
-						end == p ? "" : "/", name);
+		size_t n = path_join(buf, p, end, name);
 		if (n < sizeof(buf)) {
 			err = runnable(buf, &may);
 			if (err == 0 && (may || !found)) {
