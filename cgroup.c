@@ -541,6 +541,42 @@ static void close_join(const struct cg_join *j)
 		close(j->tasks);
 }
 
+/* fds first to last, all of them the plan's: one close_range (one by one where it fails). */
+static void close_run(int first, int last)
+{
+	if (first < 0)
+		return;
+	if (first == last || sys_close_range((unsigned)first, (unsigned)last, 0) < 0)
+		for (int fd = first; fd <= last; fd++)
+			close(fd);
+}
+
+/* Every fd of the joins. They were opened one after the other, in the joins' order, so
+ * they mostly come as runs of numbers: each run in one call (this host's 10 hierarchies,
+ * 12 fds: 2 calls instead of 12, on the child's way to the exec). Only fds of the plan are
+ * ever in a run: it grows by the next fd of the plan that is one more than its last. The
+ * plan is not written (the child's copy would copy its page). */
+static void close_joins(const struct cg_plan *p)
+{
+	int first = -1, last = -1;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const int fds[2] = { p->j[i].dirfd, p->j[i].tasks };
+
+		for (int k = 0; k < 2; k++) {
+			if (fds[k] < 0)
+				continue;
+			if (first >= 0 && fds[k] == last + 1) {
+				last = fds[k];
+				continue;
+			}
+			close_run(first, last);
+			first = last = fds[k];
+		}
+	}
+	close_run(first, last);
+}
+
 static void drop_last(struct cg_plan *p)
 {
 	struct cg_join *j = &p->j[--p->n];
@@ -760,8 +796,7 @@ int cg_join_v1_self(const struct cg_plan *p, struct rterr *e)
 	/* The child needs none of them after this, and a container process allowed to ptrace
 	 * it (CAP_SYS_PTRACE) could take them (pidfd_getfd): its cgroups' files, past a
 	 * read-only cgroupfs mount. */
-	for (size_t i = 0; i < p->n; i++)
-		close_join(&p->j[i]);
+	close_joins(p);
 	return 0;
 }
 
@@ -829,7 +864,9 @@ int cg_effective_cpus(const struct cg_plan *p, char **out)
 	char path[PATH_MAX + 32], *list = NULL;
 	int r;
 
-	if (p->v2 >= 0) {
+	/* A controller is in one hierarchy only: with a v1 cpuset, v2 has no cpuset files
+	 * (a hybrid host: no subtree_control read and failed open). */
+	if (p->v2 >= 0 && !cg_v1_cpuset(p)) {
 		fmt_snprintf(path, sizeof(path), "%s/cpuset.cpus.effective", v2_expected(p));
 		if ((r = read_file_alloc(AT_FDCWD, path, 1 << 20, &list)) == -ENOMEM)
 			return r;
@@ -860,6 +897,9 @@ bool cg_v1_cpuset(const struct cg_plan *p)
 
 void cg_plan_close(struct cg_plan *p)
 {
+	close_joins(p);
+	for (size_t i = 0; i < p->n; i++)
+		p->j[i].dirfd = p->j[i].tasks = -1;
 	while (p->n)
 		drop_last(p);
 	free(p->j);

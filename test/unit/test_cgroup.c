@@ -1,6 +1,11 @@
 /* Unit tests of the pure cgroup parsers: /proc/PID/cgroup lines, mountinfo lines, v1 mount
- * option matching (the cgroup.path/sub checks are config's: test_config.c). */
+ * option matching (the cgroup.path/sub checks are config's: test_config.c); the plan's fds
+ * closed in runs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroup.h"
 #include "tap.h"
@@ -73,8 +78,52 @@ static void test_options(void)
 	ok(!cg_options_match("rw", ""), "empty controller list never matches");
 }
 
+static bool is_open(int fd)
+{
+	return fcntl(fd, F_GETFD) >= 0 || errno != EBADF;
+}
+
+/* cg_plan_close closes the joins' fds by runs of numbers (close_range): every fd of the
+ * plan, whatever its order, and never one in a gap between two of them. */
+static void test_plan_close(void)
+{
+	/* 100-101: a v1 join's directory and tasks; 102: not the plan's; 103: tasks alone;
+	 * 104: the v2 directory; 99: a later join's, below the others; 106 after a gap (105). */
+	static const int dirs[4] = { 100, -1, 104, -1 }, tasks[4] = { 101, 103, -1, 99 };
+	const int keep[2] = { 102, 105 };
+	struct cg_plan p = { .n = 5, .v2 = 2 };
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	bool closed = true;
+
+	p.j = calloc(5, sizeof(*p.j));
+	if (null < 0 || p.j == NULL) {
+		ok(0, "plan close: setup");
+		return;
+	}
+	for (int i = 0; i < 4; i++) {
+		p.j[i].dirfd = dirs[i] >= 0 ? dup2(null, dirs[i]) : -1;
+		p.j[i].tasks = tasks[i] >= 0 ? dup2(null, tasks[i]) : -1;
+	}
+	p.j[2].v2 = true;
+	p.j[4].dirfd = -1;
+	p.j[4].tasks = dup2(null, 106);
+	for (int i = 0; i < 2; i++)
+		dup2(null, keep[i]);
+	close(null);
+	cg_plan_close(&p);
+	for (int fd = 99; fd <= 106; fd++)
+		if (fd != keep[0] && fd != keep[1] && is_open(fd))
+			closed = false;
+	ok(closed, "plan close: every fd of the plan closed (runs 99, 100-101, 103-104, 106)");
+	ok(is_open(keep[0]) && is_open(keep[1]), "plan close: the fds in the gaps stay open");
+	ok(p.n == 0 && p.j == NULL && p.v2 == -1, "plan close: the plan is empty");
+	close(keep[0]);
+	close(keep[1]);
+}
+
 int main(void)
 {
+	test_plan_close();
 	test_cg_lines();
 	test_mountinfo();
 	test_options();
