@@ -51,13 +51,29 @@ static int status_number(const struct status_text *text, const char *key, int ba
 	return *end != '\n' && *end != '\0' ? -EINVAL : 0;
 }
 
+/* NoNewPrivs, Seccomp and Seccomp_filters (0 where not printed). */
+static int status_seccomp(const struct status_text *text, struct target_confinement *out)
+{
+	unsigned long long nnp = 0, mode = 0, filters = 0;
+
+	if (status_number(text, "NoNewPrivs", 10, true, &nnp) < 0 ||
+	    status_number(text, "Seccomp", 10, true, &mode) < 0 ||
+	    status_number(text, "Seccomp_filters", 10, true, &filters) < 0 || nnp > 1 || mode > 2 ||
+	    filters > 1000000)
+		return -EINVAL;
+	out->no_new_privs = nnp == 1;
+	out->seccomp_mode = (int)mode;
+	out->seccomp_filters = (unsigned)filters;
+	return 0;
+}
+
 int status_parse(const char *all, struct target_confinement *out)
 {
 	const char *cap = str_find(all, "\nCapInh:");
 	const struct status_text t = { all, cap ? cap : all }, *text = &t;
 	static const char *const caps[CAP_SETS] = { "CapBnd", "CapEff", "CapInh", "CapPrm",
 						    "CapAmb" };
-	unsigned long long nnp = 0, mode = 0, filters = 0, thp = ~0ULL;
+	unsigned long long thp = ~0ULL;
 	const char *mems = status_value(text, "Mems_allowed_list");
 
 	for (int i = 0; i < CAP_SETS; i++) {
@@ -66,10 +82,7 @@ int status_parse(const char *all, struct target_confinement *out)
 			return -EINVAL;
 		out->caps[i] = v;
 	}
-	if (status_number(text, "NoNewPrivs", 10, true, &nnp) < 0 ||
-	    status_number(text, "Seccomp", 10, true, &mode) < 0 ||
-	    status_number(text, "Seccomp_filters", 10, true, &filters) < 0 || nnp > 1 || mode > 2 ||
-	    filters > 1000000)
+	if (status_seccomp(text, out) < 0)
 		return -EINVAL;
 	/* Printed since Linux 5.0: 0 where THP is off for it completely (PR_SET_THP_DISABLE
 	 * without PR_THP_DISABLE_EXCEPT_ADVISED, which shows 1) or not built in; a value it
@@ -83,10 +96,15 @@ int status_parse(const char *all, struct target_confinement *out)
 		const char *sep = strpbrk(mems, ",-");
 		out->numa = sep && sep < mems + strcspn(mems, "\n");
 	}
-	out->no_new_privs = nnp == 1;
-	out->seccomp_mode = (int)mode;
-	out->seccomp_filters = (unsigned)filters;
 	return 0;
+}
+
+int status_seccomp_parse(const char *all, struct target_confinement *out)
+{
+	const char *cap = str_find(all, "\nCapInh:");
+	const struct status_text t = { all, cap ? cap : all };
+
+	return status_seccomp(&t, out);
 }
 
 int status_sigign(const char *all, uint64_t *out)
@@ -388,6 +406,11 @@ int confinement_read(const struct target *t, const struct target_confinement *se
 	}
 	thp_built_in(c);
 	return 0;
+}
+
+int confinement_read_seccomp(const struct target *t, struct target_confinement *c, struct rterr *e)
+{
+	return read_parsed(t, "status", status_seccomp_parse, c, e);
 }
 
 /* Our own limits by getrlimit: a syscall each is cheaper than formatting and parsing

@@ -45,6 +45,9 @@ struct target_confinement {
  * whether Mems_allowed_list names more than one node (numa). 0, or -EINVAL when a line is
  * missing or bad. */
 int status_parse(const char *text, struct target_confinement *out);
+/* Pure. Only NoNewPrivs, Seccomp and Seccomp_filters of a /proc/PID/status, as status_parse
+ * reads them; nothing else of out is touched. */
+int status_seccomp_parse(const char *text, struct target_confinement *out);
 /* Pure. The SigIgn mask of a /proc/PID/status (bit N-1: signal N). 0, or -EINVAL. */
 int status_sigign(const char *text, uint64_t *out);
 /* Pure. From /proc/PID/limits: every limit, in the kernel's order of the types. */
@@ -64,6 +67,9 @@ int mempolicy_parse(const char *text, struct rt_mempolicy *out);
 /* The target's, after rtexec's own (self: whether its memory policy matters). */
 int confinement_read(const struct target *t, const struct target_confinement *self,
 		     struct target_confinement *c, struct rterr *e);
+/* The target's NoNewPrivs and seccomp lines again, into c (the rest of c kept): read while
+ * its filters are copied, so that both come from one moment (seccomp.c). */
+int confinement_read_seccomp(const struct target *t, struct target_confinement *c, struct rterr *e);
 /* rtexec's own limits, scheduling, I/O priority, personality, THP switch, timer slack and
  * memory policy, to leave alone what the child has already. */
 int confinement_self(struct target_confinement *c, struct rterr *e);

@@ -301,11 +301,19 @@ static int seize(pid_t tid)
  * a ptrace-stop. It stops for the ptrace calls that read its filters and is let go; should
  * rtexec die or give up meanwhile, the kernel detaches it and it runs on (exit_ptrace, which
  * also drops the interrupt still pending). The filters are counted once it is stopped,
- * reading up to the first index it has not: one added by another thread since the status
- * was read (SECCOMP_FILTER_FLAG_TSYNC) is the newest, and is copied too. A signal that came
- * for it meanwhile (a signal-delivery-stop) is handed back at the detach, not lost. */
-static int copy_filters(const struct target *t, const struct seccomp_copy *c,
-			struct seccomp_plan *p, struct rterr *e)
+ * reading up to the first index it has not: one added since the status was read is copied
+ * too. Its NoNewPrivs is then read again, with the filters' number, into tc: the filters and
+ * NoNewPrivs of one moment (read when planned, an init that set NoNewPrivs and added a
+ * filter in between gave the command that filter without NoNewPrivs: a setuid program
+ * under a filter meant for a process that cannot gain privileges). Stopped, the thread
+ * changes neither itself, but another thread's SECCOMP_FILTER_FLAG_TSYNC gives it both (the
+ * filter first, then NoNewPrivs, which the status prints first): a number that is not the
+ * one copied means one came between, and the copy is made again (COPY_ROUNDS times at most:
+ * the kernel bounds a process's filters, so the number cannot grow for ever). A signal that
+ * came for it meanwhile (a signal-delivery-stop) is handed back at the detach, not lost. */
+#define COPY_ROUNDS 3
+static int copy_filters(const struct target *t, struct target_confinement *tc,
+			const struct seccomp_copy *c, struct seccomp_plan *p, struct rterr *e)
 {
 	pid_t tid = t->pid;
 	int st, r, sig;
@@ -327,14 +335,29 @@ static int copy_filters(const struct target *t, const struct seccomp_copy *c,
 					 "seccomp: copy the target's filters: target %d exited",
 					 (int)tid);
 	sig = (st >> 16) == 0 ? WSTOPSIG(st) : 0;
-	for (unsigned long i = 0; r == 0; i++)
-		r = get_filter(tid, i, p, e);
-	if (ptrace(PTRACE_DETACH, tid, NULL, (void *)(long)sig) < 0 && r > 0)
+	for (int round = 1;; round++) {
+		for (unsigned long i = 0; r == 0; i++)
+			r = get_filter(tid, i, p, e);
+		if (r < 0 || (r = confinement_read_seccomp(t, tc, e)) < 0)
+			break;
+		/* kernels before 5.9 print no number: NoNewPrivs as read */
+		if (tc->seccomp_filters == 0 || tc->seccomp_filters == p->n)
+			break;
+		if (round == COPY_ROUNDS) {
+			r = rterr_set(e, 0,
+				      "seccomp: copy the target's filters: still changing after %d "
+				      "copies (%u counted, %zu read)",
+				      round, tc->seccomp_filters, p->n);
+			break;
+		}
+		seccomp_plan_free(p);
+	}
+	if (ptrace(PTRACE_DETACH, tid, NULL, (void *)(long)sig) < 0 && r == 0)
 		r = rterr_set(e, errno, "seccomp: copy the target's filters: ptrace detach");
 	return r < 0 ? -1 : 0;
 }
 
-static int inherit(const struct target *t, const struct target_confinement *tc,
+static int inherit(const struct target *t, struct target_confinement *tc,
 		   const struct seccomp_copy *c, struct seccomp_plan *p, struct rterr *e)
 {
 	if (tc->seccomp_mode == 1)
@@ -349,7 +372,7 @@ static int inherit(const struct target *t, const struct target_confinement *tc,
 		p->counted = tc->seccomp_filters;
 		return 0;
 	}
-	if (copy_filters(t, c, p, e) < 0)
+	if (copy_filters(t, tc, c, p, e) < 0)
 		return -1;
 	if (p->n == 0 || p->n < tc->seccomp_filters)
 		return rterr_set(e, 0, "seccomp: copy the target's filters: %u counted, %zu read",
@@ -365,7 +388,7 @@ static int inherit(const struct target *t, const struct target_confinement *tc,
 }
 
 int seccomp_resolve(const struct seccomp_request *r, const struct target *t,
-		    const struct target_confinement *tc, const struct seccomp_copy *c,
+		    struct target_confinement *tc, const struct seccomp_copy *c,
 		    struct seccomp_plan *p, struct rterr *e)
 {
 	int rc = 0;

@@ -49,9 +49,11 @@ int seccomp_check(const struct sock_filter *f, size_t n, const char *what, struc
 /* Parent: the filters of the plan. For "inherit" they are read from the target's main thread,
  * seized with ptrace and interrupted for as long as that takes (see seccomp.c; the interrupt
  * makes a blocking call of the target that the kernel does not restart, e.g. epoll_wait,
- * return EINTR, as a SIGSTOP and SIGCONT would); a dry run only counts them. */
+ * return EINTR, as a SIGSTOP and SIGCONT would), and tc's NoNewPrivs and filter count are
+ * read again meanwhile (the filters and NoNewPrivs of one moment); a dry run only counts
+ * them. */
 int seccomp_resolve(const struct seccomp_request *r, const struct target *t,
-		    const struct target_confinement *tc, const struct seccomp_copy *c,
+		    struct target_confinement *tc, const struct seccomp_copy *c,
 		    struct seccomp_plan *p, struct rterr *e);
 /* Child: installs the plan's filters, oldest first. */
 int seccomp_install(const struct seccomp_plan *p, struct rterr *e);

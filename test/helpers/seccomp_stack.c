@@ -24,13 +24,20 @@
  *   seccomp_stack hold epoll FILE   waits in epoll_wait for ever; appends "EINTR" to FILE
  *                                   each time it returns so
  *   seccomp_stack hold usr1 FILE    pauses for ever; appends "usr1" to FILE at each SIGUSR1
- * no_new_privs is set first, so that no capability is needed. Static (the container has no
- * libc). */
+ * no_new_privs is set first, so that no capability is needed; but for two that set it late,
+ * whose first filter is installed without it (CAP_SYS_ADMIN):
+ *   seccomp_stack hold late FILE    at SIGUSR1 sets no_new_privs and adds the mkdir filter;
+ *                                   appends "late" to FILE
+ *   seccomp_stack hold tsync FILE   the same from a second thread, to both threads at once
+ *                                   (SECCOMP_FILTER_FLAG_TSYNC), the first one left where it
+ *                                   is (in pause, or stopped by a tracer)
+ * Static (the container has no libc). */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <pthread.h>
 #include <linux/seccomp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
@@ -115,6 +122,39 @@ static void on_usr1(int sig)
 	note("usr1\n");
 }
 
+/* no_new_privs, then the mkdir filter: what hold late and tsync add at SIGUSR1 */
+static void add_late(unsigned long flags)
+{
+	struct sock_fprog prog = { sizeof(mkdir_filter) / sizeof(mkdir_filter[0]), mkdir_filter };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog) == 0)
+		note("late\n");
+	else
+		note("failed\n");
+}
+
+static void on_usr1_late(int sig)
+{
+	(void)sig;
+	add_late(0);
+}
+
+static void *tsync_thread(void *arg)
+{
+	sigset_t usr1;
+	int sig;
+
+	(void)arg;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	if (sigwait(&usr1, &sig) == 0)
+		add_late(SECCOMP_FILTER_FLAG_TSYNC);
+	for (;;)
+		pause();
+	return NULL;
+}
+
 static void *idle(void *arg)
 {
 	(void)arg;
@@ -144,12 +184,31 @@ static int hold(const char *mode, const char *arg)
 {
 	struct sock_fprog prog = { sizeof(chmod_filter) / sizeof(chmod_filter[0]), chmod_filter };
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	bool late = strcmp(mode, "late") == 0 || strcmp(mode, "tsync") == 0;
+
+	if ((!late && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) ||
 	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
 		perror("seccomp_stack");
 		return 1;
 	}
 	out_file = arg;
+	if (strcmp(mode, "late") == 0) {
+		signal(SIGUSR1, on_usr1_late);
+		for (;;)
+			pause();
+	}
+	if (strcmp(mode, "tsync") == 0) {
+		pthread_t th;
+		sigset_t usr1;
+
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &usr1, NULL); /* for the second thread's sigwait alone */
+		if (pthread_create(&th, NULL, tsync_thread, NULL) != 0)
+			return 1;
+		for (;;)
+			pause();
+	}
 	if (strcmp(mode, "vfork") == 0) {
 		struct timespec ts = { atoi(arg), 0 };
 		if (vfork() == 0) {

@@ -203,6 +203,55 @@ fi
 kill -9 "$hp"
 wait "$hp" 2>/dev/null
 
+# --- the filters and NoNewPrivs of one moment. An init that sets NoNewPrivs and adds a
+# filter after rtexec planned gives the command both, never that filter without NoNewPrivs
+# (the build before read NoNewPrivs when planning: "NoNewPrivs 0, 2 filters", a setuid
+# program then runs under a filter meant for a process that cannot gain privileges). strace
+# holds rtexec (800 ms, within the seize's 1 s) where it says, the init adds both meanwhile:
+#   late:  the init itself, before the seize (rtexec read its status when planning);
+#   tsync: its second thread, to both threads (SECCOMP_FILTER_FLAG_TSYNC), before the seize;
+#   tsync, held after the copy's last PTRACE_SECCOMP_GET_FILTER (the 6th ptrace call: seize,
+#   interrupt, the filter's size, the filter, its flags, none): the first thread is stopped
+#   and gets both all the same; the number read after is not the one copied, so the copy is
+#   made again (without that round: refused, "2 counted, 1 read"; the build before gave the
+#   command the planned moment's NoNewPrivs and filter).
+LPROBE='grep -E "^(NoNewPrivs|Seccomp_filters):" /proc/self/status | tr -s "\t\n" "  "
+mkdir /x 2>/dev/null && echo "mkdir ok" || echo "mkdir refused"; rmdir /x 2>/dev/null; :'
+late_join() { # MODE STRACE-INJECTION WHAT
+	rm -f "$T/late.out"
+	"$T/seccomp_stack" hold "$1" "$T/late.out" &
+	hp=$!
+	defer "kill -9 $hp"
+	wait_for 5 eval 'grep -q "^Seccomp_filters:.*1" /proc/$hp/status'
+	printf '%s\n' "$(cfg "$hp")" >"$T/late.json"
+	strace -f -qq -o /dev/null -e trace=ptrace -e "inject=ptrace:$2" \
+		"$RTEXEC" -f "$T/late.json" -- sh -c "$LPROBE" >"$T/late.stdout" 2>"$T/late.err" &
+	spid=$!
+	# held: rtexec in a tracing stop in its ptrace call (101)
+	wait_for 10 eval 'rp=$(children $spid | head -1); [ -n "$rp" ] &&
+		grep -q "^State:.*t" /proc/$rp/status 2>/dev/null &&
+		[ "$(cut -d" " -f1 /proc/$rp/syscall 2>/dev/null)" = 101 ]'
+	kill -USR1 "$hp"
+	wait_for 3 test -s "$T/late.out"
+	wait "$spid"
+	lrc=$?
+	diag "$3: $(cat "$T/late.err")"
+	is "$lrc $(cat "$T/late.out") $(tr -s ' ' ' ' <"$T/late.stdout" | tr '\n' ' ')" \
+		"0 late NoNewPrivs: 1 Seccomp_filters: 2 mkdir refused " \
+		"$3: NoNewPrivs and both filters"
+	is "$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$hp/status") $(grep -c late "$T/late.out")" \
+		"0 1" "... the target let go, changed once"
+	kill -9 "$hp"
+	wait "$hp" 2>/dev/null
+}
+if command -v strace >/dev/null 2>&1; then
+	late_join late delay_enter=800000:when=1 "the init sets NoNewPrivs and a filter before the seize"
+	late_join tsync delay_enter=800000:when=1 "its second thread, to both (TSYNC), before the seize"
+	late_join tsync delay_exit=800000:when=6 "its second thread, to both, while the copy holds the first"
+else
+	skip "strace is not installed: the late NoNewPrivs checks need it to hold rtexec"
+fi
+
 # --- the target is left as it was: not traced, not stopped, still running; also when
 # rtexec is killed while it holds the target (strace delays its PTRACE_SECCOMP_GET_FILTER)
 state_of() {

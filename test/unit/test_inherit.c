@@ -123,6 +123,28 @@ static void mpol(const char *line, int rc, int mode, uint64_t nodes0, uint64_t n
 }
 
 /* Lines as mpol_to_str and show_numa_map write them. */
+/* Read again while the target is stopped: only the three seccomp lines change. */
+static void test_status_seccomp(void)
+{
+	struct target_confinement c;
+
+	memset(&c, 0, sizeof(c));
+	c.caps[CAPS_BOUNDING] = 0x3f;
+	c.rlim_soft[0] = 7;
+	ok(status_seccomp_parse("Name:\tx\nCapInh:\t0\nCapBnd:\t1\nNoNewPrivs:\t1\n"
+				"Seccomp:\t2\nSeccomp_filters:\t3\n",
+				&c) == 0 &&
+		   c.no_new_privs && c.seccomp_mode == 2 && c.seccomp_filters == 3 &&
+		   c.caps[CAPS_BOUNDING] == 0x3f && c.rlim_soft[0] == 7,
+	   "status seccomp: NoNewPrivs, mode, filters read; the rest of c kept");
+	ok(status_seccomp_parse("Name:\tx\nNoNewPrivs:\t0\nSeccomp:\t2\n", &c) == 0 &&
+		   !c.no_new_privs && c.seccomp_mode == 2 && c.seccomp_filters == 0,
+	   "status seccomp: no CapInh, no Seccomp_filters (before 5.9): 0 filters");
+	ok(status_seccomp_parse("\nNoNewPrivs:\t2\n", &c) < 0 &&
+		   status_seccomp_parse("\nNoNewPrivs:\t1\nSeccomp_filters:\t\n", &c) < 0,
+	   "status seccomp: a bad value refused");
+}
+
 static void test_mempolicy(void)
 {
 	mpol("55d5c4a1c000 default file=/usr/bin/sleep mapped=2 N0=2 kernelpagesize_kB=4\n", 0,
@@ -291,6 +313,7 @@ static void test_sched_default(void)
 int main(void)
 {
 	test_status();
+	test_status_seccomp();
 	test_limits();
 	test_labels();
 	test_personality();
