@@ -178,6 +178,35 @@ ok "the command closed its terminal: rtexec used under 0.3 s of CPU in 1.5 s ($c
 } | true
 is "$(cat "$T/gone.rc")/$(cat "$T/gone.err")" "0/" \
 	"stdout's reader gone before any output: the command writes on to its end, rtexec exits 0 (not killed by timeout)"
+# The reader goes away while rtexec writes to it: the write fails (EPIPE) and the kernel
+# sends rtexec a SIGPIPE as from rtexec itself. That signal is rtexec's, not the command's:
+# the build before forwarded it, and the command died of it (rtexec 141). strace holds
+# rtexec's first write to stdout at its entry (every write of rtexec and the command waits
+# 300 ms: the only way to land between the relay's poll and its write), the reader (a sleep
+# that never reads the FIFO) is killed then.
+if command -v strace >/dev/null 2>&1; then
+	rm -f "$T/pipe.fifo"
+	mkfifo "$T/pipe.fifo"
+	sleep 60 <"$T/pipe.fifo" &
+	reader=$!
+	defer "kill -9 $reader"
+	strace -f -qq -o /dev/null -e trace=write -e inject=write:delay_enter=300000 \
+		"$RTEXEC" -p "$P" -t -- sh -c 'echo x; sleep 2; exit 7' </dev/null \
+		>"$T/pipe.fifo" 2>"$T/pipe.err" &
+	spid=$!
+	# held: rtexec (strace's child) in a tracing stop at a write to fd 1
+	wait_for 10 eval 'rp=$(children $spid | head -1); [ -n "$rp" ] &&
+		grep -q "^State:.*t" /proc/$rp/status 2>/dev/null &&
+		[ "$(cut -d" " -f1-2 /proc/$rp/syscall 2>/dev/null)" = "1 0x1" ]'
+	held=$?
+	kill -9 "$reader"
+	wait "$reader" 2>/dev/null
+	wait "$spid"
+	is "$held/$?/$(cat "$T/pipe.err")" "0/7/" \
+		"stdout's reader gone during rtexec's write (EPIPE, rtexec's own SIGPIPE): the command not signalled, its status 7"
+else
+	skip "strace is not installed: it holds rtexec's write to land the reader's end inside it"
+fi
 # A slow reader of rtexec's stdout: the relay's buffer is full when the command exits. A full
 # side was still polled, the kernel reported the pty's hang-up, and a read into no room (0
 # bytes) ended the relay: what the pty still held was lost.
