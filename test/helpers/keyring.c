@@ -5,6 +5,10 @@
  *     keyring find NAME                 prints the payload of the user key NAME found from
  *                                       the session keyring, or "none" (the command)
  *     keyring name                      prints the session keyring's description
+ *     keyring id                        prints the session keyring's serial number (which
+ *                                       tells two keyrings of the same name apart)
+ *     keyring add NAME VALUE            adds the user key NAME holding VALUE to the session
+ *                                       keyring
  * Raw syscalls (static musl, the container has no libc). A test helper: not part of rtexec. */
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +16,7 @@
 #include <unistd.h>
 
 #define KEY_SPEC_SESSION_KEYRING (-3)
+#define KEYCTL_GET_KEYRING_ID 0
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 #define KEYCTL_DESCRIBE 6
 #define KEYCTL_SEARCH 10
@@ -57,6 +62,24 @@ int main(int argc, char **argv)
 		puts(strrchr(buf, ';') ? strrchr(buf, ';') + 1 : buf);
 		return 0;
 	}
-	fputs("usage: keyring plant NAME VALUE CMD... | find NAME | name\n", stderr);
+	if (argc == 2 && strcmp(argv[1], "id") == 0) {
+		id = syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
+		if (id < 0) {
+			perror("keyring id");
+			return 2;
+		}
+		printf("%ld\n", id);
+		return 0;
+	}
+	if (argc == 4 && strcmp(argv[1], "add") == 0) {
+		if (syscall(SYS_add_key, "user", argv[2], argv[3], strlen(argv[3]),
+			    KEY_SPEC_SESSION_KEYRING) < 0) {
+			perror("keyring add");
+			return 2;
+		}
+		return 0;
+	}
+	fputs("usage: keyring plant NAME VALUE CMD... | find NAME | name | id | add NAME VALUE\n",
+	      stderr);
 	return 2;
 }

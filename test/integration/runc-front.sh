@@ -55,6 +55,13 @@ musl-gcc -static -O2 -o "$CTR_ROOTFS/keyring" "$REPO/test/helpers/keyring.c" ||
 rr exec "$ID" /keyring name
 is "$RC/$OUT" "0/$(runc exec "$ID" /keyring name 2>&1)" "exec: the session keyring runc's exec joins"
 is "$OUT" "_ses.$ID" "... the container's: _ses.ID"
+# that keyring itself, not a new one of the same name: its serial, and a key that runc
+# exec adds to it
+rr exec "$ID" /keyring id
+is "$RC/$OUT" "0/$(runc exec "$ID" /keyring id 2>&1)" "exec: runc exec's session keyring itself (its serial)"
+runc exec "$ID" /keyring add rtexec-test from-runc
+rr exec "$ID" /keyring find rtexec-test
+is "$RC/$OUT" "0/from-runc" "... a key runc exec added to it is there"
 
 # --- the umask: the container's (config.umask, from its spec's process.user.umask) as runc
 # 1.2's exec gives it, over a --process file's; never the caller's (runc 1.1 gave the caller's)
