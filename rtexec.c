@@ -301,10 +301,13 @@ static void resolve(struct run *r, bool dry_run)
 	if (placement_resolve(&r->c.cpus, cpus, r->cg.v2_root, &r->pl, &e) < 0 ||
 	    confinement_self(&r->self, &e) < 0 ||
 	    confinement_read(&r->t, &r->self, &r->tc, &e) < 0 ||
-	    seccomp_resolve(&r->c.seccomp, &r->t, &r->tc, &copy, &r->seccomp, &e) < 0 ||
 	    attrs_resolve(&r->attrs, &r->tc, &r->self, r->proc.uid, &e) < 0 ||
+	    seccomp_resolve(&r->c.seccomp, &r->t, &r->tc, &copy, &r->seccomp, &e) < 0 ||
 	    target_check(&r->t, &e) < 0)
 		die("%s", e.msg);
+	/* The copy read the init's NoNewPrivs again, with its filters (seccomp.c). */
+	if (r->attrs.nnp_from_target)
+		r->attrs.no_new_privs = r->tc.no_new_privs;
 	reset_on_fork(&r->self, dry_run);
 	sched_default(&r->c.sched, r->tc.has_sched ? &r->tc.sched : NULL,
 		      r->self.has_sched ? &r->self.sched : NULL);

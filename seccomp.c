@@ -306,11 +306,14 @@ static int seize(pid_t tid)
  * NoNewPrivs of one moment (read when planned, an init that set NoNewPrivs and added a
  * filter in between gave the command that filter without NoNewPrivs: a setuid program
  * under a filter meant for a process that cannot gain privileges). Stopped, the thread
- * changes neither itself, but another thread's SECCOMP_FILTER_FLAG_TSYNC gives it both (the
- * filter first, then NoNewPrivs, which the status prints first): a number that is not the
- * one copied means one came between, and the copy is made again (COPY_ROUNDS times at most:
- * the kernel bounds a process's filters, so the number cannot grow for ever). A signal that
- * came for it meanwhile (a signal-delivery-stop) is handed back at the detach, not lost. */
+ * changes neither itself, but another thread's SECCOMP_FILTER_FLAG_TSYNC gives it both, the
+ * filter, its count and NoNewPrivs under the thread group's siglock, which each filter read
+ * takes too: a filter copied came with a NoNewPrivs the status read after it shows. One
+ * that came after the copy shows as a filter at the index that ended it, asked for again
+ * after the status read: then the copy is made again (COPY_ROUNDS times at most, then
+ * refused). This needs no filter count (before Linux 5.9 the status has none, and 5.9 to
+ * 5.13 without the stable fix left it stale after a TSYNC). A signal that came for it
+ * meanwhile (a signal-delivery-stop) is handed back at the detach, not lost. */
 #define COPY_ROUNDS 3
 static int copy_filters(const struct target *t, struct target_confinement *tc,
 			const struct seccomp_copy *c, struct seccomp_plan *p, struct rterr *e)
@@ -336,18 +339,27 @@ static int copy_filters(const struct target *t, struct target_confinement *tc,
 					 (int)tid);
 	sig = (st >> 16) == 0 ? WSTOPSIG(st) : 0;
 	for (int round = 1;; round++) {
+		long more;
+
+		r = 0;
 		for (unsigned long i = 0; r == 0; i++)
 			r = get_filter(tid, i, p, e);
 		if (r < 0 || (r = confinement_read_seccomp(t, tc, e)) < 0)
 			break;
-		/* kernels before 5.9 print no number: NoNewPrivs as read */
-		if (tc->seccomp_filters == 0 || tc->seccomp_filters == p->n)
+		/* nothing added since the copy: the NoNewPrivs read is the copied filters' */
+		if ((more = ptrace(PTRACE_SECCOMP_GET_FILTER, tid, (void *)p->n, NULL)) < 0 &&
+		    errno == ENOENT)
 			break;
+		if (more < 0) {
+			r = rterr_set(e, errno, "seccomp: copy the target's filter %zu: ptrace",
+				      p->n);
+			break;
+		}
 		if (round == COPY_ROUNDS) {
 			r = rterr_set(e, 0,
-				      "seccomp: copy the target's filters: still changing after %d "
-				      "copies (%u counted, %zu read)",
-				      round, tc->seccomp_filters, p->n);
+				      "seccomp: copy the target's filters: a filter added during "
+				      "each of %d copies",
+				      round);
 			break;
 		}
 		seccomp_plan_free(p);

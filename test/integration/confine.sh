@@ -207,49 +207,61 @@ wait "$hp" 2>/dev/null
 # filter after rtexec planned gives the command both, never that filter without NoNewPrivs
 # (the build before read NoNewPrivs when planning: "NoNewPrivs 0, 2 filters", a setuid
 # program then runs under a filter meant for a process that cannot gain privileges). strace
-# holds rtexec (800 ms, within the seize's 1 s) where it says, the init adds both meanwhile:
-#   late:  the init itself, before the seize (rtexec read its status when planning);
+# holds rtexec 800 ms where it says, the init adds both meanwhile:
+#   late:  the init itself, before the seize (at the setitimer that arms the seize's bound);
 #   tsync: its second thread, to both threads (SECCOMP_FILTER_FLAG_TSYNC), before the seize;
-#   tsync, held after the copy's last PTRACE_SECCOMP_GET_FILTER (the 6th ptrace call: seize,
-#   interrupt, the filter's size, the filter, its flags, none): the first thread is stopped
-#   and gets both all the same; the number read after is not the one copied, so the copy is
-#   made again (without that round: refused, "2 counted, 1 read"; the build before gave the
-#   command the planned moment's NoNewPrivs and filter).
+#   tsync, held on the way back from the copy's last PTRACE_SECCOMP_GET_FILTER (index 1, no
+#   such filter): the first thread is stopped and gets both all the same; the status then
+#   says NoNewPrivs, and the filter asked for again at index 1 is there, so the copy is made
+#   again (10 PTRACE_SECCOMP_GET_FILTER calls: 4 in the first round, 6 in the second).
+#   Without that round the command got NoNewPrivs with one filter, the new one lost; the
+#   build before gave it the planned moment's NoNewPrivs and filter.
+# x86_64 syscall numbers (setitimer 38, ptrace 101), and a kernel that counts filters (5.9).
 LPROBE='grep -E "^(NoNewPrivs|Seccomp_filters):" /proc/self/status | tr -s "\t\n" "  "
 mkdir /x 2>/dev/null && echo "mkdir ok" || echo "mkdir refused"; rmdir /x 2>/dev/null; :'
-late_join() { # MODE STRACE-INJECTION WHAT
+late_join() { # MODE STRACE-INJECTION HELD-AT WHAT
 	rm -f "$T/late.out"
 	"$T/seccomp_stack" hold "$1" "$T/late.out" &
 	hp=$!
 	defer "kill -9 $hp"
 	wait_for 5 eval 'grep -q "^Seccomp_filters:.*1" /proc/$hp/status'
 	printf '%s\n' "$(cfg "$hp")" >"$T/late.json"
-	strace -f -qq -o /dev/null -e trace=ptrace -e "inject=ptrace:$2" \
+	strace -f -qq -o "$T/late.strace" -e trace=ptrace,setitimer -e "inject=$2" \
 		"$RTEXEC" -f "$T/late.json" -- sh -c "$LPROBE" >"$T/late.stdout" 2>"$T/late.err" &
 	spid=$!
-	# held: rtexec in a tracing stop in its ptrace call (101)
+	# held: rtexec in a tracing stop in the call named (its /proc/PID/syscall's first fields)
+	held_at=$(echo "$3" | sed "s/TID/$(printf '0x%x' "$hp")/")
 	wait_for 10 eval 'rp=$(children $spid | head -1); [ -n "$rp" ] &&
 		grep -q "^State:.*t" /proc/$rp/status 2>/dev/null &&
-		[ "$(cut -d" " -f1 /proc/$rp/syscall 2>/dev/null)" = 101 ]'
+		case "$(cat /proc/$rp/syscall 2>/dev/null)" in "$held_at"*) true ;; *) false ;; esac'
+	held=$?
 	kill -USR1 "$hp"
 	wait_for 3 test -s "$T/late.out"
 	wait "$spid"
 	lrc=$?
-	diag "$3: $(cat "$T/late.err")"
-	is "$lrc $(cat "$T/late.out") $(tr -s ' ' ' ' <"$T/late.stdout" | tr '\n' ' ')" \
-		"0 late NoNewPrivs: 1 Seccomp_filters: 2 mkdir refused " \
-		"$3: NoNewPrivs and both filters"
+	diag "$4: $(cat "$T/late.err")"
+	is "$held $lrc $(cat "$T/late.out") $(tr -s ' ' ' ' <"$T/late.stdout" | tr '\n' ' ')" \
+		"0 0 late NoNewPrivs: 1 Seccomp_filters: 2 mkdir refused " \
+		"$4: NoNewPrivs and both filters"
 	is "$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$hp/status") $(grep -c late "$T/late.out")" \
 		"0 1" "... the target let go, changed once"
 	kill -9 "$hp"
 	wait "$hp" 2>/dev/null
 }
-if command -v strace >/dev/null 2>&1; then
-	late_join late delay_enter=800000:when=1 "the init sets NoNewPrivs and a filter before the seize"
-	late_join tsync delay_enter=800000:when=1 "its second thread, to both (TSYNC), before the seize"
-	late_join tsync delay_exit=800000:when=6 "its second thread, to both, while the copy holds the first"
-else
+if ! command -v strace >/dev/null 2>&1; then
 	skip "strace is not installed: the late NoNewPrivs checks need it to hold rtexec"
+elif [ "$(uname -m)" != x86_64 ] || ! grep -q "^Seccomp_filters:" /proc/self/status; then
+	skip_limit "the late NoNewPrivs checks: x86_64 syscall numbers and a kernel that counts filters (5.9) wanted" \
+		"$(uname -m) $(uname -r)"
+else
+	late_join late setitimer:delay_enter=800000:when=1 "38 " \
+		"the init sets NoNewPrivs and a filter before the seize"
+	late_join tsync setitimer:delay_enter=800000:when=1 "38 " \
+		"its second thread, to both (TSYNC), before the seize"
+	late_join tsync ptrace:delay_exit=800000:when=6 "101 0x420c TID 0x1 " \
+		"its second thread, to both, while the copy holds the first"
+	is "$(grep -c PTRACE_SECCOMP_GET_FILTER "$T/late.strace")" 10 \
+		"... the filter at the copy's end asked for again found: copied again"
 fi
 
 # --- the target is left as it was: not traced, not stopped, still running; also when

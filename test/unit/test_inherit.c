@@ -122,7 +122,6 @@ static void mpol(const char *line, int rc, int mode, uint64_t nodes0, uint64_t n
 	   "numa_maps: %s", name);
 }
 
-/* Lines as mpol_to_str and show_numa_map write them. */
 /* Read again while the target is stopped: only the three seccomp lines change. */
 static void test_status_seccomp(void)
 {
@@ -145,6 +144,7 @@ static void test_status_seccomp(void)
 	   "status seccomp: a bad value refused");
 }
 
+/* Lines as mpol_to_str and show_numa_map write them. */
 static void test_mempolicy(void)
 {
 	mpol("55d5c4a1c000 default file=/usr/bin/sleep mapped=2 N0=2 kernelpagesize_kB=4\n", 0,
