@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cpulist.h"
 #include "fmt.h"
 #include "fsutil.h"
 #include "syscalls.h"
@@ -731,6 +733,90 @@ static int write_path(const char *path, pid_t pid)
 	return r;
 }
 
+/* ---- joins that drain every CPU's LRU batch (cg_check_drains) */
+
+#define DRAINS                                                                                \
+	"the kernel would drain every CPU's page batches and wait for each, for ever for an " \
+	"isolated CPU that a real-time task monopolises (refused where CPUs are isolated)"
+
+/* Whether the memory nodes in dirfd/file (a cpuset's effective ones) are not nodes: the
+ * kernel then migrates the pages of a task moved in. A cpuset without the file: no. */
+static bool migrates(int dirfd, const char *file, const uint64_t *nodes)
+{
+	char buf[4096];
+	struct cpumask m;
+	struct rterr e;
+	bool differ = false;
+
+	if (read_file(dirfd, file, buf, sizeof(buf)) < 0 ||
+	    cpulist_parse(buf, CG_MAX_NODES, &m, &e) < 0)
+		return false;
+	for (size_t i = 0; i < CG_MAX_NODES && !differ; i++)
+		differ = cpumask_test(&m, i) != ((nodes[i / 64] >> (i % 64) & 1) != 0);
+	cpumask_free(&m);
+	return differ;
+}
+
+int cg_check_drains(struct cg_plan *p, struct rterr *e)
+{
+	int mode;
+
+	/* rtexec's nodes (its cpuset's), which the child has when it joins; a kernel without
+	 * NUMA (ENOSYS) migrates nothing */
+	memset(p->nodes, 0, sizeof(p->nodes));
+	p->guard_nodes = syscall(SYS_get_mempolicy, &mode, p->nodes, CG_MAX_NODES, NULL,
+				 4 /* MPOL_F_MEMS_ALLOWED */) == 0;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct cg_join *j = &p->j[i];
+		char path[PATH_MAX + 40], buf[32];
+		int r;
+
+		if (j->v2)
+			continue;
+		if (has_token(j->hierarchy, "memory", 6)) {
+			fmt_snprintf(path, sizeof(path), "%s/memory.move_charge_at_immigrate",
+				     j->path);
+			if ((r = read_file(AT_FDCWD, path, buf, sizeof(buf))) < 0 && r != -ENOENT)
+				return rterr_set(e, -r, "join cgroup %s: read %s", j->path, path);
+			if (r == 0 && buf[0] != '0')
+				return rterr_set(e, 0,
+						 "join cgroup %s: memory.move_charge_at_immigrate "
+						 "is %.*s, so it moves the joiner's "
+						 "charges: " DRAINS,
+						 j->path, (int)strcspn(buf, "\n"), buf);
+		}
+		if (p->guard_nodes && j->dirfd >= 0 && has_token(j->hierarchy, "cpuset", 6) &&
+		    read_file(j->dirfd, "cpuset.memory_migrate", buf, sizeof(buf)) == 0 &&
+		    buf[0] == '1' && migrates(j->dirfd, "cpuset.effective_mems", p->nodes))
+			return rterr_set(e, 0,
+					 "join cgroup %s: cpuset.memory_migrate is 1 and its "
+					 "memory "
+					 "nodes are not rtexec's, so it migrates the joiner's "
+					 "pages: " DRAINS,
+					 j->path);
+	}
+	return 0;
+}
+
+/* A child written into the v2 cgroup dir (dirfd, or the path dir) instead of born there. */
+static int check_written(const struct cg_plan *p, int dirfd, const char *dir, struct rterr *e)
+{
+	char path[PATH_MAX + 32];
+
+	if (!p->guard_nodes)
+		return 0;
+	if (dirfd < 0)
+		fmt_snprintf(path, sizeof(path), "%s/cpuset.mems.effective", dir);
+	if (migrates(dirfd < 0 ? AT_FDCWD : dirfd, dirfd < 0 ? path : "cpuset.mems.effective",
+		     p->nodes))
+		return rterr_set(e, 0,
+				 "join cgroup %s: the child could not be born there, and its "
+				 "memory "
+				 "nodes are not rtexec's, so moving it migrates its pages: " DRAINS,
+				 dir);
+	return 0;
+}
+
 /* The target's current cgroup, re-read now, and again (a bounded number of times) if the
  * init moved on between reading and joining. first: -errno of the planned cgroup. */
 static int join_fallback(struct cg_plan *p, const struct target *target, pid_t pid, int first,
@@ -751,6 +837,12 @@ static int join_fallback(struct cg_plan *p, const struct target *target, pid_t p
 		}
 		if (prev && strcmp(cur, prev) == 0)
 			break;
+		if (check_written(p, -1, cur, &sub) < 0) {
+			free(cur);
+			free(prev);
+			return rterr_set(e, 0, "%s (the fallback from %s: %s)", sub.msg, j->path,
+					 rt_strerror(-first));
+		}
 		if ((r = write_path(cur, pid)) == 0) {
 			/* EBUSY is the expected v2 case; a cgroup that is gone may be a typo. */
 			logmsg(first == -EBUSY ? LOG_INFO : LOG_WARN,
@@ -776,7 +868,11 @@ static int join_fallback(struct cg_plan *p, const struct target *target, pid_t p
 static int join_v2(struct cg_plan *p, const struct target *target, pid_t pid, struct rterr *e)
 {
 	const struct cg_join *j = &p->j[p->v2];
-	int r = j->dirfd >= 0 ? write_pid(j->dirfd, pid) : -j->open_err;
+	int r;
+
+	if (j->dirfd >= 0 && check_written(p, j->dirfd, j->path, e) < 0)
+		return -1;
+	r = j->dirfd >= 0 ? write_pid(j->dirfd, pid) : -j->open_err;
 
 	if (r == 0)
 		return (p->joined = strdup(j->path)) ? 0 : rterr_set(e, ENOMEM, "cgroups");

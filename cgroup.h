@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "log.h"
@@ -28,9 +29,15 @@ struct cg_join {
 	char *fallback;	   /* v2: the target's current cgroup at planning time, or NULL */
 };
 
+#define CG_MAX_NODES 1024 /* memory nodes: the kernel's MAX_NUMNODES at most */
+
 struct cg_plan {
 	struct cg_join *j;
 	size_t n;
+	/* cg_check_drains: the v2 cgroup written into is checked too (a child that could not
+	 * be born there), against these, rtexec's memory nodes */
+	bool guard_nodes;
+	uint64_t nodes[CG_MAX_NODES / 64];
 	int v2;	       /* index of the v2 entry, -1 if none */
 	char *joined;  /* v2: the cgroup actually joined, NULL before the join */
 	char *v2_root; /* the cgroup v2 mount point, NULL if none */
@@ -81,6 +88,14 @@ int cg_check_v1_frozen(const struct cg_plan *p, struct rterr *e);
 /* The effective CPUs of the cgroup planned (or joined) into a malloc'd *out; "" where no
  * cpuset applies. 0, or -ENOMEM. */
 int cg_effective_cpus(const struct cg_plan *p, char **out);
+/* For a host with isolated CPUs: refuses a join whose kernel path drains every CPU's LRU
+ * batch (lru_add_drain_all) and waits for a worker of each CPU holding pages there, for ever
+ * for one that a real-time task monopolises, holding the cgroup mutex meanwhile: a v1 memory
+ * cgroup that moves charges with the task (memory.move_charge_at_immigrate, Linux before
+ * 6.13), a cpuset that migrates the joiner's pages to other memory nodes (v1 with
+ * cpuset.memory_migrate; v2 always, but only for a child written in, not born there, which
+ * cg_join_v2 checks then). Reads only the files of these cases. */
+int cg_check_drains(struct cg_plan *p, struct rterr *e);
 /* Whether a v1 cpuset hierarchy is joined: the child then moves itself into a cpuset. */
 bool cg_v1_cpuset(const struct cg_plan *p);
 void cg_plan_close(struct cg_plan *p);

@@ -299,6 +299,7 @@ static void resolve(struct run *r, bool dry_run)
 	/* Last: everything read above belonged to the live target (reads went through its
 	 * pinned /proc/PID directory, this says it still runs). */
 	if (placement_resolve(&r->c.cpus, cpus, r->cg.v2_root, &r->pl, &e) < 0 ||
+	    (cpumask_first(&r->pl.isolated) >= 0 && cg_check_drains(&r->cg, &e) < 0) ||
 	    confinement_self(&r->self, &e) < 0 ||
 	    confinement_read(&r->t, &r->self, &r->tc, &e) < 0 ||
 	    attrs_resolve(&r->attrs, &r->tc, &r->self, r->proc.uid, &e) < 0 ||
