@@ -739,37 +739,83 @@ static int write_path(const char *path, pid_t pid)
 	"the kernel would drain every CPU's page batches and wait for each, for ever for an " \
 	"isolated CPU that a real-time task monopolises (refused where CPUs are isolated)"
 
-/* Whether the memory nodes in dirfd/file (a cpuset's effective ones) are not nodes: the
- * kernel then migrates the pages of a task moved in. A cpuset without the file: no. */
-static bool migrates(int dirfd, const char *file, const uint64_t *nodes)
+/* Whether the memory nodes in dirfd/file (a cpuset's effective ones) are not rtexec's: the
+ * kernel then migrates the pages of a task moved in. No such file: no. rtexec's own unknown
+ * (get_mempolicy refused, a seccomp filter's EPERM): yes. */
+static bool migrates(const struct cg_plan *p, int dirfd, const char *file)
 {
 	char buf[4096];
 	struct cpumask m;
 	struct rterr e;
 	bool differ = false;
 
-	if (read_file(dirfd, file, buf, sizeof(buf)) < 0 ||
-	    cpulist_parse(buf, CG_MAX_NODES, &m, &e) < 0)
+	if (read_file(dirfd, file, buf, sizeof(buf)) < 0)
 		return false;
+	if (!p->nodes_known || cpulist_parse(buf, CG_MAX_NODES, &m, &e) < 0)
+		return true;
 	for (size_t i = 0; i < CG_MAX_NODES && !differ; i++)
-		differ = cpumask_test(&m, i) != ((nodes[i / 64] >> (i % 64) & 1) != 0);
+		differ = cpumask_test(&m, i) != ((p->nodes[i / 64] >> (i % 64) & 1) != 0);
 	cpumask_free(&m);
 	return differ;
 }
 
+/* rtexec's own cgroup path in the hierarchy of controller (v1), or the v2 one (controller
+ * ""), as /proc/self/cgroup shows it, into out; false where not found. */
+static bool own_cgroup(const char *controller, char *out, size_t n)
+{
+	char buf[4096];
+	size_t len = strlen(controller);
+
+	if (read_file(AT_FDCWD, "/proc/self/cgroup", buf, sizeof(buf)) < 0)
+		return false;
+	for (char *line = buf, *next; *line; line = next) {
+		struct cg_line l;
+
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
+		if (cg_parse_line(line, &l) == 0 &&
+		    (len ? has_token(l.controllers, controller, len) : l.controllers[0] == '\0'))
+			return (size_t)fmt_snprintf(out, n, "%s", l.path) < n;
+	}
+	return false;
+}
+
+/* The cpuset a task in the v2 cgroup path belongs to, cut in place: the nearest cgroup at
+ * or above it whose cpuset is its own (cpuset.mems.effective there), else the root. */
+static void nearest_cpuset(const char *root, char *path)
+{
+	size_t rl = strlen(root);
+	char file[PATH_MAX + 32];
+	char *slash;
+
+	while (strlen(path) > rl) {
+		fmt_snprintf(file, sizeof(file), "%s/cpuset.mems.effective", path);
+		if (sys_faccessat(AT_FDCWD, file, F_OK) == 0)
+			return;
+		if ((slash = strrchr(path, '/')) == NULL || (size_t)(slash - path) < rl)
+			break;
+		*slash = '\0';
+	}
+	path[rl] = '\0';
+}
+
 int cg_check_drains(struct cg_plan *p, struct rterr *e)
 {
+	char own[PATH_MAX];
 	int mode;
+	long r;
 
-	/* rtexec's nodes (its cpuset's), which the child has when it joins; a kernel without
-	 * NUMA (ENOSYS) migrates nothing */
+	/* rtexec's nodes, which the child has when it joins */
 	memset(p->nodes, 0, sizeof(p->nodes));
-	p->guard_nodes = syscall(SYS_get_mempolicy, &mode, p->nodes, CG_MAX_NODES, NULL,
-				 4 /* MPOL_F_MEMS_ALLOWED */) == 0;
+	r = syscall(SYS_get_mempolicy, &mode, p->nodes, CG_MAX_NODES, NULL,
+		    4 /* MPOL_F_MEMS_ALLOWED */);
+	p->nodes_known = r == 0;
+	p->numa = r == 0 || errno != ENOSYS; /* a kernel without NUMA migrates nothing */
+	p->guard_written = true;
 	for (size_t i = 0; i < p->n; i++) {
 		const struct cg_join *j = &p->j[i];
 		char path[PATH_MAX + 40], buf[32];
-		int r;
 
 		if (j->v2)
 			continue;
@@ -777,7 +823,8 @@ int cg_check_drains(struct cg_plan *p, struct rterr *e)
 			fmt_snprintf(path, sizeof(path), "%s/memory.move_charge_at_immigrate",
 				     j->path);
 			if ((r = read_file(AT_FDCWD, path, buf, sizeof(buf))) < 0 && r != -ENOENT)
-				return rterr_set(e, -r, "join cgroup %s: read %s", j->path, path);
+				return rterr_set(e, (int)-r, "join cgroup %s: read %s", j->path,
+						 path);
 			if (r == 0 && buf[0] != '0')
 				return rterr_set(e, 0,
 						 "join cgroup %s: memory.move_charge_at_immigrate "
@@ -785,40 +832,57 @@ int cg_check_drains(struct cg_plan *p, struct rterr *e)
 						 "charges: " DRAINS,
 						 j->path, (int)strcspn(buf, "\n"), buf);
 		}
-		if (p->guard_nodes && j->dirfd >= 0 && has_token(j->hierarchy, "cpuset", 6) &&
+		/* The kernel migrates from the nodes it last recorded for rtexec's cpuset, which
+		 * no file shows and which a cpuset filled only by forks never had: known only
+		 * for the root's (its nodes, rtexec's) */
+		if (p->numa && j->dirfd >= 0 && has_token(j->hierarchy, "cpuset", 6) &&
 		    read_file(j->dirfd, "cpuset.memory_migrate", buf, sizeof(buf)) == 0 &&
-		    buf[0] == '1' && migrates(j->dirfd, "cpuset.effective_mems", p->nodes))
+		    buf[0] == '1' &&
+		    (!own_cgroup("cpuset", own, sizeof(own)) || strcmp(own, "/") != 0 ||
+		     migrates(p, j->dirfd, "cpuset.effective_mems")))
 			return rterr_set(e, 0,
 					 "join cgroup %s: cpuset.memory_migrate is 1 and its "
 					 "memory "
-					 "nodes are not rtexec's, so it migrates the joiner's "
-					 "pages: " DRAINS,
+					 "nodes are not rtexec's (or rtexec's own cpuset is not "
+					 "the "
+					 "root), so it migrates the joiner's pages: " DRAINS,
 					 j->path);
 	}
 	return 0;
 }
 
-/* A child written into the v2 cgroup dir (dirfd, or the path dir) instead of born there. */
+/* A child written into the v2 cgroup dir (its dirfd, or -1) instead of born there: moved
+ * into another cpuset, the kernel migrates its pages unless it knows they are on the right
+ * nodes, which it knows only for a child from the root cpuset whose nodes are the new
+ * one's (see cg_check_drains). */
 static int check_written(const struct cg_plan *p, int dirfd, const char *dir, struct rterr *e)
 {
-	char path[PATH_MAX + 32];
+	char dst[PATH_MAX], src[PATH_MAX + 8], own[PATH_MAX], ctl[256], file[PATH_MAX + 32];
 
-	if (!p->guard_nodes)
+	if (!p->guard_written || !p->numa || p->v2_root == NULL)
 		return 0;
-	if (dirfd < 0)
-		fmt_snprintf(path, sizeof(path), "%s/cpuset.mems.effective", dir);
-	if (migrates(dirfd < 0 ? AT_FDCWD : dirfd, dirfd < 0 ? path : "cpuset.mems.effective",
-		     p->nodes))
-		return rterr_set(e, 0,
-				 "join cgroup %s: the child could not be born there, and its "
-				 "memory "
-				 "nodes are not rtexec's, so moving it migrates its pages: " DRAINS,
-				 dir);
-	return 0;
+	/* with controllers for its children the write fails (EBUSY): nothing moves */
+	if (dirfd >= 0 && strcmp(dir, p->v2_root) != 0 &&
+	    read_file(dirfd, "cgroup.subtree_control", ctl, sizeof(ctl)) == 0 &&
+	    ctl[strspn(ctl, " \n")] != '\0')
+		return 0;
+	fmt_snprintf(dst, sizeof(dst), "%s", dir);
+	nearest_cpuset(p->v2_root, dst);
+	src[0] = '\0';
+	if (own_cgroup("", own, sizeof(own))) {
+		fmt_snprintf(src, sizeof(src), "%s%s", p->v2_root, strcmp(own, "/") ? own : "");
+		nearest_cpuset(p->v2_root, src);
+	}
+	fmt_snprintf(file, sizeof(file), "%s/cpuset.mems.effective", dst);
+	if (strcmp(src, dst) == 0 || strcmp(dst, p->v2_root) == 0 ||
+	    (strcmp(src, p->v2_root) == 0 && !migrates(p, AT_FDCWD, file)))
+		return 0;
+	return rterr_set(e, 0,
+			 "join cgroup %s: the child could not be born there, and moving it into "
+			 "cpuset %s from %s migrates its pages: " DRAINS,
+			 dir, dst, src[0] ? src : "(unknown)");
 }
 
-/* The target's current cgroup, re-read now, and again (a bounded number of times) if the
- * init moved on between reading and joining. first: -errno of the planned cgroup. */
 static int join_fallback(struct cg_plan *p, const struct target *target, pid_t pid, int first,
 			 struct rterr *e)
 {

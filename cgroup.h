@@ -34,9 +34,10 @@ struct cg_join {
 struct cg_plan {
 	struct cg_join *j;
 	size_t n;
-	/* cg_check_drains: the v2 cgroup written into is checked too (a child that could not
-	 * be born there), against these, rtexec's memory nodes */
-	bool guard_nodes;
+	/* cg_check_drains ran (CPUs are isolated): the v2 cgroup a child is written into (it
+	 * could not be born there) is checked too. numa: the kernel has NUMA (no migration
+	 * without); nodes: rtexec's memory nodes, where nodes_known. */
+	bool guard_written, numa, nodes_known;
 	uint64_t nodes[CG_MAX_NODES / 64];
 	int v2;	       /* index of the v2 entry, -1 if none */
 	char *joined;  /* v2: the cgroup actually joined, NULL before the join */

@@ -240,6 +240,7 @@ if start_runc_ctr; then
 	cs_dir=$cs_dir$(sed -n 's/^[0-9]*:cpuset:\(.*\)/\1/p' "/proc/$CTR_PID/cgroup")
 	if [ -f "$cs_dir/cpuset.memory_migrate" ]; then
 		echo 1 >"$cs_dir/cpuset.memory_migrate"
+		defer "echo 0 >'$cs_dir/cpuset.memory_migrate'"
 		rx "$(cfg "$CTR_PID" '"isolatedCpus":"1"')" -- true
 		echo 0 >"$cs_dir/cpuset.memory_migrate"
 		is "$RC" 0 "v1 cpuset.memory_migrate 1 on one memory node, CPU 1 isolated: joined (nothing migrates)"
