@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -465,6 +466,7 @@ static int add_v2(struct cg_plan *p, const struct cg_request *c, const struct mo
 	j->v2 = true;
 	p->v2 = (int)(p->n - 1);
 	j->can_fallback = c->sub == NULL;
+	p->v2_at_root = strcmp(m->root, "/") == 0;
 	if ((p->v2_root = strdup(m->point)) == NULL ||
 	    host_path(m, l->path, &j->fallback) == -ENOMEM ||
 	    fmt_asprintf(&abs, "%s%s", rel[0] == '/' ? "" : "/", rel) < 0)
@@ -749,9 +751,11 @@ static bool migrates(const struct cg_plan *p, int dirfd, const char *file)
 	struct rterr e;
 	bool differ = false;
 
-	if (read_file(dirfd, file, buf, sizeof(buf)) < 0)
+	int r = read_file(dirfd, file, buf, sizeof(buf));
+
+	if (r == -ENOENT)
 		return false;
-	if (!p->nodes_known || cpulist_parse(buf, CG_MAX_NODES, &m, &e) < 0)
+	if (r < 0 || !p->nodes_known || cpulist_parse(buf, CG_MAX_NODES, &m, &e) < 0)
 		return true;
 	for (size_t i = 0; i < CG_MAX_NODES && !differ; i++)
 		differ = cpumask_test(&m, i) != ((p->nodes[i / 64] >> (i % 64) & 1) != 0);
@@ -765,8 +769,13 @@ static bool own_cgroup(const char *controller, char *out, size_t n)
 {
 	char buf[4096];
 	size_t len = strlen(controller);
+	struct stat st;
 
-	if (read_file(AT_FDCWD, "/proc/self/cgroup", buf, sizeof(buf)) < 0)
+	/* In a cgroup namespace of its own the paths are relative to its root, which no file
+	 * maps to the hierarchy's: unknown (the initial namespace's inode number is fixed,
+	 * PROC_CGROUP_INIT_INO). */
+	if (stat("/proc/self/ns/cgroup", &st) < 0 || st.st_ino != 0xEFFFFFFBU ||
+	    read_file(AT_FDCWD, "/proc/self/cgroup", buf, sizeof(buf)) < 0)
 		return false;
 	for (char *line = buf, *next; *line; line = next) {
 		struct cg_line l;
@@ -851,36 +860,81 @@ int cg_check_drains(struct cg_plan *p, struct rterr *e)
 	return 0;
 }
 
+/* Whether the v2 cgroup dir's write would fail with EBUSY, moving nothing: a domain cgroup
+ * with a domain controller for its children (one with only threaded ones, or a threaded
+ * cgroup, takes processes). */
+static bool write_refused(int dirfd)
+{
+	static const char threaded[] = "cpu cpuset perf_event pids";
+	char type[32], ctl[256];
+
+	if (read_file(dirfd, "cgroup.type", type, sizeof(type)) < 0 ||
+	    strcmp(type, "domain\n") != 0 ||
+	    read_file(dirfd, "cgroup.subtree_control", ctl, sizeof(ctl)) < 0)
+		return false;
+	for (char *tok = ctl, *end; *(tok += strspn(tok, " \n")); tok = end) {
+		end = tok + strcspn(tok, " \n");
+		if (!has_token(threaded, tok, (size_t)(end - tok)))
+			return true;
+	}
+	return false;
+}
+
+/* Whether the cpuset directory src's effective memory nodes are those in file. */
+static bool same_nodes(const char *src, const char *file)
+{
+	char path[PATH_MAX + 32], a[4096], b[4096];
+
+	return (size_t)fmt_snprintf(path, sizeof(path), "%s/cpuset.mems.effective", src) <
+		       sizeof(path) &&
+	       read_file(AT_FDCWD, path, a, sizeof(a)) == 0 &&
+	       read_file(AT_FDCWD, file, b, sizeof(b)) == 0 && strcmp(a, b) == 0;
+}
+
+static bool same_dir(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 /* A child written into the v2 cgroup dir (its dirfd, or -1) instead of born there: moved
- * into another cpuset, the kernel migrates its pages unless it knows they are on the right
- * nodes, which it knows only for a child from the root cpuset whose nodes are the new
- * one's (see cg_check_drains). */
+ * into another cpuset, the kernel migrates its pages unless the nodes it recorded for the
+ * old cpuset are the new one's (see cg_check_drains). Anything unknown (a path too long,
+ * rtexec's own cgroup not seen from the hierarchy's root) counts as a move. */
 static int check_written(const struct cg_plan *p, int dirfd, const char *dir, struct rterr *e)
 {
-	char dst[PATH_MAX], src[PATH_MAX + 8], own[PATH_MAX], ctl[256], file[PATH_MAX + 32];
+	char dst[PATH_MAX], src[PATH_MAX], own[PATH_MAX], file[PATH_MAX];
+	bool src_known = false;
 
 	if (!p->guard_written || !p->numa || p->v2_root == NULL)
 		return 0;
-	/* with controllers for its children the write fails (EBUSY): nothing moves */
-	if (dirfd >= 0 && strcmp(dir, p->v2_root) != 0 &&
-	    read_file(dirfd, "cgroup.subtree_control", ctl, sizeof(ctl)) == 0 &&
-	    ctl[strspn(ctl, " \n")] != '\0')
-		return 0;
-	fmt_snprintf(dst, sizeof(dst), "%s", dir);
-	nearest_cpuset(p->v2_root, dst);
-	src[0] = '\0';
-	if (own_cgroup("", own, sizeof(own))) {
-		fmt_snprintf(src, sizeof(src), "%s%s", p->v2_root, strcmp(own, "/") ? own : "");
-		nearest_cpuset(p->v2_root, src);
+	if (dirfd >= 0 && write_refused(dirfd))
+		return 0; /* the fallback that follows is checked */
+	if ((size_t)fmt_snprintf(dst, sizeof(dst), "%s", dir) < sizeof(dst) && p->v2_at_root) {
+		nearest_cpuset(p->v2_root, dst);
+		if (own_cgroup("", own, sizeof(own)) &&
+		    (size_t)fmt_snprintf(src, sizeof(src), "%s%s", p->v2_root,
+					 strcmp(own, "/") ? own : "") < sizeof(src)) {
+			nearest_cpuset(p->v2_root, src);
+			src_known = true;
+		}
 	}
-	fmt_snprintf(file, sizeof(file), "%s/cpuset.mems.effective", dst);
-	if (strcmp(src, dst) == 0 || strcmp(dst, p->v2_root) == 0 ||
-	    (strcmp(src, p->v2_root) == 0 && !migrates(p, AT_FDCWD, file)))
+	if (src_known && (same_dir(src, dst) || same_dir(dst, p->v2_root)))
+		return 0;
+	/* The nodes the kernel recorded for rtexec's cpuset: the root's are rtexec's; another's
+	 * are taken as its effective ones, recorded when a task moved in or its nodes were set
+	 * (one filled only by forks whose nodes were never set has none: README). */
+	if (src_known &&
+	    (size_t)fmt_snprintf(file, sizeof(file), "%s/cpuset.mems.effective", dst) <
+		    sizeof(file) &&
+	    (same_dir(src, p->v2_root) ? !migrates(p, AT_FDCWD, file) : same_nodes(src, file)))
 		return 0;
 	return rterr_set(e, 0,
 			 "join cgroup %s: the child could not be born there, and moving it into "
 			 "cpuset %s from %s migrates its pages: " DRAINS,
-			 dir, dst, src[0] ? src : "(unknown)");
+			 dir, src_known ? dst : "?", src_known ? src : "(unknown)");
 }
 
 static int join_fallback(struct cg_plan *p, const struct target *target, pid_t pid, int first,

@@ -38,6 +38,7 @@ struct cg_plan {
 	 * could not be born there) is checked too. numa: the kernel has NUMA (no migration
 	 * without); nodes: rtexec's memory nodes, where nodes_known. */
 	bool guard_written, numa, nodes_known;
+	bool v2_at_root; /* the v2 mount shows the hierarchy from its root */
 	uint64_t nodes[CG_MAX_NODES / 64];
 	int v2;	       /* index of the v2 entry, -1 if none */
 	char *joined;  /* v2: the cgroup actually joined, NULL before the join */
