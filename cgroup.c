@@ -737,9 +737,9 @@ static int write_path(const char *path, pid_t pid)
 
 /* ---- joins that drain every CPU's LRU batch (cg_check_drains) */
 
-#define DRAINS                                                                                \
-	"the kernel would drain every CPU's page batches and wait for each, for ever for an " \
-	"isolated CPU that a real-time task monopolises (refused where CPUs are isolated)"
+static const char drains[] = "the kernel would drain every CPU's page batches and wait for "
+			     "each, for ever for an isolated CPU that a real-time task "
+			     "monopolises (refused where CPUs are isolated)";
 
 /* Whether the memory nodes in dirfd/file (a cpuset's effective ones) are not rtexec's: the
  * kernel then migrates the pages of a task moved in. No such file: no. rtexec's own unknown
@@ -750,7 +750,6 @@ static bool migrates(const struct cg_plan *p, int dirfd, const char *file)
 	struct cpumask m;
 	struct rterr e;
 	bool differ = false;
-
 	int r = read_file(dirfd, file, buf, sizeof(buf));
 
 	if (r == -ENOENT)
@@ -837,9 +836,8 @@ int cg_check_drains(struct cg_plan *p, struct rterr *e)
 			if (r == 0 && buf[0] != '0')
 				return rterr_set(e, 0,
 						 "join cgroup %s: memory.move_charge_at_immigrate "
-						 "is %.*s, so it moves the joiner's "
-						 "charges: " DRAINS,
-						 j->path, (int)strcspn(buf, "\n"), buf);
+						 "is %.*s, so it moves the joiner's charges: %s",
+						 j->path, (int)strcspn(buf, "\n"), buf, drains);
 		}
 		/* The kernel migrates from the nodes it last recorded for rtexec's cpuset, which
 		 * no file shows and which a cpuset filled only by forks never had: known only
@@ -854,8 +852,8 @@ int cg_check_drains(struct cg_plan *p, struct rterr *e)
 					 "memory "
 					 "nodes are not rtexec's (or rtexec's own cpuset is not "
 					 "the "
-					 "root), so it migrates the joiner's pages: " DRAINS,
-					 j->path);
+					 "root), so it migrates the joiner's pages: %s",
+					 j->path, drains);
 	}
 	return 0;
 }
@@ -933,8 +931,8 @@ static int check_written(const struct cg_plan *p, int dirfd, const char *dir, st
 		return 0;
 	return rterr_set(e, 0,
 			 "join cgroup %s: the child could not be born there, and moving it into "
-			 "cpuset %s from %s migrates its pages: " DRAINS,
-			 dir, src_known ? dst : "?", src_known ? src : "(unknown)");
+			 "cpuset %s from %s migrates its pages: %s",
+			 dir, src_known ? dst : "?", src_known ? src : "(unknown)", drains);
 }
 
 static int join_fallback(struct cg_plan *p, const struct target *target, pid_t pid, int first,
