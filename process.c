@@ -433,6 +433,9 @@ void child_main(const struct child_args *a)
 	bool filtered, as;
 	struct attrs_proc proc;
 
+	/* The caller's terminal is dropped first of all (tty.h). */
+	if (stdio_pipes_child(a->stdio, &e) < 0)
+		fail(a, EXIT_RTEXEC, &e);
 	harden(a);
 	/* Born in the container's pid namespace, holding fds of the host that a container
 	 * process allowed to ptrace it (CAP_SYS_PTRACE) could take (pidfd_getfd): the parent's

@@ -36,6 +36,8 @@ struct process_request {
 };
 
 /* Everything the child needs, resolved by the parent before the fork. */
+struct stdio_pipes;
+
 struct child_args {
 	const struct process_request *proc;
 	const struct attrs *attrs; /* resolved against the target */
@@ -44,11 +46,12 @@ struct child_args {
 	struct ns_plan *ns;
 	const struct cg_plan *cg;
 	const struct placement *placement;
-	int sync_fd;	      /* placed above the preserved fds */
-	int procfs;	      /* the host's /proc: the child is born in the container's mounts */
-	const sigset_t *mask; /* the caller's signal mask, restored for the command */
-	uint64_t ignored;     /* the signals the caller ignores: their default for the command */
-	bool assisted;	      /* the parent applies a scheduler: say READY and wait for GO */
+	int sync_fd; /* placed above the preserved fds */
+	int procfs;  /* the host's /proc: the child is born in the container's mounts */
+	const struct stdio_pipes *stdio; /* the caller's terminal replaced (tty.h) */
+	const sigset_t *mask;		 /* the caller's signal mask, restored for the command */
+	uint64_t ignored; /* the signals the caller ignores: their default for the command */
+	bool assisted;	  /* the parent applies a scheduler: say READY and wait for GO */
 };
 
 void child_main(const struct child_args *a) NORETURN;

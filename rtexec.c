@@ -457,6 +457,7 @@ static void spawn(struct run *r)
 		if (pid < 0)
 			die("%s", e.msg);
 		close(procfs);
+		stdio_pipes_parent(&r->child.stdio);
 	} else {
 		struct child_args a = { .proc = &r->proc,
 					.attrs = &r->attrs,
@@ -467,6 +468,7 @@ static void spawn(struct run *r)
 					.placement = &r->pl,
 					.sync_fd = child_fd,
 					.procfs = procfs,
+					.stdio = &r->child.stdio,
 					.mask = &r->orig_mask,
 					.ignored = r->child.ignored,
 					.assisted = r->c.sched.set };
@@ -581,7 +583,8 @@ int main(int argc, char **argv)
 	     engine_socket_connect("console socket", r.socket_dir, r.console_socket,
 				   &r.child.console, &e) < 0) ||
 	    (r.pidfd_socket && engine_socket_connect("pidfd socket", r.socket_dir, r.pidfd_socket,
-						     &r.child.pidfd_socket, &e) < 0))
+						     &r.child.pidfd_socket, &e) < 0) ||
+	    stdio_pipes_open(&r.child.stdio, r.proc.terminal, r.detach, &e) < 0)
 		die("%s", e.msg);
 	spawn(&r);
 	ns_plan_close(&r.ns);

@@ -322,42 +322,40 @@ int child_send_pidfd(struct child *c, struct rterr *e)
 	return r;
 }
 
-/* One signal, read after poll: SIGCHLD means look at the child, SIGWINCH resizes the
- * relayed terminal (whose kernel then signals the command), the rest go to the command. */
-static void on_signal(struct child *c, const struct tty_relay *relay)
+/* One signal, read after poll: SIGCHLD means look at the child, SIGWINCH resizes a relayed
+ * pty (whose kernel then signals the command), the rest go to the command. */
+static void on_signal(struct child *c, const struct relay *relay)
 {
 	struct signalfd_siginfo si;
 
 	if (read_signal(c->sigfd, &si) < 0 || si.ssi_signo == SIGCHLD)
 		return;
-	if (relay && si.ssi_signo == SIGWINCH)
-		tty_relay_resize(relay);
-	else
+	if (!(relay && si.ssi_signo == SIGWINCH && relay_resize(relay)))
 		forward(c, &si);
 }
 
 int supervise(struct child *c)
 {
-	/* Not on the stack: 8 KiB of buffers would push every call below onto fresh pages (a
+	/* Not on the stack: 12 KiB of buffers would push every call below onto fresh pages (a
 	 * page fault each) on the common path, which relays nothing. */
-	static struct tty_relay relay;
-	struct tty_relay *t = c->pty >= 0 ? &relay : NULL;
-	struct pollfd p[4] = {
-		{ .fd = c->sigfd, .events = POLLIN }, { .fd = -1 }, { .fd = -1 }, { .fd = -1 }
-	};
+	static struct relay relay;
+	struct relay *t = c->pty >= 0 || stdio_pipes_any(&c->stdio) ? &relay : NULL;
+	struct pollfd p[1 + RELAY_POLLS] = { { .fd = c->sigfd, .events = POLLIN } };
 	int st;
 
 	for (size_t i = 0; i < c->pending.n; i++)
 		if (c->pending.si[i].ssi_signo != SIGCHLD)
 			forward(c, &c->pending.si[i]);
-	if (t)
-		tty_relay_start(t, c->pty);
+	if (t && c->pty >= 0)
+		relay_start_pty(t, c->pty);
+	else if (t)
+		relay_start_pipes(t, &c->stdio);
 	for (;;) {
 		pid_t r = waitpid(c->pid, &st, WNOHANG);
 
 		if (r == c->pid) {
 			if (t)
-				tty_relay_end(t);
+				relay_end(t);
 			return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
 		}
 		if (r < 0 && errno != EINTR) {
@@ -366,12 +364,12 @@ int supervise(struct child *c)
 			return EXIT_RTEXEC;
 		}
 		if (t)
-			tty_relay_poll(t, &p[1]);
-		if (poll(p, t ? 4 : 1, -1) < 0)
+			relay_poll(t, &p[1]);
+		if (poll(p, t ? 1 + RELAY_POLLS : 1, -1) < 0)
 			continue;
 		if (p[0].revents & POLLIN)
 			on_signal(c, t);
 		if (t)
-			tty_relay_pump(t, p[1].revents, p[2].revents, p[3].revents);
+			relay_pump(t, &p[1]);
 	}
 }

@@ -9,6 +9,7 @@
 #include "cgroup.h"
 #include "log.h"
 #include "scheduler.h"
+#include "tty.h"
 
 /* Signals that arrived before the exec: forwarded once the command runs. */
 struct pending_signals {
@@ -19,10 +20,11 @@ struct pending_signals {
 /* The parent's handle on its child. */
 struct child {
 	pid_t pid;
-	int sync_fd;	  /* the parent's end of the channel */
-	int sigfd;	  /* the forwarded signals, blocked since before the fork */
-	int console;	  /* the engine's console socket, or -1: the pty master goes there */
-	int pty;	  /* the pty master to relay (no console socket), or -1 */
+	int sync_fd; /* the parent's end of the channel */
+	int sigfd;   /* the forwarded signals, blocked since before the fork */
+	int console; /* the engine's console socket, or -1: the pty master goes there */
+	int pty;     /* the pty master to relay (no console socket), or -1 */
+	struct stdio_pipes stdio; /* without a pty: the caller's terminal replaced */
 	int pidfd_socket; /* runc's --pidfd-socket, or -1: a pidfd of the command goes there */
 	/* The signals the caller ignores (bit N-1: signal N): never forwarded (nohup rtexec
 	 * ...); the command starts with them at their default all the same. */

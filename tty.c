@@ -132,6 +132,83 @@ int tty_child_open(uid_t uid, unsigned short rows, unsigned short cols, int *mas
 	return 0;
 }
 
+/* ---- the caller's terminal as stdio, without -t ---- */
+
+static void stdio_pipes_close(struct stdio_pipes *sp)
+{
+	for (int i = 0; i < 3; i++) {
+		if (sp->child[i] >= 0)
+			close(sp->child[i]);
+		if (sp->parent[i] >= 0)
+			close(sp->parent[i]);
+		sp->child[i] = sp->parent[i] = -1;
+	}
+}
+
+int stdio_pipes_open(struct stdio_pipes *sp, bool pty, bool detach, struct rterr *e)
+{
+	static const char *const names[3] = { "stdin", "stdout", "stderr" };
+	char which[32] = "";
+	int p[2];
+
+	for (int i = 0; i < 3; i++)
+		sp->child[i] = sp->parent[i] = -1;
+	for (int i = 0; i < 3 && !pty; i++) {
+		if (!isatty(i))
+			continue;
+		if (detach) {
+			sp->child[i] = sys_open("/dev/null", O_RDWR | O_CLOEXEC, 0);
+			if (sp->child[i] < 0)
+				goto fail;
+			fmt_snprintf(which + strlen(which), sizeof(which) - strlen(which), "%s%s",
+				     which[0] ? ", " : "", names[i]);
+			continue;
+		}
+		if (pipe2(p, O_CLOEXEC) < 0)
+			goto fail;
+		sp->child[i] = p[i == 0 ? 0 : 1];
+		sp->parent[i] = p[i == 0 ? 1 : 0];
+		/* The parent's end only: the command's stdio stays blocking. */
+		if (fcntl(sp->parent[i], F_SETFL, O_NONBLOCK) < 0)
+			goto fail;
+	}
+	if (which[0])
+		logmsg(LOG_WARN,
+		       "detached: the caller's terminal does not reach the container: the "
+		       "command's %s /dev/null",
+		       which);
+	return 0;
+fail:
+	rterr_set(e, errno, "stdio: %s", detach ? "open /dev/null" : "pipe");
+	stdio_pipes_close(sp);
+	return -1;
+}
+
+int stdio_pipes_child(const struct stdio_pipes *sp, struct rterr *e)
+{
+	struct stdio_pipes own = *sp;
+
+	for (int i = 0; i < 3; i++)
+		if (own.child[i] >= 0 && dup2(own.child[i], i) < 0)
+			return rterr_set(e, errno, "stdio: the pipe as fd %d", i);
+	stdio_pipes_close(&own);
+	return 0;
+}
+
+void stdio_pipes_parent(struct stdio_pipes *sp)
+{
+	for (int i = 0; i < 3; i++)
+		if (sp->child[i] >= 0) {
+			close(sp->child[i]);
+			sp->child[i] = -1;
+		}
+}
+
+bool stdio_pipes_any(const struct stdio_pipes *sp)
+{
+	return sp->parent[0] >= 0 || sp->parent[1] >= 0 || sp->parent[2] >= 0;
+}
+
 /* ---- the relay ---- */
 
 static struct termios saved;
@@ -144,13 +221,26 @@ static void restore(void)
 	raw = false;
 }
 
-void tty_relay_start(struct tty_relay *t, int master)
+static void chan_add(struct relay *t, int from, int to, bool input)
+{
+	struct relay_chan *c = &t->ch[t->nch++];
+
+	c->from = from;
+	c->to = to;
+	c->from_open = c->to_open = true;
+	c->input = input;
+	c->last = '\n';
+	c->n = 0;
+}
+
+void relay_start_pty(struct relay *t, int master)
 {
 	struct termios tio;
 
-	memset(t, 0, sizeof(*t));
 	t->master = master;
-	t->in_open = t->master_open = t->out_open = true;
+	t->nch = 0;
+	chan_add(t, STDIN_FILENO, master, true);
+	chan_add(t, master, STDOUT_FILENO, false);
 	fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
 	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {
 		tio = saved;
@@ -161,7 +251,18 @@ void tty_relay_start(struct tty_relay *t, int master)
 				restore(); /* no way to give it back later: not raw at all */
 		}
 	}
-	tty_relay_resize(t);
+	relay_resize(t);
+}
+
+void relay_start_pipes(struct relay *t, const struct stdio_pipes *sp)
+{
+	t->master = -1;
+	t->nch = 0;
+	if (sp->parent[0] >= 0)
+		chan_add(t, STDIN_FILENO, sp->parent[0], true);
+	for (int i = 1; i < 3; i++)
+		if (sp->parent[i] >= 0)
+			chan_add(t, sp->parent[i], i, false);
 }
 
 static bool caller_size(struct winsize *ws)
@@ -180,119 +281,179 @@ void tty_caller_size(unsigned short *rows, unsigned short *cols)
 	}
 }
 
-void tty_relay_resize(const struct tty_relay *t)
+/* A caller's terminal without a size (a serial console says 0 x 0) leaves the pty's alone,
+ * as tty_caller_size() does: consoleSize stays. */
+bool relay_resize(const struct relay *t)
 {
 	struct winsize ws;
 
-	if (caller_size(&ws))
+	if (t->master < 0)
+		return false;
+	if (caller_size(&ws) && ws.ws_row && ws.ws_col)
 		ioctl(t->master, TIOCSWINSZ, &ws);
+	return true;
 }
+
+/* Room kept in an input channel for the pty's end-of-file characters (stdin_closed). */
+#define EOF_ROOM 2
 
 /* A side whose buffer is full is not polled at all: the kernel reports a hang-up whatever
  * is asked, and one read into no room (0 bytes) looked like its end (what the command wrote
  * last, or the rest of a piped stdin, was dropped). */
-void tty_relay_poll(const struct tty_relay *t, struct pollfd p[3])
+void relay_poll(const struct relay *t, struct pollfd p[RELAY_POLLS])
 {
-	short master = (short)((t->nout < sizeof(t->out) ? POLLIN : 0) | (t->nin ? POLLOUT : 0));
+	for (size_t i = 0; i < RELAY_POLLS / 2; i++) {
+		const struct relay_chan *c = &t->ch[i];
+		struct pollfd *from = &p[2 * i], *to = &p[2 * i + 1];
+		bool room = c->n + (c->input ? EOF_ROOM : 0) < sizeof(c->buf);
 
-	p[0].fd = t->in_open && t->nin + 1 < sizeof(t->in) ? STDIN_FILENO : -1;
-	p[0].events = POLLIN;
-	p[1].fd = t->master_open && master ? t->master : -1;
-	p[1].events = master;
-	p[2].fd = t->out_open ? STDOUT_FILENO : -1;
-	p[2].events = t->nout ? POLLOUT : 0;
+		from->fd = to->fd = -1;
+		from->revents = to->revents = 0;
+		if (i >= t->nch)
+			continue;
+		from->fd = c->from_open && room ? c->from : -1;
+		from->events = POLLIN;
+		to->fd = c->to_open ? c->to : -1;
+		to->events = c->n ? POLLOUT : 0;
+	}
 }
 
-/* Writes what it can of buf[0..*n) to fd, keeping the rest. false: fd is broken (the
- * reader went away), what was kept is dropped. */
-static bool flush(int fd, char *buf, size_t *n)
+/* Writes what it can of c->buf to c->to, keeping the rest. false: the other side is broken
+ * (its reader went away), what was kept is dropped. */
+static bool flush(struct relay_chan *c)
 {
-	ssize_t w = write(fd, buf, *n);
+	ssize_t w = write(c->to, c->buf, c->n);
 
 	if (w > 0) {
-		memmove(buf, buf + w, *n - (size_t)w);
-		*n -= (size_t)w;
+		memmove(c->buf, c->buf + w, c->n - (size_t)w);
+		c->n -= (size_t)w;
 	} else if (w < 0 && errno != EAGAIN && errno != EINTR) {
-		*n = 0;
+		c->n = 0;
 		return false;
 	}
 	return true;
 }
 
-/* stdin at its end: the pty's end-of-file character, so that the command sees it too. */
-static void stdin_closed(struct tty_relay *t)
+/* The command's side of an input channel is gone: stdin is not read any more (what is typed
+ * next stays the caller's). */
+static void input_gone(struct relay_chan *c)
+{
+	c->to_open = false;
+	c->from_open = false;
+	c->n = 0;
+}
+
+/* stdin at its end. A pty: its end-of-file character, where the command's terminal is in
+ * canonical mode (raw, it would be a byte of data), twice after a line not ended (the first
+ * only hands the command that line). A pipe: closed once what is kept is written. */
+static void stdin_closed(struct relay *t, struct relay_chan *c)
 {
 	struct termios tio;
 
-	t->in_open = false;
-	if (!raw && tcgetattr(t->master, &tio) == 0 && t->nin < sizeof(t->in))
-		t->in[t->nin++] = (char)tio.c_cc[VEOF];
+	c->from_open = false;
+	if (c->to != t->master || raw || tcgetattr(t->master, &tio) < 0 || !(tio.c_lflag & ICANON))
+		return;
+	if (c->last != '\n' && c->last != (char)tio.c_cc[VEOF])
+		c->buf[c->n++] = (char)tio.c_cc[VEOF];
+	c->buf[c->n++] = (char)tio.c_cc[VEOF];
 }
 
-void tty_relay_pump(struct tty_relay *t, short in_ev, short master_ev, short out_ev)
+static void chan_pump(struct relay *t, struct relay_chan *c, short from_ev, short to_ev)
 {
+	size_t room = sizeof(c->buf) - c->n - (c->input ? EOF_ROOM : 0);
 	ssize_t r;
 
-	/* One byte kept for the end-of-file character (stdin_closed). */
-	if ((in_ev & (POLLIN | POLLHUP)) && t->nin + 1 < sizeof(t->in)) {
-		r = read(STDIN_FILENO, t->in + t->nin, sizeof(t->in) - 1 - t->nin);
-		if (r > 0)
-			t->nin += (size_t)r;
-		else if (r == 0 || (errno != EINTR && errno != EAGAIN))
-			stdin_closed(t);
+	/* Any event: a broken stdin (POLLERR, POLLNVAL) reads as its end, not polled again. */
+	if (from_ev && c->from_open && room > 0) {
+		r = read(c->from, c->buf + c->n, room);
+		if (r > 0) {
+			c->last = c->buf[c->n + (size_t)r - 1];
+			/* The caller's side gone (its reader went away): the command's output is
+			 * read on all the same, and dropped, or the command would block writing to
+			 * its full terminal or pipe, and rtexec wait for it. */
+			if (c->to_open)
+				c->n += (size_t)r;
+		} else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
+			/* EIO from a pty: the command closed its terminal */
+			if (c->input)
+				stdin_closed(t, c);
+			else
+				c->from_open = false;
+		}
 	}
-	if ((master_ev & POLLOUT) && t->nin)
-		flush(t->master, t->in, &t->nin);
-	if ((master_ev & (POLLIN | POLLHUP | POLLERR)) && t->nout < sizeof(t->out)) {
-		r = read(t->master, t->out + t->nout, sizeof(t->out) - t->nout);
-		/* stdout gone (its reader went away): read on all the same, and drop it, or the
-		 * command would block writing to its full terminal, and rtexec wait for it. */
-		if (r > 0 && t->out_open)
-			t->nout += (size_t)r;
-		else if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN))
-			t->master_open = false; /* EIO: the command closed its terminal */
+	if (c->to_open && c->n && (to_ev & (POLLOUT | POLLERR | POLLHUP))) {
+		if (!flush(c))
+			c->to_open = false;
+	} else if (c->to_open && (to_ev & (POLLERR | POLLHUP | POLLNVAL))) {
+		c->to_open = false;
 	}
-	if ((out_ev & (POLLOUT | POLLERR | POLLHUP)) && t->nout &&
-	    !flush(STDOUT_FILENO, t->out, &t->nout))
-		t->out_open = false;
-	else if ((out_ev & (POLLERR | POLLHUP)) && !t->nout)
-		t->out_open = false;
+	if (c->input && !c->to_open)
+		input_gone(c);
+	/* A pipe to the command's stdin at its end, all written: closed (the command reads
+	 * its end-of-file). */
+	if (c->input && !c->from_open && !c->n && c->to_open && c->to != t->master) {
+		close(c->to);
+		c->to = -1;
+		c->to_open = false;
+	}
 }
 
-/* What the pty may hold when the command exits, and more: a process it left behind that
- * keeps writing (faster than rtexec's reader takes it) does not hold rtexec for ever. */
+void relay_pump(struct relay *t, const struct pollfd p[RELAY_POLLS])
+{
+	for (size_t i = 0; i < t->nch; i++)
+		chan_pump(t, &t->ch[i], p[2 * i].revents, p[2 * i + 1].revents);
+}
+
+/* What the pty or pipes may hold when the command exits, and more: a process it left
+ * behind that keeps writing (faster than rtexec's reader takes it) does not hold rtexec for
+ * ever. */
 #define DRAIN_MAX (1 << 20)
 #define DRAIN_MS 2000
 
-void tty_relay_end(struct tty_relay *t)
+/* The command is gone; what it wrote last is still in the pty or pipe (the end once no one
+ * holds the other side, EAGAIN while a process it left behind does). */
+static void drain(struct relay_chan *c, long long end, size_t *drained)
 {
-	long long end = sys_now_ms() + DRAIN_MS;
-	size_t drained = 0;
-	ssize_t r;
+	ssize_t r = 0;
 
-	/* The command is gone; what it wrote last is still in the pty (EIO once no one holds
-	 * the slave, EAGAIN while a process it left behind does). */
 	do {
-		/* stdout's reader may be slow or stopped: waited for until the deadline, not
-		 * spun on (a non-blocking stdout) or blocked on for ever */
-		while (t->nout && t->out_open) {
-			struct pollfd o = { STDOUT_FILENO, POLLOUT, 0 };
+		/* The caller's reader may be slow or stopped: waited for until the deadline,
+		 * not spun on (a non-blocking stdout) or blocked on for ever */
+		while (c->n && c->to_open) {
+			struct pollfd o = { c->to, POLLOUT, 0 };
 			long long left = end - sys_now_ms();
 
 			if (left <= 0 || poll(&o, 1, (int)left) != 1) {
-				t->nout = 0;
+				c->n = 0;
 				break;
 			}
-			if (!flush(STDOUT_FILENO, t->out, &t->nout))
-				t->out_open = false;
+			if (!flush(c))
+				c->to_open = false;
 		}
-		if (!t->out_open || !t->master_open || drained >= DRAIN_MAX)
+		if (!c->to_open || !c->from_open || *drained >= DRAIN_MAX)
 			break;
 		if (sys_now_ms() >= end)
 			break;
-		r = read(t->master, t->out, sizeof(t->out));
-		t->nout = r > 0 ? (size_t)r : 0;
-		drained += t->nout;
+		r = read(c->from, c->buf, sizeof(c->buf));
+		c->n = r > 0 ? (size_t)r : 0;
+		*drained += c->n;
 	} while (r > 0);
+}
+
+void relay_end(struct relay *t)
+{
+	long long end = sys_now_ms() + DRAIN_MS;
+	size_t drained = 0;
+
+	for (size_t i = 0; i < t->nch; i++) {
+		struct relay_chan *c = &t->ch[i];
+
+		if (!c->input)
+			drain(c, end, &drained);
+		else if (c->to >= 0 && c->to != t->master) {
+			close(c->to); /* a process left behind reads its end, not the caller's */
+			c->to = -1;
+		}
+	}
 	restore();
 }

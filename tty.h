@@ -22,28 +22,61 @@ int tty_child_open(uid_t uid, unsigned short rows, unsigned short cols, int *mas
  * in *rows and *cols; both left alone when neither is a terminal. */
 void tty_caller_size(unsigned short *rows, unsigned short *cols);
 
-/* Parent, foreground without a console socket: rtexec's own terminal (if stdin is one) in
- * raw mode, its size given to the pty; undone by tty_relay_end() and, on every other exit
- * path, at exit. */
-struct tty_relay {
-	int master;
-	bool in_open;	  /* stdin not at EOF yet */
-	bool master_open; /* the pty not at its end (EIO: no one holds the slave) */
-	bool out_open;	  /* stdout still taking writes */
-	char in[4096];	  /* stdin -> master, not written yet */
-	size_t nin;
-	char out[4096]; /* master -> stdout, not written yet */
-	size_t nout;
+/* Without a terminal of its own (no -t) the command does not get the caller's terminal
+ * either: where rtexec's stdin, stdout or stderr is one, a process the command leaves
+ * behind would keep it, and read what is typed there next (a password for sudo included;
+ * a terminal that is not its controlling one is no obstacle to reading), push input into
+ * it with CAP_SYS_ADMIN, paste on a virtual console, change its modes. In the foreground
+ * the command gets a pipe in its place, which rtexec relays (runc's exec copies all three
+ * through pipes); detached, /dev/null (nobody relays). Other stdio (pipes, files, sockets:
+ * what engines pass) reaches the command as it is. */
+struct stdio_pipes {
+	int child[3];  /* what the child puts in place of fd i, or -1: fd i as it is */
+	int parent[3]; /* the parent's end of that pipe (non-blocking), or -1 */
 };
-void tty_relay_start(struct tty_relay *t, int master);
-/* SIGWINCH: the size of rtexec's terminal to the pty. */
-void tty_relay_resize(const struct tty_relay *t);
-/* One round of copying after poll(): events of stdin, master, stdout. */
-void tty_relay_pump(struct tty_relay *t, short in_ev, short master_ev, short out_ev);
-/* The poll() entries of stdin, master and stdout: an fd at its end or broken is left out
- * (poll reports a hang-up or an error whatever is asked, which would spin the relay). */
-void tty_relay_poll(const struct tty_relay *t, struct pollfd p[3]);
-/* The command exited: what the master still holds to stdout, the terminal restored. */
-void tty_relay_end(struct tty_relay *t);
+/* Parent, before the fork: which of fds 0-2 are terminals, their pipes (or /dev/null); none
+ * where the command gets a pty (it replaces all three). 0, or -1 with e set. */
+int stdio_pipes_open(struct stdio_pipes *sp, bool pty, bool detach, struct rterr *e);
+/* Child, first of all: the replacements as its stdio, every end of the pipes closed. 0, or
+ * -1 with e set. */
+int stdio_pipes_child(const struct stdio_pipes *sp, struct rterr *e);
+/* Parent, after the fork: the child's ends closed. */
+void stdio_pipes_parent(struct stdio_pipes *sp);
+/* Any pipe to relay? */
+bool stdio_pipes_any(const struct stdio_pipes *sp);
+
+/* The parent's relay in the foreground: the pty's master (no console socket; rtexec's own
+ * terminal, if stdin is one, in raw mode, its size given to the pty, undone by relay_end()
+ * and on every other exit path at exit) or the stdio pipes above, to rtexec's own stdio.
+ * Each channel copies one way: the caller's stdin to the command, the command's output to
+ * rtexec's stdout or stderr. */
+struct relay_chan {
+	int from, to;
+	bool from_open; /* not at its end */
+	bool to_open;	/* still taking writes */
+	bool input;	/* rtexec's stdin to the command */
+	char last;	/* the last byte read (where the pty's end-of-file must end a line) */
+	size_t n;	/* buf[0..n) read, not written yet */
+	char buf[4096];
+};
+struct relay {
+	int master; /* the pty's, or -1: pipes */
+	size_t nch;
+	struct relay_chan ch[3];
+};
+#define RELAY_POLLS 6 /* two entries per channel */
+void relay_start_pty(struct relay *t, int master);
+void relay_start_pipes(struct relay *t, const struct stdio_pipes *sp);
+/* SIGWINCH: the size of rtexec's terminal to the pty (false: not a pty relay, the signal
+ * is the command's). */
+bool relay_resize(const struct relay *t);
+/* The poll() entries, RELAY_POLLS of them: a side at its end or broken is left out (poll
+ * reports a hang-up or an error whatever is asked, which would spin the relay). */
+void relay_poll(const struct relay *t, struct pollfd p[RELAY_POLLS]);
+/* One round of copying after poll(). */
+void relay_pump(struct relay *t, const struct pollfd p[RELAY_POLLS]);
+/* The command exited: what its pty or pipes still hold to rtexec's stdio (bounded), the
+ * command's stdin closed, the terminal restored. */
+void relay_end(struct relay *t);
 
 #endif

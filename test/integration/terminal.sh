@@ -112,11 +112,11 @@ is_rc 125 "a console socket nobody listens on: 125 before anything runs"
 err_one_line "... one line naming it" "*console socket $T/none.sock: connect*"
 
 # --- TIOCSTI: a process of the container pushes a command into its terminal's input. With
-# -t that is the container's own pty. Without it the command has the caller's terminal as
-# its stdio, but in a session of its own that terminal is not its controlling terminal, and
-# the kernel refuses TIOCSTI there without CAP_SYS_ADMIN (in the caller's session, before,
-# the caller's terminal "typed" it). Kernels >= 6.2 allow TIOCSTI only with
-# dev.tty.legacy_tiocsti = 1.
+# -t that is the container's own pty. Without it the command's stdio is a pipe where the
+# caller's is a terminal (below). Before, it had the caller's terminal, in a session of its
+# own, where it is not the controlling terminal: the kernel refused TIOCSTI there, but not
+# to a container holding CAP_SYS_ADMIN (a privileged one), whose command typed into the
+# caller's shell. Kernels >= 6.2 allow TIOCSTI only with dev.tty.legacy_tiocsti = 1.
 lt=/proc/sys/dev/tty/legacy_tiocsti
 if [ -w "$lt" ]; then
 	defer "echo $(cat "$lt") >$lt"
@@ -126,8 +126,17 @@ pty -- "$RTEXEC" -p "$P" -t -- /tiocsti 0 "echo PWNED"
 if like "$OUT" "*pushed 10*" "-t: the command pushes into its terminal"; then
 	ok "-t: nothing reaches the caller's terminal" eval '! echo "$ERR" | grep -q "typed back"'
 	pty -- "$RTEXEC" -p "$P" -- /tiocsti 0 "echo PWNED"
-	like "$OUT" "*refused Operation not permitted*" \
-		"no terminal: the command cannot push into the caller's terminal (not its controlling terminal)"
+	like "$OUT" "*refused Not a tty*" \
+		"no terminal: the command's stdin is a pipe (below), no terminal to push into"
+	ok "... nothing reaches the caller's terminal" eval '! echo "$ERR" | grep -q "typed back"'
+	# A container holding CAP_SYS_ADMIN: the command gets it (the container decides).
+	CTR_SETUP=tiocsti_copy RUNC_JQ='.process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])'
+	export CTR_SETUP RUNC_JQ
+	start_runc_ctr || bail "cannot start a runc container with CAP_SYS_ADMIN"
+	unset CTR_SETUP RUNC_JQ
+	pty -- "$RTEXEC" -p "$CTR_PID" -- sh -c 'grep CapEff /proc/self/status; /tiocsti 1 "echo PWNED"'
+	like "$OUT" "*CapEff:*refused Not a tty*" \
+		"CAP_SYS_ADMIN, no terminal: the command's stdout is a pipe, no terminal to push into"
 	ok "... nothing reaches the caller's terminal" eval '! echo "$ERR" | grep -q "typed back"'
 else
 	skip_limit "TIOCSTI into the caller's terminal" "this kernel refuses TIOCSTI ($OUT)"
@@ -138,6 +147,38 @@ no_leftovers "nothing left in the container" "$P"
 # In a container of their own (the process left behind stays a zombie of its init):
 start_runc_ctr || bail "cannot start a runc container"
 P=$CTR_PID
+# --- Without -t the caller's terminal does not reach the container either: where rtexec's
+# stdin, stdout or stderr is a terminal, the command gets a pipe in its place, which rtexec
+# relays (runc's exec copies all three through pipes). The attack: the command leaves a
+# process behind that reads its stdin once rtexec has exited, and the caller types next (a
+# password for sudo). Before, that process had the caller's terminal: not its controlling
+# terminal, which is no obstacle to reading; it got what was typed.
+pty -a 'rtexec-done:type:s3cret\n' -- sh -c '"$0" -p "$1" -- sh -c "exec 3<&0; (sleep 1; cat <&3 >/stolen) &
+	[ -t 0 ] || echo stdin-no-tty; [ -t 1 ] || echo stdout-no-tty; [ -t 2 ] || echo stderr-no-tty >&2
+	exit 4"; echo "rtexec-done $?"; sleep 3' "$RTEXEC" "$P"
+like "$OUT" "*stdin-no-tty*stdout-no-tty*rtexec-done 4*" \
+	"no -t, the caller's terminal as stdio: the command's stdin and stdout are no terminal, its output and status reach the caller"
+like "$OUT" "*stderr-no-tty*rtexec-done 4*" "... nor its stderr, relayed too"
+is "$(cat "/proc/$P/root/stolen" 2>&1)" "" \
+	"... a process it left behind reads nothing the caller types once rtexec has exited"
+like "$ERR" "*typed back: s3cret*" "... what is typed stays in the caller's terminal"
+# What is typed reaches a command that reads it; ^D is its end.
+pty -a 'ask:type:abc\n' -a 'got-abc:type:\004' -- "$RTEXEC" -p "$P" -- \
+	sh -c 'echo ask; read -r x; echo "got-$x"; cat; echo "eof-$?"'
+like "$OUT" "*got-abc*eof-0*" "no -t: typed input reaches the command through the pipe, ^D ends it"
+like "$ERR" "*status 0*modes restored*" "... status 0, the terminal's modes as they were"
+# Stdio that is no terminal (a file, as an engine's pipes) reaches the command as it is.
+"$RTEXEC" -p "$P" -- readlink /proc/self/fd/1 >"$T/asis.out" </dev/null 2>&1
+like "$(cat "$T/asis.out")" "*/asis.out" "stdio that is no terminal (a file) is passed as it is"
+# Detached, nobody relays: /dev/null in place of the terminal, and a warning.
+rm -f "/proc/$P/root/fds"
+pty -- "$RTEXEC" -d -p "$P" -- sh -c 'l="$(readlink /proc/$$/fd/0) $(readlink /proc/$$/fd/1)"
+	echo "$l $(readlink /proc/$$/fd/2)" >/fds.new; mv /fds.new /fds'
+wait_for 10 test -s "/proc/$P/root/fds"
+is "$(cat "/proc/$P/root/fds")" "/dev/null /dev/null /dev/null" \
+	"-d, the caller's terminal as stdio: the command gets /dev/null in its place"
+like "$OUT" "*warning*the caller's terminal does not reach the container*stdin, stdout, stderr /dev/null*" \
+	"... and rtexec says so"
 # A process the command leaves behind keeps writing to the pty, faster than rtexec's reader
 # takes it (a pipe read line by line): after the command's exit rtexec drains what is there
 # and a bounded amount more, then exits with the command's status (it drained for ever).
