@@ -208,6 +208,29 @@ wait "$rp"
 is "$?/$(cat "$T/spin.out")" "0/" "the command closed its terminal: it runs, rtexec silent"
 ok "the command closed its terminal: rtexec used under 0.3 s of CPU in 1.5 s ($cpu ticks of $(getconf CLK_TCK))" \
 	[ "$cpu" -lt $(($(getconf CLK_TCK) * 3 / 10)) ]
+# stdin is a pipe whose reader is gone (rtexec's stdin its write end): poll reports only
+# POLLERR, which was not taken for stdin's end, and the relay spun (100 % CPU) as long as the
+# command ran.
+(
+	exec 3>&1 1>"$T/werr.out" 2>&1
+	"$RTEXEC" -p "$P" -t -- sleep 2 0>&3 3>&- &
+	echo $! >"$T/werr.pid"
+	wait $!
+	echo "rc $?"
+) | true &
+wp=$!
+sleep 1.5
+rp=$(cat "$T/werr.pid")
+cpu=$(awk '{ print $14 + $15 }' "/proc/$rp/stat" 2>/dev/null || echo gone)
+wait "$wp"
+ok "stdin a broken pipe's write end: rtexec used under 0.3 s of CPU in 1.5 s ($cpu ticks of $(getconf CLK_TCK))" \
+	[ "$cpu" -lt $(($(getconf CLK_TCK) * 3 / 10)) ]
+is "$(tr -d '\r' <"$T/werr.out")" "rc 0" "... the command ran, status 0"
+# A piped stdin whose last line has no end: the pty's end-of-file character after "abc"
+# only hands the command that line; a second one is its end (the command waited for ever).
+printf abc | timeout -k 2 10 "$RTEXEC" -p "$P" -t -- sh -c 'cat; echo "-eof"' >"$T/eof.out" 2>&1
+like "$?/$(tr -d '\r' <"$T/eof.out" | tail -n 1)" "0/*abc-eof" \
+	"a piped stdin without a last newline: the command reads it, then its end (not killed by timeout)"
 # The reader of rtexec's stdout goes away before anything is written to it ("| true"): poll
 # says so (POLLERR) without a write, so without a SIGPIPE. The command then writes 200 KiB
 # to its terminal: rtexec reads on and drops it (it stopped reading once its buffer was
