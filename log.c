@@ -155,6 +155,8 @@ void log_relayed(int level, const char *text)
 	sink->write((enum log_level)level, buf);
 }
 
+static bool final_line; /* die(): the line that ends the run */
+
 /* One write() per line, so lines from parent and child never interleave. */
 static void write_line(enum log_level level, const char *raw)
 {
@@ -168,6 +170,8 @@ static void write_line(enum log_level level, const char *raw)
 			sync_send_log(relay_fd, level, buf);
 		else
 			sink->write(level, buf);
+		if (final_line && relay_fd < 0 && sink->final)
+			sink->final(level, buf);
 		return;
 	}
 	n += escape_controls(raw, buf + n, sizeof(buf) - n - 1);
@@ -267,6 +271,7 @@ void die(const char *fmt, ...)
 	va_list ap;
 
 	log_flush_warnings();
+	final_line = true;
 	va_start(ap, fmt);
 	vlog(LOG_ERROR, fmt, ap);
 	va_end(ap);
@@ -289,6 +294,7 @@ void die_status(int status, const char *fmt, ...)
 	va_list ap;
 
 	log_flush_warnings();
+	final_line = true;
 	va_start(ap, fmt);
 	vlog(LOG_ERROR, fmt, ap);
 	va_end(ap);

@@ -46,6 +46,8 @@ struct log_sink {
 	int failure_status;
 	void (*keep)(void); /* log_keep_files */
 	void (*drop)(void); /* log_drop_files */
+	/* Where set: the line that ends the run (die), once more after write. */
+	void (*final)(enum log_level level, const char *text);
 };
 void log_set_sink(const struct log_sink *sink);
 /* Parent, once the preserved fds are reserved (a file opened now cannot take one of their

@@ -176,14 +176,54 @@ static int parse_flags(const struct flag *t, int argc, char **argv, int *i, stru
 	return 0;
 }
 
+/* Inside a user namespace: /proc/self/uid_map is not the initial one (all ids as they are),
+ * as runc's userns.RunningInUserNS() reads it; false where it cannot be read. */
+static bool in_user_ns(void)
+{
+	char map[256];
+	const char *p = map, *end;
+	unsigned long long v[3];
+
+	if (read_file(AT_FDCWD, "/proc/self/uid_map", map, sizeof(map)) < 0)
+		return false;
+	for (int k = 0; k < 3; k++) {
+		while (*p == ' ')
+			p++;
+		if (str_u64(p, 10, &v[k], &end) < 0)
+			return true;
+		p = end;
+	}
+	while (*p == ' ' || *p == '\n')
+		p++;
+	return !(v[0] == 0 && v[1] == 0 && v[2] == 4294967295ULL && *p == '\0');
+}
+
+/* runc's default --root: $XDG_RUNTIME_DIR/runc for a caller that is not the host's root
+ * (another euid, or uid 0 of a user namespace whose USER is not "root": rootless podman,
+ * which passes no --root), else /run/runc. */
+static const char *default_root(void)
+{
+	static char root[4200];
+	const char *xdg = getenv("XDG_RUNTIME_DIR"), *user = getenv("USER");
+
+	if (xdg == NULL || xdg[0] == '\0')
+		return "/run/runc";
+	if (geteuid() == 0 && (!in_user_ns() || (user && strcmp(user, "root") == 0)))
+		return "/run/runc";
+	if ((size_t)fmt_snprintf(root, sizeof(root), "%s/runc", xdg) >= sizeof(root))
+		return "/run/runc";
+	return root;
+}
+
 int runc_parse(int argc, char **argv, struct runc_cli *rc, struct rterr *e)
 {
 	int i = 1;
 
 	memset(rc, 0, sizeof(*rc));
-	rc->root = "/run/runc";
 	if (parse_flags(globals, argc, argv, &i, rc, e) < 0)
 		return -1;
+	if (rc->root == NULL)
+		rc->root = default_root();
 	if (rc->handoff || i >= argc || strcmp(argv[i], "exec") != 0) {
 		rc->handoff = true;
 		return 0;
@@ -247,19 +287,25 @@ static int open_log(void)
 	return sys_open(reporting->log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
 }
 
+/* A failure reads as runc's own ("exec failed: ..."), naming rtexec where the words are
+ * rtexec's (runc_exec_error wrote runc's own for 126 and 127). */
+static void runc_words(enum log_level level, const char *text, char *msg, size_t n)
+{
+	fmt_snprintf(msg, n, "%s%s",
+		     level == LOG_ERROR && strncmp(text, "exec failed: ", 13) != 0 ? "exec failed: "
+										     "rtexec: "
+										   : "",
+		     text);
+}
+
 static void write_out(enum log_level level, const char *text)
 {
 	char line[3072], msg[1200];
 	int fd = STDERR_FILENO;
 
-	/* A failure reads as runc's own ("exec failed: ..."), naming rtexec where the words
-	 * are rtexec's (runc_exec_error wrote runc's own for 126 and 127). */
-	fmt_snprintf(msg, sizeof(msg), "%s%s",
-		     level == LOG_ERROR && strncmp(text, "exec failed: ", 13) != 0 ? "exec failed: "
-										     "rtexec: "
-										   : "",
-		     text);
-	format(level, msg, reporting->log && reporting->log_json, line, sizeof(line));
+	runc_words(level, text, msg, sizeof(msg));
+	/* JSON wherever it goes, stderr included, as logrus's formatter */
+	format(level, msg, reporting->log_json, line, sizeof(line));
 	if (reporting->log && log_dropped)
 		return;
 	if (reporting->log)
@@ -270,6 +316,22 @@ static void write_out(enum log_level level, const char *text)
 		;
 	if (fd != STDERR_FILENO && fd != log_fd)
 		close(fd);
+}
+
+/* The error that ends the run: with --log, on stderr too, bare, as runc's fatal() prints
+ * it (conmon hands podman its stderr when the log does not parse). */
+static void final_out(enum log_level level, const char *text)
+{
+	char msg[1200];
+	size_t n;
+
+	if (!reporting->log)
+		return;
+	runc_words(level, text, msg, sizeof(msg) - 1);
+	n = strlen(msg);
+	msg[n++] = '\n';
+	while (write(STDERR_FILENO, msg, n) < 0 && errno == EINTR)
+		;
 }
 
 static void keep_log(void)
@@ -289,7 +351,7 @@ static void drop_log(void)
 
 void runc_report(const struct runc_cli *rc)
 {
-	static const struct log_sink sink = { write_out, 255, keep_log, drop_log };
+	static const struct log_sink sink = { write_out, 255, keep_log, drop_log, final_out };
 
 	reporting = rc;
 	log_level = rc->debug ? LOG_DEBUG : LOG_WARN;
@@ -388,9 +450,11 @@ void runc_handoff(char **argv)
 
 /* ---- the container: runc's state ---- */
 
-static int read_json(const char *path, cJSON **out, struct rterr *e)
+/* A file the engine names (state.json, --process, the bundle's config.json): opened once,
+ * checked to be a regular file (a device or FIFO planted there is never opened), and read
+ * from that fd, never by its path again. */
+static int read_regular(const char *path, char **text, struct rterr *e)
 {
-	char *text;
 	int fd = open_regular(path, false), r;
 	struct stat st;
 
@@ -398,19 +462,32 @@ static int read_json(const char *path, cJSON **out, struct rterr *e)
 		return rterr_set(e, 0, "%s: not a regular file", path);
 	if (fd < 0)
 		return rterr_set(e, -fd, "%s", path);
+	errno = 0;
 	if (fstat(fd, &st) < 0 || st.st_size > STATE_MAX ||
-	    (text = malloc((size_t)st.st_size + 1)) == NULL) {
+	    (*text = malloc((size_t)st.st_size + 1)) == NULL) {
+		r = errno ? errno : EFBIG;
 		close(fd);
-		return rterr_set(e, errno ? errno : EFBIG, "%s", path);
+		return rterr_set(e, r, "%s", path);
 	}
-	r = read_fd(fd, text, (size_t)st.st_size + 1);
+	r = read_fd(fd, *text, (size_t)st.st_size + 1);
 	close(fd);
-	if (r == 0 && json_parse(text, strlen(text), out, e) < 0) {
-		char why[sizeof(e->msg)];
+	if (r < 0) {
+		free(*text);
+		return rterr_set(e, -r, "%s", path);
+	}
+	return 0;
+}
+
+static int read_json(const char *path, cJSON **out, struct rterr *e)
+{
+	char *text, why[sizeof(e->msg)];
+	int r = 0;
+
+	if (read_regular(path, &text, e) < 0)
+		return -1;
+	if (json_parse(text, strlen(text), out, e) < 0) {
 		fmt_snprintf(why, sizeof(why), "%s", e->msg);
 		r = rterr_set(e, 0, "%s: %s", path, why);
-	} else if (r < 0) {
-		r = rterr_set(e, -r, "%s", path);
 	}
 	free(text);
 	return r;
@@ -533,27 +610,16 @@ static int state_umask(const cJSON *state, struct process_request *p, struct rte
 
 /* ---- the process: --process, or the bundle's with exec's flags ---- */
 
-static int read_text(const char *path, char **text, size_t *len, struct rterr *e)
-{
-	int fd = open_regular(path, false), r;
-
-	if (fd == -EMEDIUMTYPE)
-		return rterr_set(e, 0, "%s: not a regular file", path);
-	if (fd < 0)
-		return rterr_set(e, -fd, "%s", path);
-	close(fd);
-	if ((r = read_file_alloc(AT_FDCWD, path, STATE_MAX, text)) < 0)
-		return rterr_set(e, -r, "%s", path);
-	*len = strlen(*text);
-	return 0;
-}
-
-static int id_number(const char *what, const char *s, unsigned long *v, struct rterr *e)
+/* A number and nothing after it, but for ':' where it may end there (--user's uid), as
+ * runc's strconv parsing refuses "5:6" as a gid. */
+static int id_number(const char *what, const char *s, bool to_colon, unsigned long *v,
+		     struct rterr *e)
 {
 	const char *end;
 	unsigned long long n;
 
-	if (str_u64(s, 10, &n, &end) < 0 || n > 4294967294ULL || (*end && *end != ':'))
+	if (str_u64(s, 10, &n, &end) < 0 || n > 4294967294ULL ||
+	    (*end && !(to_colon && *end == ':')))
 		return rterr_set(e, 0, "%s: \"%s\": not a number", what, s);
 	*v = (unsigned long)n;
 	return 0;
@@ -566,11 +632,11 @@ static int apply_ids(const struct runc_cli *rc, struct process_request *p, struc
 	gid_t *groups;
 
 	if (rc->user) {
-		if (id_number("--user", rc->user, &v, e) < 0)
+		if (id_number("--user", rc->user, true, &v, e) < 0)
 			return -1;
 		p->uid = (uid_t)v; /* the gid stays the process's unless given, as in runc */
 		if (strchr(rc->user, ':') &&
-		    id_number("--user", strchr(rc->user, ':') + 1, &v, e) < 0)
+		    id_number("--user", strchr(rc->user, ':') + 1, false, &v, e) < 0)
 			return -1;
 		if (strchr(rc->user, ':'))
 			p->gid = (gid_t)v;
@@ -582,7 +648,7 @@ static int apply_ids(const struct runc_cli *rc, struct process_request *p, struc
 		return rterr_set(e, ENOMEM, "--additional-gids");
 	p->groups = groups;
 	for (int i = 0; i < rc->ngids; i++) {
-		if (id_number("--additional-gids", rc->gids[i], &v, e) < 0)
+		if (id_number("--additional-gids", rc->gids[i], false, &v, e) < 0)
 			return -1;
 		p->groups[p->ngroups++] = (gid_t)v;
 	}
@@ -654,7 +720,6 @@ static int load_process(const struct runc_cli *rc, const char *bundle, size_t nc
 			struct config *c, struct cli *cli, struct rterr *e)
 {
 	char path[4200], *text;
-	size_t len = 0;
 	int r;
 
 	if (rc->process == NULL && bundle[0] == '\0')
@@ -662,9 +727,9 @@ static int load_process(const struct runc_cli *rc, const char *bundle, size_t nc
 	if (rc->process == NULL &&
 	    (size_t)fmt_snprintf(path, sizeof(path), "%s/config.json", bundle) >= sizeof(path))
 		return rterr_set(e, ENAMETOOLONG, "bundle %s", bundle);
-	if (read_text(rc->process ? rc->process : path, &text, &len, e) < 0)
+	if (read_regular(rc->process ? rc->process : path, &text, e) < 0)
 		return -1;
-	r = config_parse_process(text, len, rc->process ? NULL : "process", ncpus, c, e);
+	r = config_parse_process(text, strlen(text), rc->process ? NULL : "process", ncpus, c, e);
 	free(text);
 	if (r < 0) {
 		char why[sizeof(e->msg)];

@@ -141,7 +141,11 @@ like "$?/$(cat "$T/strict.err")" "125/*process.someFutureField: unknown key" "rt
 # --- errors: where and how runc writes them
 : >"$T/log.json"
 rr --log "$T/log.json" --log-format json exec "$ID" rtx-no-such-cmd
-is "$RC/$OUT/$ERR" "255//" "a missing command, --log json: 255, nothing on stdout or stderr"
+runc --log "$T/runc-log.json" --log-format json exec "$ID" rtx-no-such-cmd </dev/null >/dev/null 2>"$T/runc.err"
+is "$RC/$OUT/$ERR" "255//$(cat "$T/runc.err")" \
+	"a missing command, --log json: 255, nothing on stdout; on stderr runc's bare error line, as runc's (conmon hands podman its stderr when the log does not parse)"
+like "$ERR" 'exec failed: unable to start container process: exec: "rtx-no-such-cmd": executable file not found in $PATH' \
+	"... runc's words"
 is "$(tail -n 1 "$T/log.json" | jq -r '[.level, .msg] | join(" ")')" \
 	'error exec failed: unable to start container process: exec: "rtx-no-such-cmd": executable file not found in $PATH' \
 	"... runc's own words in one JSON error line of --log"
@@ -155,6 +159,14 @@ like "$RC/$ERR" '255/*exec: \\"/etc/passwd\\": permission denied"' "not executab
 rr exec --cwd /rtx-none "$ID" true
 like "$RC/$ERR" '255/*msg="exec failed: rtexec: chdir /rtx-none: No such file or directory"' \
 	"an error of rtexec's own: exec failed: rtexec: ..."
+rr --log-format json exec "$ID" rtx-no-such-cmd
+is "$RC/$(printf '%s' "$ERR" | jq -r .level)" "255/error" "--log-format json without --log: a JSON line on stderr, as runc's"
+rr --log "$T/log2.json" exec --user 0:5:6 "$ID" id
+like "$RC/$ERR" '255/*--user: "5:6": not a number*' "--user 0:5:6: refused (runc: parsing 5:6 as int for gid failed)"
+rr --log "$T/log2.json" exec --additional-gids 5:9 "$ID" id
+like "$RC/$ERR" '255/*--additional-gids: "5:9": not a number*' "--additional-gids 5:9: refused, as runc"
+rr exec --user 0:5 --additional-gids 7 "$ID" id
+like "$RC/$OUT" '0/uid=0(root) gid=5*groups=*7*' "--user 0:5 --additional-gids 7: taken"
 rr exec --bogus "$ID" true
 like "$RC/$ERR" '255/*flag provided but not defined: --bogus*' "an unknown flag: 255, runc's words"
 rr exec --ignore-paused "$ID" true
@@ -163,6 +175,24 @@ like "$RC/$ERR" '255/*--ignore-paused: rtexec never joins a paused container*' \
 rr exec rtx-no-such-ctr true
 like "$RC/$ERR" "255/*/run/runc/rtx-no-such-ctr/state.json: No such file or directory*" \
 	"an unknown container: 255"
+
+# --- the default --root, as runc's: $XDG_RUNTIME_DIR/runc for a caller that is not the
+# host's root (another euid, or uid 0 of a user namespace whose USER is not root: rootless
+# podman passes no --root); the host's root keeps /run/runc
+mkdir -p "$T/xdg"
+XDG_RUNTIME_DIR="$T/xdg" rr exec "$ID" true
+is "$RC" 0 "the host's root with XDG_RUNTIME_DIR set: /run/runc (runc's backward compatibility)"
+env -u USER XDG_RUNTIME_DIR="$T/xdg" timeout 30 unshare -U -r "$RR" exec "$ID" true \
+	</dev/null >/dev/null 2>"$T/xdg.err"
+like "$?/$(cat "$T/xdg.err")" "255/*$T/xdg/runc/$ID/state.json: No such file or directory*" \
+	"uid 0 of a user namespace, USER unset: \$XDG_RUNTIME_DIR/runc"
+env USER=root XDG_RUNTIME_DIR="$T/xdg" timeout 30 unshare -U -r "$RR" exec rtx-no-ctr true \
+	</dev/null >/dev/null 2>"$T/xdg.err"
+like "$?/$(cat "$T/xdg.err")" "255/*/run/runc/rtx-no-ctr/state.json*" \
+	"... USER=root: /run/runc"
+env XDG_RUNTIME_DIR="$T/xdg" timeout 30 setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$RR" exec rtx-no-ctr true </dev/null >/dev/null 2>"$T/xdg.err"
+like "$?/$(cat "$T/xdg.err")" "255/*$T/xdg/runc/rtx-no-ctr/state.json*" "another euid: \$XDG_RUNTIME_DIR/runc"
 
 # --- state.json is checked against the live process
 mkdir -p "$T/root/$ID"
