@@ -195,7 +195,9 @@ static int on_pty(struct child *c, int master, struct rterr *e)
 {
 	int r = 0;
 
-	if (master < 0) {
+	if (master < 0 || c->pty >= 0) { /* none, or a second one */
+		if (master >= 0)
+			close(master);
 		rterr_set(e, EPROTO, "read from child: no pty master");
 		return kill_child(c->pid);
 	}
@@ -221,6 +223,12 @@ static int on_message(struct child *c, const struct sched_config *sched, bool *e
 	if (r < 0) {
 		rterr_set(e, -r, "read from child");
 		return kill_child(c->pid);
+	}
+	/* Only the pty's message carries an fd; one sent with any other (a container that took
+	 * the channel) is closed, not kept. */
+	if (fd >= 0 && m.type != SYNC_PTY) {
+		close(fd);
+		fd = -1;
 	}
 	switch (m.type) {
 	case SYNC_EOF: return *execing ? 0 : died_before_exec(c->pid, e);

@@ -2,8 +2,11 @@
  * namespace) can do with the channel of rtexec's child. syncflood RTEXEC_PID SECONDS finds
  * rtexec's child, takes its end of the channel (pidfd_getfd: the first socket among its fds
  * 3..63) and sends log messages (SYNC_LOG, at error level, with a newline and a forged log
- * line in the text) as fast as it can for SECONDS, then prints how many it sent. A test
+ * line in the text) as fast as it can for SECONDS, each with an fd attached (SCM_RIGHTS, its
+ * /dev/null: a message that carries none must not cost the parent one), then prints how
+ * many it sent. A test
  * helper: not part of rtexec (its wire format is sync.h's, written out here on purpose). */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +49,14 @@ static int child_of(const char *pid)
 int main(int argc, char **argv)
 {
 	struct wire m;
-	int child, pidfd, sock = -1;
+	struct iovec iov = { &m, sizeof(m) };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
+	int child, pidfd, sock = -1, null = open("/dev/null", O_RDONLY);
 	long sent = 0;
 	time_t end;
 
@@ -72,8 +82,18 @@ int main(int argc, char **argv)
 	m.status = 0; /* error level */
 	snprintf(m.text, sizeof(m.text), "forged\ntime=\"x\" level=error msg=\"FORGED LINE\"");
 	end = time(NULL) + atoi(argv[2]);
-	while (time(NULL) < end && send(sock, &m, sizeof(m), MSG_NOSIGNAL) == (ssize_t)sizeof(m))
+	for (;;) {
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = sizeof(ctl.buf);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &null, sizeof(int));
+		if (time(NULL) >= end || sendmsg(sock, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof(m))
+			break;
 		sent++;
+	}
 	printf("sent %ld\n", sent);
 	return 0;
 }

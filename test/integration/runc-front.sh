@@ -277,6 +277,8 @@ if command -v strace >/dev/null 2>&1; then
 	rp=$(children "$fl")
 	"$T/syncflood" "$rp" 15 >"$T/flood.out" 2>&1 &
 	sf=$!
+	sleep 4
+	nfd=$(ls "/proc/$rp/fd" 2>/dev/null | wc -l)
 	# rtexec-runc itself (strace, which waits for the held child, ends later)
 	wait_for 30 eval '! kill -0 "$rp" 2>/dev/null'
 	rt=$(($(date +%s) - s0))
@@ -287,6 +289,8 @@ if command -v strace >/dev/null 2>&1; then
 	like "$(cat "$T/flood.out")" "sent [1-9]*" "syncflood took the child's channel and sent (precondition)"
 	is "$frc" 255 "a flood of the child's log lines: rtexec-runc ends by its deadline all the same (255)"
 	ok "... within 14 s (the deadline is 10 s), not when the flood stops (15 s)" [ "$rt" -lt 14 ]
+	ok "... each message's fd closed: rtexec-runc holds $nfd fds 4 s into the flood (not one a message)" \
+		eval '[ "$nfd" -gt 0 ] && [ "$nfd" -lt 32 ]'
 	ok "... at most 64 lines relayed ($(wc -l <"$T/grablog/flood.log"))" [ "$(wc -l <"$T/grablog/flood.log")" -le 66 ]
 	is "$(grep -vc '^time="[0-9]' "$T/grablog/flood.log")" 0 \
 		"... each escaped: every line is one of rtexec's (no forged line after a newline)"
