@@ -138,10 +138,33 @@ static int relay_fd = -1;
 
 void log_drop_files(int fd)
 {
-	if (sink && sink->drop) {
+	if (sink && sink->drop)
 		sink->drop();
-		relay_fd = fd;
+	relay_fd = fd;
+}
+
+static bool final_line; /* die(): the line that ends the run */
+
+/* An escaped line where it goes: the sink, or stderr with rtexec's prefix. One write() per
+ * line, so lines from parent and child never interleave. */
+static void emit(enum log_level level, const char *text)
+{
+	static const char *const prefix[] = { "", "warning: ", "", "debug: " };
+	char buf[1400];
+	size_t n;
+
+	if (sink) {
+		sink->write(level, text);
+		if (final_line && sink->final)
+			sink->final(level, text);
+		return;
 	}
+	n = (size_t)fmt_snprintf(buf, sizeof(buf) - 1, "rtexec: %s%s", prefix[level], text);
+	if (n > sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	buf[n++] = '\n';
+	while (write(STDERR_FILENO, buf, n) < 0 && errno == EINTR)
+		;
 }
 
 void log_relayed(int level, const char *text)
@@ -149,35 +172,23 @@ void log_relayed(int level, const char *text)
 	char buf[1400];
 
 	/* As the parent's own lines: its level, escaped (the text came over a socket). */
-	if (!sink || level < LOG_ERROR || level > LOG_DEBUG || level > (int)log_level)
+	if (level < LOG_ERROR || level > LOG_DEBUG || level > (int)log_level)
 		return;
 	escape_controls(text, buf, sizeof(buf));
-	sink->write((enum log_level)level, buf);
+	emit((enum log_level)level, buf);
 }
 
-static bool final_line; /* die(): the line that ends the run */
-
-/* One write() per line, so lines from parent and child never interleave. */
+/* The child's lines go through the parent (log_drop_files): its stderr is no longer the
+ * caller's (a pipe, /dev/null, the container's pty) and a sink's file is closed. */
 static void write_line(enum log_level level, const char *raw)
 {
-	static const char *const prefix[] = { "", "warning: ", "", "debug: " };
 	char buf[1400];
-	size_t n = (size_t)fmt_snprintf(buf, sizeof(buf), "rtexec: %s", prefix[level]);
 
-	if (sink) {
-		escape_controls(raw, buf, sizeof(buf));
-		if (relay_fd >= 0)
-			sync_send_log(relay_fd, level, buf);
-		else
-			sink->write(level, buf);
-		if (final_line && relay_fd < 0 && sink->final)
-			sink->final(level, buf);
-		return;
-	}
-	n += escape_controls(raw, buf + n, sizeof(buf) - n - 1);
-	buf[n++] = '\n';
-	while (write(STDERR_FILENO, buf, n) < 0 && errno == EINTR)
-		;
+	escape_controls(raw, buf, sizeof(buf));
+	if (relay_fd >= 0)
+		sync_send_log(relay_fd, level, buf);
+	else
+		emit(level, buf);
 }
 
 static void vlog(enum log_level level, const char *fmt, va_list ap) PRINTF(2, 0);

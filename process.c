@@ -433,7 +433,9 @@ void child_main(const struct child_args *a)
 	bool filtered, as;
 	struct attrs_proc proc;
 
-	/* The caller's terminal is dropped first of all (tty.h). */
+	/* The caller's terminal is dropped first of all (tty.h); the child's log lines go
+	 * through the parent from here (the child's stderr is no longer the caller's). */
+	log_drop_files(a->sync_fd);
 	if (stdio_pipes_child(a->stdio, &e) < 0)
 		fail(a, EXIT_RTEXEC, &e);
 	harden(a);
@@ -444,7 +446,6 @@ void child_main(const struct child_args *a)
 	 * log file. Dropped first; of /proc, only the files the child writes later are kept
 	 * open; the log's lines go through the parent. */
 	ns_child_drop_own(a->ns);
-	log_drop_files(a->sync_fd);
 	/* A session and process group of its own (as runc's init): in the caller's, the
 	 * command could signal the caller's group (kill 0: host processes) and set the
 	 * session's autogroup nice. The caller's supplementary groups dropped while still

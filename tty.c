@@ -229,8 +229,25 @@ static void chan_add(struct relay *t, int from, int to, bool input)
 	c->to = to;
 	c->from_open = c->to_open = true;
 	c->input = input;
+	c->job = false;
 	c->last = '\n';
 	c->n = 0;
+}
+
+/* stdin, where it is a terminal: read through a description of its own, non-blocking (the
+ * caller's fd 0 is blocking and shared with its shell: a read that lost the input to another
+ * reader of the terminal, a pager in the same pipeline, waited for the next key, the command's
+ * exit and signals unseen). */
+static void stdin_from(struct relay_chan *c)
+{
+	int fd;
+
+	if (!isatty(STDIN_FILENO))
+		return;
+	c->job = true;
+	fd = sys_open("/proc/self/fd/0", O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+	if (fd >= 0)
+		c->from = fd;
 }
 
 void relay_start_pty(struct relay *t, int master)
@@ -240,6 +257,7 @@ void relay_start_pty(struct relay *t, int master)
 	t->master = master;
 	t->nch = 0;
 	chan_add(t, STDIN_FILENO, master, true);
+	stdin_from(&t->ch[0]);
 	chan_add(t, master, STDOUT_FILENO, false);
 	fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
 	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {
@@ -258,8 +276,10 @@ void relay_start_pipes(struct relay *t, const struct stdio_pipes *sp)
 {
 	t->master = -1;
 	t->nch = 0;
-	if (sp->parent[0] >= 0)
+	if (sp->parent[0] >= 0) {
 		chan_add(t, STDIN_FILENO, sp->parent[0], true);
+		stdin_from(&t->ch[0]);
+	}
 	for (int i = 1; i < 3; i++)
 		if (sp->parent[i] >= 0)
 			chan_add(t, sp->parent[i], i, false);
@@ -300,6 +320,16 @@ bool relay_resize(const struct relay *t)
 /* A side whose buffer is full is not polled at all: the kernel reports a hang-up whatever
  * is asked, and one read into no room (0 bytes) looked like its end (what the command wrote
  * last, or the rest of a piped stdin, was dropped). */
+/* A terminal is read only while rtexec's job is its foreground one: from the background a read
+ * stops rtexec (SIGTTIN) at the first key typed for the shell, whether the command wants input
+ * or not. fg continues the job (SIGCONT), which wakes the relay to look again. */
+static bool foreground(const struct relay_chan *c)
+{
+	pid_t fg;
+
+	return !c->job || (fg = tcgetpgrp(STDIN_FILENO)) < 0 || fg == getpgrp();
+}
+
 void relay_poll(const struct relay *t, struct pollfd p[RELAY_POLLS])
 {
 	for (size_t i = 0; i < RELAY_POLLS / 2; i++) {
@@ -311,7 +341,7 @@ void relay_poll(const struct relay *t, struct pollfd p[RELAY_POLLS])
 		from->revents = to->revents = 0;
 		if (i >= t->nch)
 			continue;
-		from->fd = c->from_open && room ? c->from : -1;
+		from->fd = c->from_open && room && foreground(c) ? c->from : -1;
 		from->events = POLLIN;
 		to->fd = c->to_open ? c->to : -1;
 		to->events = c->n ? POLLOUT : 0;
@@ -411,49 +441,55 @@ void relay_pump(struct relay *t, const struct pollfd p[RELAY_POLLS])
 #define DRAIN_MS 2000
 
 /* The command is gone; what it wrote last is still in the pty or pipe (the end once no one
- * holds the other side, EAGAIN while a process it left behind does). */
-static void drain(struct relay_chan *c, long long end, size_t *drained)
+ * holds the other side, EAGAIN while a process it left behind does). One step: what is kept
+ * written (the caller's reader may be slow or stopped: waited for until the deadline, not
+ * spun on, nor blocked on for ever), then one read. true: read something, go on. */
+static bool drain_step(struct relay_chan *c, long long end)
 {
-	ssize_t r = 0;
+	ssize_t r;
 
-	do {
-		/* The caller's reader may be slow or stopped: waited for until the deadline,
-		 * not spun on (a non-blocking stdout) or blocked on for ever */
-		while (c->n && c->to_open) {
-			struct pollfd o = { c->to, POLLOUT, 0 };
-			long long left = end - sys_now_ms();
+	while (c->n && c->to_open) {
+		struct pollfd o = { c->to, POLLOUT, 0 };
+		long long left = end - sys_now_ms();
 
-			if (left <= 0 || poll(&o, 1, (int)left) != 1) {
-				c->n = 0;
-				break;
-			}
-			if (!flush(c))
-				c->to_open = false;
+		if (left <= 0 || poll(&o, 1, (int)left) != 1) {
+			c->n = 0;
+			return false;
 		}
-		if (!c->to_open || !c->from_open || *drained >= DRAIN_MAX)
-			break;
-		if (sys_now_ms() >= end)
-			break;
-		r = read(c->from, c->buf, sizeof(c->buf));
-		c->n = r > 0 ? (size_t)r : 0;
-		*drained += c->n;
-	} while (r > 0);
+		if (!flush(c))
+			c->to_open = false;
+	}
+	if (!c->to_open || !c->from_open || c->drained >= DRAIN_MAX || sys_now_ms() >= end)
+		return false;
+	r = read(c->from, c->buf, sizeof(c->buf));
+	c->n = r > 0 ? (size_t)r : 0;
+	c->drained += c->n;
+	return r > 0;
 }
 
+/* stdout and stderr in turns, each up to DRAIN_MAX: a process left behind that floods one
+ * does not cost the other its last lines (an error message). */
 void relay_end(struct relay *t)
 {
 	long long end = sys_now_ms() + DRAIN_MS;
-	size_t drained = 0;
+	bool more;
 
 	for (size_t i = 0; i < t->nch; i++) {
 		struct relay_chan *c = &t->ch[i];
 
-		if (!c->input)
-			drain(c, end, &drained);
-		else if (c->to >= 0 && c->to != t->master) {
+		c->drained = 0;
+		if (c->input && c->to >= 0 && c->to != t->master) {
 			close(c->to); /* a process left behind reads its end, not the caller's */
 			c->to = -1;
 		}
+		if (c->input && c->from != STDIN_FILENO)
+			close(c->from); /* stdin's own description */
 	}
+	do {
+		more = false;
+		for (size_t i = t->nch; i-- > 0;) /* stderr first: a stopped reader of stdout */
+			if (!t->ch[i].input && drain_step(&t->ch[i], end)) /* takes the deadline */
+				more = true;
+	} while (more);
 	restore();
 }

@@ -55,8 +55,10 @@ struct relay_chan {
 	bool from_open; /* not at its end */
 	bool to_open;	/* still taking writes */
 	bool input;	/* rtexec's stdin to the command */
+	bool job;	/* from: a terminal, read while rtexec's job is its foreground */
 	char last;	/* the last byte read (where the pty's end-of-file must end a line) */
 	size_t n;	/* buf[0..n) read, not written yet */
+	size_t drained; /* read after the command's exit */
 	char buf[4096];
 };
 struct relay {

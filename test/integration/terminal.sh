@@ -167,6 +167,34 @@ pty -a 'ask:type:abc\n' -a 'got-abc:type:\004' -- "$RTEXEC" -p "$P" -- \
 	sh -c 'echo ask; read -r x; echo "got-$x"; cat; echo "eof-$?"'
 like "$OUT" "*got-abc*eof-0*" "no -t: typed input reaches the command through the pipe, ^D ends it"
 like "$ERR" "*status 0*modes restored*" "... status 0, the terminal's modes as they were"
+# Another reader of the terminal in the same job (a pager, sudo's prompt) takes a key that
+# woke both: rtexec's read must not then wait for the next key. strace holds rtexec 0.7 s
+# after each of its polls returns; the key is typed while the command runs. rtexec read the
+# caller's fd 0, blocking: it waited in that read, the command's exit unseen, until ptyrun's
+# timeout; it reads a non-blocking description of its own now.
+if command -v strace >/dev/null 2>&1; then
+	pty -t 20 -a 'cmd-ready:type:x\n' -- sh -c '{ strace -qq -o /dev/null -e trace=poll,ppoll \
+		-e inject=poll,ppoll:delay_exit=700000 "$0" -p "$1" -- sh -c "echo cmd-ready >&2; sleep 3; exit 3"
+		echo "rtexec-rc $?" >&2; } | { dd bs=64 count=1 </dev/tty >/dev/null 2>&1; cat >/dev/null; }' \
+		"$RTEXEC" "$P"
+	like "$OUT" "*cmd-ready*rtexec-rc 3*" \
+		"a key taken by another reader of the terminal: rtexec does not wait for the next one, the command's status 3"
+	like "$ERR" "status 0*" "... the job ends (not ptyrun's timeout)"
+else
+	skip "strace is not installed: it holds rtexec's read while another reader takes the key"
+fi
+# A background job (job control on): the terminal is not read while rtexec's job is not its
+# foreground one. rtexec read it at the first key typed for the shell, and stopped (SIGTTIN)
+# with the command's exit unseen: wait waited for ever.
+pty -t 15 -a 'bg-started:type:for-the-shell\n' -- sh -c 'set -m
+	"$0" -p "$1" -- sh -c "sleep 2; exit 5" &
+	echo bg-started; wait $!; echo "bg-rc $?"' "$RTEXEC" "$P"
+like "$OUT" "*bg-rc 5*" "a background rtexec at a terminal: not stopped by a key typed for the shell, the command's status 5"
+like "$ERR" "*typed back: for-the-shell*" "... the key stays the shell's"
+# The child's own lines (here a debug line it writes after joining the cgroup) go through
+# the parent: with -d at a terminal the child's stderr is /dev/null.
+pty -- "$RTEXEC" -d --log-level debug -p "$P" -- true
+like "$OUT" "*CPU affinity after joining the cgroup*" "-d at a terminal: the child's own log lines reach the caller (through the parent)"
 # Stdio that is no terminal (a file, as an engine's pipes) reaches the command as it is.
 "$RTEXEC" -p "$P" -- readlink /proc/self/fd/1 >"$T/asis.out" </dev/null 2>&1
 like "$(cat "$T/asis.out")" "*/asis.out" "stdio that is no terminal (a file) is passed as it is"
