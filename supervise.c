@@ -20,14 +20,16 @@
 
 void forwarded_signals(sigset_t *set)
 {
-	/* Not the synchronous faults (they are rtexec's own), not SIGKILL/SIGSTOP (cannot be
-	 * caught), and not SIGTSTP/SIGTTIN/SIGTTOU: rtexec stops with its job, as the kernel
+	/* Not the synchronous faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP: rtexec's own;
+	 * SIGABRT and SIGSYS are forwarded when sent, a fault of rtexec's own still kills it:
+	 * the kernel unblocks a forced signal), not SIGKILL/SIGSTOP (cannot be caught), and
+	 * not SIGTSTP/SIGTTIN/SIGTTOU: rtexec stops with its job, as the kernel
 	 * decides (not in an orphaned process group; a background relay's tcsetattr and read
 	 * stop it until fg). The command, in a session of its own, goes on, as from runc. */
 	/* clang-format off */
 	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM,
 		SIGTERM, SIGCHLD, SIGCONT, SIGURG, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH,
-		SIGIO, SIGPWR };
+		SIGIO, SIGPWR, SIGABRT, SIGSYS };
 	/* clang-format on */
 
 	sigemptyset(set);

@@ -42,7 +42,9 @@ trap_script() { # SIG CODE [SECONDS]
 		while kill -0 \$p 2>/dev/null; do wait \$p; done; echo not-signalled; exit 99"
 }
 
-for s in TERM:3 INT:4 HUP:5 USR1:6 USR2:7 QUIT:8; do
+# SIGABRT and SIGSYS sent by kill too (a watchdog, timeout -s ABRT): they killed
+# rtexec (a core dump), the command ran on without it.
+for s in TERM:3 INT:4 HUP:5 USR1:6 USR2:7 QUIT:8 ABRT:9 SYS:10; do
 	sig=${s%:*} code=${s#*:}
 	bg_rtexec "$RTEXEC" -- sh -c "$(trap_script "$sig" "$code")"
 	if ! wait_for 10 ready; then
