@@ -176,15 +176,16 @@ static int parse_flags(const struct flag *t, int argc, char **argv, int *i, stru
 	return 0;
 }
 
-/* Inside a user namespace: /proc/self/uid_map is not the initial one (all ids as they are),
- * as runc's userns.RunningInUserNS() reads it; false where it cannot be read. */
+/* Inside a user namespace: /proc/self/uid_map is not the initial one (one line, all ids as
+ * they are), as runc's userns.RunningInUserNS() reads it; false where it cannot be read. A
+ * map of many lines is read only as far as its first read goes: a second line is enough. */
 static bool in_user_ns(void)
 {
 	char map[256];
 	const char *p = map, *end;
 	unsigned long long v[3];
 
-	if (read_file(AT_FDCWD, "/proc/self/uid_map", map, sizeof(map)) < 0)
+	if (read_file_head(AT_FDCWD, "/proc/self/uid_map", map, sizeof(map)) < 0)
 		return false;
 	for (int k = 0; k < 3; k++) {
 		while (*p == ' ')
@@ -281,6 +282,7 @@ static void format(enum log_level level, const char *text, bool json, char *buf,
  * lines to the parent (log_drop_files). */
 static int log_fd = -1;
 static bool log_kept, log_dropped;
+static bool line_on_stderr; /* the last line went to stderr (no --log, or it failed) */
 
 static int open_log(void)
 {
@@ -312,6 +314,7 @@ static void write_out(enum log_level level, const char *text)
 		fd = log_fd >= 0 ? log_fd : log_kept ? -1 : open_log(); /* kept: stderr */
 	if (fd < 0)
 		fd = STDERR_FILENO;
+	line_on_stderr = fd == STDERR_FILENO;
 	while (write(fd, line, strlen(line)) < 0 && errno == EINTR)
 		;
 	if (fd != STDERR_FILENO && fd != log_fd)
@@ -325,7 +328,7 @@ static void final_out(enum log_level level, const char *text)
 	char msg[1200];
 	size_t n;
 
-	if (!reporting->log)
+	if (!reporting->log || line_on_stderr)
 		return;
 	runc_words(level, text, msg, sizeof(msg) - 1);
 	n = strlen(msg);
@@ -457,19 +460,32 @@ static int read_regular(const char *path, char **text, struct rterr *e)
 {
 	int fd = open_regular(path, false), r;
 	struct stat st;
+	size_t n;
 
 	if (fd == -EMEDIUMTYPE)
 		return rterr_set(e, 0, "%s: not a regular file", path);
 	if (fd < 0)
 		return rterr_set(e, -fd, "%s", path);
+	/* Its size a first guess: a file system may say 0 for a file with content (FUSE
+	 * with direct_io), or the file may grow. */
 	errno = 0;
-	if (fstat(fd, &st) < 0 || st.st_size > STATE_MAX ||
-	    (*text = malloc((size_t)st.st_size + 1)) == NULL) {
-		r = errno ? errno : EFBIG;
-		close(fd);
-		return rterr_set(e, r, "%s", path);
+	n = fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size < STATE_MAX ? (size_t)st.st_size + 1
+									    : 4096;
+	for (*text = NULL;; n *= 4) {
+		char *nb = realloc(*text, n);
+
+		if (nb == NULL) {
+			r = -ENOMEM;
+			break;
+		}
+		*text = nb;
+		if ((r = read_fd(fd, *text, n)) != -EFBIG || n > STATE_MAX)
+			break;
+		if (lseek(fd, 0, SEEK_SET) < 0) {
+			r = -errno;
+			break;
+		}
 	}
-	r = read_fd(fd, *text, (size_t)st.st_size + 1);
 	close(fd);
 	if (r < 0) {
 		free(*text);

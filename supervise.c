@@ -351,7 +351,7 @@ int supervise(struct child *c)
 	static struct relay relay;
 	struct relay *t = c->pty >= 0 || stdio_pipes_any(&c->stdio) ? &relay : NULL;
 	struct pollfd p[1 + RELAY_POLLS] = { { .fd = c->sigfd, .events = POLLIN } };
-	int st;
+	int st, timeout = -1;
 
 	for (size_t i = 0; i < c->pending.n; i++)
 		if (c->pending.si[i].ssi_signo != SIGCHLD)
@@ -374,8 +374,8 @@ int supervise(struct child *c)
 			return EXIT_RTEXEC;
 		}
 		if (t)
-			relay_poll(t, &p[1]);
-		if (poll(p, t ? 1 + RELAY_POLLS : 1, -1) < 0)
+			timeout = relay_poll(t, &p[1]);
+		if (poll(p, t ? 1 + RELAY_POLLS : 1, timeout) <= 0)
 			continue;
 		if (p[0].revents & POLLIN)
 			on_signal(c, t);

@@ -92,15 +92,32 @@ void sync_send_log(int fd, enum log_level level, const char *text)
 	send_msg(fd, &m);
 }
 
-/* The fd of an SCM_RIGHTS message, or -1. */
+/* The fd of a message that carries exactly one (SCM_RIGHTS), or -1. Every fd of one that
+ * carries more (the kernel installs as many as the control buffer holds: two), or was cut
+ * short (MSG_CTRUNC), is closed: a container that took the child's channel must not make
+ * the parent hold fds. */
 static int carried_fd(struct msghdr *mh)
 {
-	int fd = -1;
+	bool bad;
+	int fd = -1, n = 0, f;
 
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-		    c->cmsg_len == CMSG_LEN(sizeof(int)))
-			memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+		    c->cmsg_len < CMSG_LEN(0))
+			continue;
+		for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
+			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (n++ == 0)
+				fd = f;
+			else
+				close(f);
+		}
+	}
+	bad = n > 1 || (mh->msg_flags & MSG_CTRUNC);
+	if (bad && fd >= 0) {
+		close(fd);
+		fd = -1;
+	}
 	return fd;
 }
 

@@ -234,20 +234,46 @@ static void chan_add(struct relay *t, int from, int to, bool input)
 	c->n = 0;
 }
 
-/* stdin, where it is a terminal: read through a description of its own, non-blocking (the
- * caller's fd 0 is blocking and shared with its shell: a read that lost the input to another
- * reader of the terminal, a pager in the same pipeline, waited for the next key, the command's
- * exit and signals unseen). */
-static void stdin_from(struct relay_chan *c)
-{
-	int fd;
+#ifndef TIOCGDEV
+#define TIOCGDEV _IOR('T', 0x32, unsigned int)
+#endif
 
-	if (!isatty(STDIN_FILENO))
-		return;
-	c->job = true;
-	fd = sys_open("/proc/self/fd/0", O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
-	if (fd >= 0)
-		c->from = fd;
+/* The caller's fd (stdin, stdout, stderr), where it is a terminal: a description of its own,
+ * non-blocking, for the relay (the caller's fds are blocking and shared with its shell: a
+ * read that lost the input to another reader of the terminal, a pager in the same pipeline,
+ * waited for the next key, and a write to a terminal whose reader stopped, for ever, the
+ * command's exit and signals unseen either way). Not for a pty master (opening it again
+ * makes a new pty) nor where the open reaches another terminal than fd's (a /dev/tty of
+ * another session): fd itself then. *job: a terminal whose job control applies. */
+static int own_tty(int fd, int flags, bool *job)
+{
+	char path[32];
+	unsigned n, d0, d1;
+	int own;
+
+	*job = false;
+	if (!isatty(fd) || ioctl(fd, TIOCGPTN, &n) == 0)
+		return fd;
+	*job = true;
+	fmt_snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	own = sys_open(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+	if (own < 0)
+		return fd;
+	if (ioctl(fd, TIOCGDEV, &d0) < 0 || ioctl(own, TIOCGDEV, &d1) < 0 || d0 != d1) {
+		close(own);
+		return fd;
+	}
+	return own;
+}
+
+static void chan_own_ttys(struct relay_chan *c)
+{
+	bool job;
+
+	if (c->input)
+		c->from = own_tty(c->from, O_RDONLY, &c->job);
+	else
+		c->to = own_tty(c->to, O_WRONLY, &job);
 }
 
 void relay_start_pty(struct relay *t, int master)
@@ -257,8 +283,9 @@ void relay_start_pty(struct relay *t, int master)
 	t->master = master;
 	t->nch = 0;
 	chan_add(t, STDIN_FILENO, master, true);
-	stdin_from(&t->ch[0]);
 	chan_add(t, master, STDOUT_FILENO, false);
+	chan_own_ttys(&t->ch[0]);
+	chan_own_ttys(&t->ch[1]);
 	fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
 	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {
 		tio = saved;
@@ -276,13 +303,13 @@ void relay_start_pipes(struct relay *t, const struct stdio_pipes *sp)
 {
 	t->master = -1;
 	t->nch = 0;
-	if (sp->parent[0] >= 0) {
+	if (sp->parent[0] >= 0)
 		chan_add(t, STDIN_FILENO, sp->parent[0], true);
-		stdin_from(&t->ch[0]);
-	}
 	for (int i = 1; i < 3; i++)
 		if (sp->parent[i] >= 0)
 			chan_add(t, sp->parent[i], i, false);
+	for (size_t i = 0; i < t->nch; i++)
+		chan_own_ttys(&t->ch[i]);
 }
 
 static bool caller_size(struct winsize *ws)
@@ -322,7 +349,8 @@ bool relay_resize(const struct relay *t)
  * last, or the rest of a piped stdin, was dropped). */
 /* A terminal is read only while rtexec's job is its foreground one: from the background a read
  * stops rtexec (SIGTTIN) at the first key typed for the shell, whether the command wants input
- * or not. fg continues the job (SIGCONT), which wakes the relay to look again. */
+ * or not. Nothing tells a running job that fg made it the foreground (a shell continues only
+ * a stopped one): the relay looks again every RELAY_BG_MS (relay_poll's answer). */
 static bool foreground(const struct relay_chan *c)
 {
 	pid_t fg;
@@ -330,8 +358,10 @@ static bool foreground(const struct relay_chan *c)
 	return !c->job || (fg = tcgetpgrp(STDIN_FILENO)) < 0 || fg == getpgrp();
 }
 
-void relay_poll(const struct relay *t, struct pollfd p[RELAY_POLLS])
+int relay_poll(const struct relay *t, struct pollfd p[RELAY_POLLS])
 {
+	int timeout = -1;
+
 	for (size_t i = 0; i < RELAY_POLLS / 2; i++) {
 		const struct relay_chan *c = &t->ch[i];
 		struct pollfd *from = &p[2 * i], *to = &p[2 * i + 1];
@@ -341,11 +371,16 @@ void relay_poll(const struct relay *t, struct pollfd p[RELAY_POLLS])
 		from->revents = to->revents = 0;
 		if (i >= t->nch)
 			continue;
-		from->fd = c->from_open && room && foreground(c) ? c->from : -1;
+		from->fd = -1;
+		if (c->from_open && room && !foreground(c))
+			timeout = RELAY_BG_MS;
+		else if (c->from_open && room)
+			from->fd = c->from;
 		from->events = POLLIN;
 		to->fd = c->to_open ? c->to : -1;
 		to->events = c->n ? POLLOUT : 0;
 	}
+	return timeout;
 }
 
 /* Writes what it can of c->buf to c->to, keeping the rest. false: the other side is broken
@@ -393,8 +428,10 @@ static void chan_pump(struct relay *t, struct relay_chan *c, short from_ev, shor
 	size_t room = sizeof(c->buf) - c->n - (c->input ? EOF_ROOM : 0);
 	ssize_t r;
 
-	/* Any event: a broken stdin (POLLERR, POLLNVAL) reads as its end, not polled again. */
-	if (from_ev && c->from_open && room > 0) {
+	/* Any event: a broken stdin (POLLERR, POLLNVAL) reads as its end, not polled again. A
+	 * terminal is read only in the foreground (the job may have been sent to the background
+	 * while poll waited). */
+	if (from_ev && c->from_open && room > 0 && foreground(c)) {
 		r = read(c->from, c->buf + c->n, room);
 		if (r > 0) {
 			c->last = c->buf[c->n + (size_t)r - 1];
@@ -440,14 +477,10 @@ void relay_pump(struct relay *t, const struct pollfd p[RELAY_POLLS])
 #define DRAIN_MAX (1 << 20)
 #define DRAIN_MS 2000
 
-/* The command is gone; what it wrote last is still in the pty or pipe (the end once no one
- * holds the other side, EAGAIN while a process it left behind does). One step: what is kept
- * written (the caller's reader may be slow or stopped: waited for until the deadline, not
- * spun on, nor blocked on for ever), then one read. true: read something, go on. */
-static bool drain_step(struct relay_chan *c, long long end)
+/* What is kept written within the deadline (the caller's reader may be slow or stopped:
+ * waited for, not spun on). false: not all of it (dropped), or the other side is gone. */
+static bool drain_flush(struct relay_chan *c, long long end)
 {
-	ssize_t r;
-
 	while (c->n && c->to_open) {
 		struct pollfd o = { c->to, POLLOUT, 0 };
 		long long left = end - sys_now_ms();
@@ -459,12 +492,23 @@ static bool drain_step(struct relay_chan *c, long long end)
 		if (!flush(c))
 			c->to_open = false;
 	}
-	if (!c->to_open || !c->from_open || c->drained >= DRAIN_MAX || sys_now_ms() >= end)
+	return c->to_open;
+}
+
+/* The command is gone; what it wrote last is still in the pty or pipe (the end once no one
+ * holds the other side, EAGAIN while a process it left behind does). One step: what is kept,
+ * then one read, written at once (a chunk read and kept for a later step was dropped when
+ * another channel's slow reader took the deadline meanwhile). true: go on. */
+static bool drain_step(struct relay_chan *c, long long end)
+{
+	ssize_t r;
+
+	if (!drain_flush(c, end) || !c->from_open || c->drained >= DRAIN_MAX || sys_now_ms() >= end)
 		return false;
 	r = read(c->from, c->buf, sizeof(c->buf));
 	c->n = r > 0 ? (size_t)r : 0;
 	c->drained += c->n;
-	return r > 0;
+	return drain_flush(c, end) && r > 0;
 }
 
 /* stdout and stderr in turns, each up to DRAIN_MAX: a process left behind that floods one
@@ -482,8 +526,6 @@ void relay_end(struct relay *t)
 			close(c->to); /* a process left behind reads its end, not the caller's */
 			c->to = -1;
 		}
-		if (c->input && c->from != STDIN_FILENO)
-			close(c->from); /* stdin's own description */
 	}
 	do {
 		more = false;
@@ -491,5 +533,13 @@ void relay_end(struct relay *t)
 			if (!t->ch[i].input && drain_step(&t->ch[i], end)) /* takes the deadline */
 				more = true;
 	} while (more);
+	for (size_t i = 0; i < t->nch; i++) { /* the terminals' own descriptions */
+		struct relay_chan *c = &t->ch[i];
+
+		if (c->input && c->from != STDIN_FILENO)
+			close(c->from);
+		if (!c->input && c->to != STDOUT_FILENO && c->to != STDERR_FILENO)
+			close(c->to);
+	}
 	restore();
 }

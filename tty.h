@@ -73,8 +73,11 @@ void relay_start_pipes(struct relay *t, const struct stdio_pipes *sp);
  * is the command's). */
 bool relay_resize(const struct relay *t);
 /* The poll() entries, RELAY_POLLS of them: a side at its end or broken is left out (poll
- * reports a hang-up or an error whatever is asked, which would spin the relay). */
-void relay_poll(const struct relay *t, struct pollfd p[RELAY_POLLS]);
+ * reports a hang-up or an error whatever is asked, which would spin the relay), and so is a
+ * terminal of a job in the background. The timeout for poll: -1, or RELAY_BG_MS where a
+ * terminal is left out for that (to look again: nothing says when fg brings the job back). */
+#define RELAY_BG_MS 200
+int relay_poll(const struct relay *t, struct pollfd p[RELAY_POLLS]);
 /* One round of copying after poll(). */
 void relay_pump(struct relay *t, const struct pollfd p[RELAY_POLLS]);
 /* The command exited: what its pty or pipes still hold to rtexec's stdio (bounded), the

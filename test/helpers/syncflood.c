@@ -2,8 +2,8 @@
  * namespace) can do with the channel of rtexec's child. syncflood RTEXEC_PID SECONDS finds
  * rtexec's child, takes its end of the channel (pidfd_getfd: the first socket among its fds
  * 3..63) and sends log messages (SYNC_LOG, at error level, with a newline and a forged log
- * line in the text) as fast as it can for SECONDS, each with an fd attached (SCM_RIGHTS, its
- * /dev/null: a message that carries none must not cost the parent one), then prints how
+ * line in the text) as fast as it can for SECONDS, each with two fds attached (SCM_RIGHTS,
+ * its /dev/null twice: a message that carries none must not cost the parent any), then prints how
  * many it sent. A test
  * helper: not part of rtexec (its wire format is sync.h's, written out here on purpose). */
 #include <fcntl.h>
@@ -51,12 +51,12 @@ int main(int argc, char **argv)
 	struct wire m;
 	struct iovec iov = { &m, sizeof(m) };
 	union {
-		char buf[CMSG_SPACE(sizeof(int))];
+		char buf[CMSG_SPACE(2 * sizeof(int))];
 		struct cmsghdr align;
 	} ctl;
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	struct cmsghdr *c;
-	int child, pidfd, sock = -1, null = open("/dev/null", O_RDONLY);
+	int child, pidfd, sock = -1, null[2] = { open("/dev/null", O_RDONLY), -1 };
 	long sent = 0;
 	time_t end;
 
@@ -77,6 +77,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "syncflood: no socket in child %d\n", child);
 		return 2;
 	}
+	null[1] = null[0];
 	memset(&m, 0, sizeof(m));
 	m.type = WIRE_LOG;
 	m.status = 0; /* error level */
@@ -88,8 +89,8 @@ int main(int argc, char **argv)
 		c = CMSG_FIRSTHDR(&mh);
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &null, sizeof(int));
+		c->cmsg_len = CMSG_LEN(2 * sizeof(int));
+		memcpy(CMSG_DATA(c), null, 2 * sizeof(int));
 		if (time(NULL) >= end || sendmsg(sock, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof(m))
 			break;
 		sent++;

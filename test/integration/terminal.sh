@@ -191,6 +191,17 @@ pty -t 15 -a 'bg-started:type:for-the-shell\n' -- sh -c 'set -m
 	echo bg-started; wait $!; echo "bg-rc $?"' "$RTEXEC" "$P"
 like "$OUT" "*bg-rc 5*" "a background rtexec at a terminal: not stopped by a key typed for the shell, the command's status 5"
 like "$ERR" "*typed back: for-the-shell*" "... the key stays the shell's"
+# fg brings a running background rtexec back to the foreground: bash continues only a stopped
+# job (no SIGCONT here), so nothing woke rtexec to read the terminal again, and the command
+# waited for ever for what was typed; it looks again every 200 ms now.
+if command -v bash >/dev/null 2>&1; then
+	pty -t 20 -a 'fg-now:type:abc\n' -- bash -c 'set -m
+		"$0" -p "$1" -- sh -c "read -r x; echo got-\$x; exit 6" &
+		sleep 1; echo fg-now; fg %1; echo "fg-rc $?"' "$RTEXEC" "$P"
+	like "$OUT" "*got-abc*fg-rc 6*" "fg of a running background rtexec: what is typed then reaches the command, status 6"
+else
+	skip "bash is not installed: its fg continues only a stopped job"
+fi
 # The child's own lines (here a debug line it writes after joining the cgroup) go through
 # the parent: with -d at a terminal the child's stderr is /dev/null.
 pty -- "$RTEXEC" -d --log-level debug -p "$P" -- true
