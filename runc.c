@@ -459,19 +459,21 @@ void runc_handoff(char **argv)
 static int read_regular(const char *path, char **text, struct rterr *e)
 {
 	int fd = open_regular(path, false), r;
-	struct stat st;
+	struct stat st = { .st_size = 0 };
 	size_t n;
 
 	if (fd == -EMEDIUMTYPE)
 		return rterr_set(e, 0, "%s: not a regular file", path);
 	if (fd < 0)
 		return rterr_set(e, -fd, "%s", path);
-	/* Its size a first guess: a file system may say 0 for a file with content (FUSE
-	 * with direct_io), or the file may grow. */
-	errno = 0;
-	n = fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size < STATE_MAX ? (size_t)st.st_size + 1
-									    : 4096;
-	for (*text = NULL;; n *= 4) {
+	/* Its size a first guess, STATE_MAX the bound: a file system may say 0 for a file
+	 * with content (FUSE with direct_io), or the file may grow. */
+	if (fstat(fd, &st) == 0 && st.st_size > STATE_MAX) {
+		close(fd);
+		return rterr_set(e, EFBIG, "%s", path);
+	}
+	n = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+	for (*text = NULL;; n = n * 4 > STATE_MAX + 1 ? STATE_MAX + 1 : n * 4) {
 		char *nb = realloc(*text, n);
 
 		if (nb == NULL) {

@@ -257,13 +257,16 @@ static int own_tty(int fd, int flags, bool *job)
 	*job = true;
 	fmt_snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	own = sys_open(path, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
-	if (own < 0)
-		return fd;
-	if (ioctl(fd, TIOCGDEV, &d0) < 0 || ioctl(own, TIOCGDEV, &d1) < 0 || d0 != d1) {
+	if (own >= 0 &&
+	    (ioctl(fd, TIOCGDEV, &d0) < 0 || ioctl(own, TIOCGDEV, &d1) < 0 || d0 != d1)) {
 		close(own);
-		return fd;
+		own = -1;
+		errno = EXDEV;
 	}
-	return own;
+	if (own < 0)
+		debug("terminal on fd %d: no description of rtexec's own (%s): relayed blocking",
+		      fd, rt_strerror(errno));
+	return own < 0 ? fd : own;
 }
 
 static void chan_own_ttys(struct relay_chan *c)

@@ -163,6 +163,7 @@ rr --log-format json exec "$ID" rtx-no-such-cmd
 is "$RC/$(printf '%s' "$ERR" | jq -r .level)" "255/error" "--log-format json without --log: a JSON line on stderr, as runc's"
 rr --log "$T/no/such/dir/log" exec "$ID" rtx-no-such-cmd
 is "$RC/$(printf '%s\n' "$ERR" | wc -l)" "255/1" "--log that cannot be opened: the error once on stderr, not twice"
+like "$ERR" '*rtx-no-such-cmd*' "... that line is the error"
 rr --log "$T/log2.json" exec --user 0:5:6 "$ID" id
 like "$RC/$ERR" '255/*--user: "5:6": not a number*' "--user 0:5:6: refused (runc: parsing 5:6 as int for gid failed)"
 rr --log "$T/log2.json" exec --additional-gids 5:9 "$ID" id
